@@ -1,0 +1,92 @@
+/* cli-common.c — shared plumbing of glance-cli commands. */
+#include "cli-common.h"
+#include "glance-paths.h"
+#include <stdio.h>
+#include <string.h>
+#include <gio/gio.h>
+
+char *cli_model_arg;
+gboolean cli_json;
+
+GOptionEntry cli_common_entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &cli_model_arg,
+      "Model file or installed model name (default: the bundled model)", "MODEL" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli_json, "Print one JSON object on stdout", NULL },
+    { NULL },
+};
+
+int cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "glance-cli: %s\n", message);
+    return 1;
+}
+
+int cli_fail_error(GError *error)
+{
+    int status = cli_fail("%s", error ? error->message : "unknown error");
+    g_clear_error(&error);
+    return status;
+}
+
+gboolean cli_parse(GOptionContext *context, int *argc, char ***argv)
+{
+    g_autoptr(GError) error = NULL;
+    if (!g_option_context_parse(context, argc, argv, &error)) {
+        cli_fail("%s", error->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void cli_set_engine_error(GError **error, const GlanceError *err)
+{
+    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED, err->message);
+}
+
+GlanceModel *cli_open_model(const char *model_arg, GError **error)
+{
+    g_autofree char *path = NULL;
+    if (!model_arg) {
+        path = glance_paths_default_model();
+    } else if (g_file_test(model_arg, G_FILE_TEST_EXISTS) || strchr(model_arg, G_DIR_SEPARATOR)) {
+        path = g_strdup(model_arg);
+    } else {
+        g_autofree char *dir = glance_paths_user_dir();
+        g_autofree char *file = g_strconcat(model_arg, ".safetensors", NULL);
+        path = g_build_filename(dir, "models", file, NULL);
+        if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                        "no model file or installed model named '%s'", model_arg);
+            return NULL;
+        }
+    }
+    GlanceModel *model = NULL;
+    GlanceError err = { 0 };
+    if (glance_model_open(path, &model, &err) != GLANCE_OK) {
+        cli_set_engine_error(error, &err);
+        return NULL;
+    }
+    return model;
+}
+
+void cli_print_json(JsonBuilder *builder)
+{
+    g_autoptr(JsonNode) root = json_builder_get_root(builder);
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    json_generator_set_root(gen, root);
+    g_autofree char *text = json_generator_to_data(gen, NULL);
+    printf("%s\n", text);
+}
+
+void cli_json_add_floats(JsonBuilder *builder, const char *member, const float *values, int n)
+{
+    json_builder_set_member_name(builder, member);
+    json_builder_begin_array(builder);
+    for (int i = 0; i < n; i++)
+        json_builder_add_double_value(builder, values[i]);
+    json_builder_end_array(builder);
+}

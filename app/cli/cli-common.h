@@ -1,0 +1,29 @@
+/* cli-common.h — what every glance-cli command shares: errors, model lookup, JSON output. */
+#ifndef GLANCE_CLI_COMMON_H
+#define GLANCE_CLI_COMMON_H
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include "glance-engine.h"
+
+/* Prints "glance-cli: <message>" on stderr and returns the exit status 1. */
+int cli_fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* Same, from a GError (consumed). */
+int cli_fail_error(GError *error);
+
+/* Parses options; on failure prints the reason and returns FALSE. */
+gboolean cli_parse(GOptionContext *context, int *argc, char ***argv);
+
+/* Opens --model (a path or an installed model's name; NULL: the bundled model). */
+GlanceModel *cli_open_model(const char *model_arg, GError **error);
+/* GError from an engine error. */
+void cli_set_engine_error(GError **error, const GlanceError *err);
+
+/* Writes the builder's root as one line of JSON on stdout. */
+void cli_print_json(JsonBuilder *builder);
+void cli_json_add_floats(JsonBuilder *builder, const char *member, const float *values, int n);
+
+/* Options every command takes. */
+extern char *cli_model_arg;
+extern gboolean cli_json;
+extern GOptionEntry cli_common_entries[];
+#endif
