@@ -9,4 +9,9 @@
 GlanceStatus glance_fail(GlanceError *err, GlanceStatus status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Test hook: called after every block with the residual stream (n rows of dim);
+ * `call` counts block calls within one pass. */
+typedef void (*GlanceBlockHook)(void *user_data, int call, const float *x, int n, int dim);
+void glance_context_set_block_hook(GlanceContext *ctx, GlanceBlockHook hook, void *user_data);
+
 #endif

@@ -81,6 +81,7 @@ const char *glance_status_name(GlanceStatus status);
 /* ---- context ---- */
 GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceError *err);
 void glance_context_free(GlanceContext *ctx);
+GlanceModel *glance_context_model(GlanceContext *ctx);
 void glance_context_set_cancel(GlanceContext *ctx, GlanceCancelFunc func, void *user_data);
 /* BLAS threads used by every context (the engine owns its threads). 0 = all cores. */
 void glance_set_threads(int n);

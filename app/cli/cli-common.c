@@ -2,6 +2,7 @@
 #include "cli-common.h"
 #include "glance-paths.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gio/gio.h>
 
@@ -89,4 +90,45 @@ void cli_json_add_floats(JsonBuilder *builder, const char *member, const float *
     for (int i = 0; i < n; i++)
         json_builder_add_double_value(builder, values[i]);
     json_builder_end_array(builder);
+}
+
+CliSession *cli_session_new(int n_images, const char **image_paths, GError **error)
+{
+    g_autoptr(CliSession) session = g_new0(CliSession, 1);
+    GError *local = NULL;
+    session->model = cli_open_model(cli_model_arg, &local);
+    if (!session->model)
+        goto fail;
+    const char *threads = g_getenv("GLANCE_THREADS");
+    glance_set_threads(threads ? atoi(threads) : 0);
+    GlanceError err = { 0 };
+    if (glance_context_new(session->model, &session->ctx, &err) != GLANCE_OK) {
+        cli_set_engine_error(&local, &err);
+        goto fail;
+    }
+    session->images = g_new0(GlanceDecodedImage *, MAX(n_images, 1));
+    for (; session->n_images < n_images; session->n_images++) {
+        session->images[session->n_images] = glance_image_load(image_paths[session->n_images], 0, &local);
+        if (!session->images[session->n_images])
+            goto fail;
+    }
+    return g_steal_pointer(&session);
+fail:
+    if (error)
+        g_propagate_error(error, local);
+    else
+        cli_fail_error(local);
+    return NULL;
+}
+
+void cli_session_free(CliSession *session)
+{
+    if (!session)
+        return;
+    for (int i = 0; i < session->n_images; i++)
+        glance_decoded_image_free(session->images[i]);
+    g_free(session->images);
+    glance_context_free(session->ctx);
+    glance_model_close(session->model);
+    g_free(session);
 }

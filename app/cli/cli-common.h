@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include "glance-engine.h"
+#include "glance-image.h"
 
 /* Prints "glance-cli: <message>" on stderr and returns the exit status 1. */
 int cli_fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
@@ -17,6 +18,20 @@ gboolean cli_parse(GOptionContext *context, int *argc, char ***argv);
 GlanceModel *cli_open_model(const char *model_arg, GError **error);
 /* GError from an engine error. */
 void cli_set_engine_error(GError **error, const GlanceError *err);
+
+/* A model, a context and the decoded images a command works on. */
+typedef struct {
+    GlanceModel *model;
+    GlanceContext *ctx;
+    GlanceDecodedImage **images;
+    int n_images;
+} CliSession;
+
+/* Opens --model, makes a context and decodes the images (full size, as the
+ * reference preprocessing needs). Prints the error and returns NULL on failure. */
+CliSession *cli_session_new(int n_images, const char **image_paths, GError **error);
+void cli_session_free(CliSession *session);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliSession, cli_session_free)
 
 /* Writes the builder's root as one line of JSON on stdout. */
 void cli_print_json(JsonBuilder *builder);

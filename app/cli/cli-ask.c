@@ -1,0 +1,61 @@
+/* cli-ask.c — `glance-cli ask IMAGE "question"`: visual question answering. */
+#include "cli-common.h"
+#include "cli-commands.h"
+#include "glance-tasks.h"
+#include <stdio.h>
+
+int cli_ask(int argc, char **argv)
+{
+    int top = 5;
+    gboolean with_logits = FALSE;
+    GOptionEntry entries[] = {
+        { "top", 'k', 0, G_OPTION_ARG_INT, &top, "How many answers to show (default 5)", "K" },
+        { "logits", 0, 0, G_OPTION_ARG_NONE, &with_logits, "Include every answer's logit (with --json)", NULL },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) opts = g_option_context_new("IMAGE QUESTION - answer a question about an image");
+    g_option_context_add_main_entries(opts, cli_common_entries, NULL);
+    g_option_context_add_main_entries(opts, entries, NULL);
+    if (!cli_parse(opts, &argc, &argv))
+        return 2;
+    if (argc != 3)
+        return cli_fail("ask needs an image and a question (try --help)");
+    if (top < 1)
+        return cli_fail("--top must be at least 1");
+    g_autoptr(CliSession) session = cli_session_new(1, (const char *[]){ argv[1] }, NULL);
+    if (!session)
+        return 1;
+    int n = glance_model_num_answers(session->model);
+    g_autofree float *logits = g_new0(float, MAX(n, 1));
+    GError *error = NULL;
+    g_autoptr(GArray) answers = glance_task_ask(session->ctx, &session->images[0]->image, argv[2], top,
+                                                logits, &error);
+    if (!answers)
+        return cli_fail_error(error);
+    if (cli_json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "answers");
+        json_builder_begin_array(b);
+        for (guint i = 0; i < answers->len; i++) {
+            GlanceAnswer *a = &g_array_index(answers, GlanceAnswer, i);
+            json_builder_begin_object(b);
+            json_builder_set_member_name(b, "answer");
+            json_builder_add_string_value(b, a->answer);
+            json_builder_set_member_name(b, "score");
+            json_builder_add_double_value(b, a->score);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+        if (with_logits)
+            cli_json_add_floats(b, "logits", logits, n);
+        json_builder_end_object(b);
+        cli_print_json(b);
+    } else {
+        for (guint i = 0; i < answers->len; i++) {
+            GlanceAnswer *a = &g_array_index(answers, GlanceAnswer, i);
+            printf("%5.1f%%  %s\n", 100.0 * a->score, a->answer);
+        }
+    }
+    return 0;
+}

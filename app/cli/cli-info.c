@@ -1,0 +1,76 @@
+/* cli-info.c — `glance-cli info`: what a model file holds. */
+#include "cli-common.h"
+#include "cli-commands.h"
+#include <stdio.h>
+
+static const struct { const char *name; size_t offset; } heads[] = {
+    { "pooler", G_STRUCT_OFFSET(GlanceConfig, has_pooler) },
+    { "itm", G_STRUCT_OFFSET(GlanceConfig, has_itm) },
+    { "itc", G_STRUCT_OFFSET(GlanceConfig, has_itc) },
+    { "itc_vl", G_STRUCT_OFFSET(GlanceConfig, has_itc_vl) },
+    { "mlm", G_STRUCT_OFFSET(GlanceConfig, has_mlm) },
+    { "vqa", G_STRUCT_OFFSET(GlanceConfig, has_vqa) },
+    { "nlvr2", G_STRUCT_OFFSET(GlanceConfig, has_nlvr2) },
+};
+
+#define HAS(c, i) G_STRUCT_MEMBER(int, (c), heads[i].offset)
+
+int cli_info(int argc, char **argv)
+{
+    g_autoptr(GOptionContext) opts = g_option_context_new("- describe a model");
+    g_option_context_add_main_entries(opts, cli_common_entries, NULL);
+    if (!cli_parse(opts, &argc, &argv))
+        return 2;
+    GError *error = NULL;
+    GlanceModel *model = cli_open_model(cli_model_arg, &error);
+    if (!model)
+        return cli_fail_error(error);
+    const GlanceConfig *c = glance_model_config(model);
+    if (cli_json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "name");
+        json_builder_add_string_value(b, glance_model_name(model));
+        struct { const char *key; int value; } ints[] = {
+            { "dim", c->dim }, { "depth", c->depth }, { "heads", c->heads }, { "mlp_hidden", c->mlp_hidden },
+            { "vlffn_start", c->vlffn_start }, { "patch_size", c->patch_size }, { "image_size", c->image_size },
+            { "max_text_len", c->max_text_len }, { "vocab_size", c->vocab_size }, { "token_types", c->token_types },
+            { "num_answers", c->num_answers },
+        };
+        for (gsize i = 0; i < G_N_ELEMENTS(ints); i++) {
+            json_builder_set_member_name(b, ints[i].key);
+            json_builder_add_int_value(b, ints[i].value);
+        }
+        json_builder_set_member_name(b, "rel_pos");
+        json_builder_add_boolean_value(b, c->rel_pos);
+        json_builder_set_member_name(b, "abs_pos");
+        json_builder_add_boolean_value(b, c->abs_pos);
+        json_builder_set_member_name(b, "layer_scale");
+        json_builder_add_boolean_value(b, c->layer_scale);
+        json_builder_set_member_name(b, "heads_present");
+        json_builder_begin_array(b);
+        for (gsize i = 0; i < G_N_ELEMENTS(heads); i++)
+            if (HAS(c, i))
+                json_builder_add_string_value(b, heads[i].name);
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+        cli_print_json(b);
+    } else {
+        printf("name:          %s\n", glance_model_name(model));
+        printf("architecture:  width %d, %d layers, %d heads, FFN %d, VL-FFN from layer %d\n", c->dim, c->depth,
+               c->heads, c->mlp_hidden, c->vlffn_start);
+        printf("positions:     %s%s\n", c->rel_pos ? "relative bias" : "absolute",
+               c->layer_scale ? ", layer scale" : "");
+        printf("image:         %d px in %d px patches\n", c->image_size, c->patch_size);
+        printf("text:          up to %d tokens, vocabulary %d\n", c->max_text_len, c->vocab_size);
+        printf("heads:        ");
+        for (gsize i = 0; i < G_N_ELEMENTS(heads); i++)
+            if (HAS(c, i))
+                printf(" %s", heads[i].name);
+        printf("\n");
+        if (c->has_vqa)
+            printf("answers:       %d\n", c->num_answers);
+    }
+    glance_model_close(model);
+    return 0;
+}

@@ -1,0 +1,66 @@
+/* cli-judge.c — `glance-cli compare` (NLVR2) and `glance-cli match` (ITM): both end in
+ * a yes/no judgement with a probability, so they share their output. */
+#include "cli-common.h"
+#include "cli-commands.h"
+#include "glance-tasks.h"
+#include <stdio.h>
+
+static int print_judgement(const GlanceJudgement *j, const char *verdict_key, const char *yes, const char *no)
+{
+    if (cli_json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        json_builder_begin_object(b);
+        if (verdict_key) {
+            json_builder_set_member_name(b, verdict_key);
+            json_builder_add_boolean_value(b, j->verdict);
+        }
+        json_builder_set_member_name(b, "probability");
+        json_builder_add_double_value(b, j->probability);
+        cli_json_add_floats(b, "logits", j->logits, 2);
+        json_builder_end_object(b);
+        cli_print_json(b);
+    } else {
+        printf("%s (%.1f%%)\n", j->verdict ? yes : no, 100.0 * j->probability);
+    }
+    return 0;
+}
+
+static gboolean parse(int *argc, char ***argv, const char *usage)
+{
+    g_autoptr(GOptionContext) opts = g_option_context_new(usage);
+    g_option_context_add_main_entries(opts, cli_common_entries, NULL);
+    return cli_parse(opts, argc, argv);
+}
+
+int cli_compare(int argc, char **argv)
+{
+    if (!parse(&argc, &argv, "LEFT RIGHT STATEMENT - is the statement true of the image pair?"))
+        return 2;
+    if (argc != 4)
+        return cli_fail("compare needs a left image, a right image and a statement (try --help)");
+    g_autoptr(CliSession) session = cli_session_new(2, (const char *[]){ argv[1], argv[2] }, NULL);
+    if (!session)
+        return 1;
+    GlanceJudgement j;
+    GError *error = NULL;
+    if (!glance_task_compare(session->ctx, &session->images[0]->image, &session->images[1]->image, argv[3], &j,
+                             &error))
+        return cli_fail_error(error);
+    return print_judgement(&j, "verdict", "True", "False");
+}
+
+int cli_match(int argc, char **argv)
+{
+    if (!parse(&argc, &argv, "IMAGE TEXT - does the text describe the image?"))
+        return 2;
+    if (argc != 3)
+        return cli_fail("match needs an image and a text (try --help)");
+    g_autoptr(CliSession) session = cli_session_new(1, (const char *[]){ argv[1] }, NULL);
+    if (!session)
+        return 1;
+    GlanceJudgement j;
+    GError *error = NULL;
+    if (!glance_task_match(session->ctx, &session->images[0]->image, argv[2], &j, &error))
+        return cli_fail_error(error);
+    return print_judgement(&j, NULL, "Match", "No match");
+}

@@ -1,0 +1,31 @@
+/* glance-tasks.h — the three questions a user asks, as the CLI and the GUI both ask them:
+ * engine outputs turned into answers, verdicts and probabilities. */
+#ifndef GLANCE_TASKS_H
+#define GLANCE_TASKS_H
+#include <glib.h>
+#include "glance-engine.h"
+
+typedef struct {
+    int label;
+    const char *answer;  /* owned by the model */
+    float score;         /* sigmoid(logit), as VQA is trained with binary cross-entropy */
+} GlanceAnswer;
+
+typedef struct {
+    gboolean verdict;    /* NLVR2: the statement holds; ITM: the text matches */
+    float probability;   /* softmax probability of "true" / "match" */
+    float logits[2];     /* [false, true] */
+} GlanceJudgement;
+
+/* Engine status -> GError in G_IO_ERROR (cancelled -> G_IO_ERROR_CANCELLED). */
+void glance_set_error_from_engine(GError **error, const GlanceError *err);
+
+/* Top `top` answers, best first (top is clamped to the answer count). logits may be
+ * NULL, or receive every one of the model's num_answers logits. */
+GArray *glance_task_ask(GlanceContext *ctx, const GlanceImage *image, const char *question, int top,
+                        float *logits, GError **error);
+gboolean glance_task_compare(GlanceContext *ctx, const GlanceImage *left, const GlanceImage *right,
+                             const char *statement, GlanceJudgement *out, GError **error);
+gboolean glance_task_match(GlanceContext *ctx, const GlanceImage *image, const char *text,
+                           GlanceJudgement *out, GError **error);
+#endif

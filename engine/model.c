@@ -1,0 +1,416 @@
+/* model.c — open a Glance model file: read glance.config, then point every weight at
+ * its tensor after checking the tensor's exact shape. */
+#include "model.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    GlanceModel *model;
+    GlanceError *err;
+    GlanceStatus status;
+} Binder;
+
+static float half_to_float(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1F, mant = h & 0x3FF, bits;
+    if (exp == 0) {
+        if (mant == 0) {
+            bits = sign;
+        } else { /* subnormal: renormalise */
+            exp = 127 - 15 + 1;
+            while (!(mant & 0x400)) { mant <<= 1; exp--; }
+            bits = sign | (exp << 23) | ((mant & 0x3FF) << 13);
+        }
+    } else if (exp == 31) {
+        bits = sign | 0x7F800000 | (mant << 13);
+    } else {
+        bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
+    }
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+/* F32 data aligned for float is used in place; everything else is converted once. */
+static const float *tensor_as_f32(Binder *b, const StTensor *t)
+{
+    if (t->dtype == ST_F32 && ((uintptr_t)t->data % sizeof(float)) == 0)
+        return (const float *)t->data;
+    float *out = malloc((size_t)t->count * sizeof(float) + 1);
+    float **list = realloc(b->model->converted, (size_t)(b->model->n_converted + 1) * sizeof *list);
+    if (!out || !list) {
+        free(out);
+        if (list)
+            b->model->converted = list;
+        b->status = glance_fail(b->err, GLANCE_ERR_NOMEM, "out of memory converting '%s'", t->name);
+        return NULL;
+    }
+    b->model->converted = list;
+    list[b->model->n_converted++] = out;
+    for (int64_t i = 0; i < t->count; i++) {
+        if (t->dtype == ST_F32) {
+            memcpy(&out[i], t->data + i * 4, 4);
+        } else {
+            uint16_t h;
+            memcpy(&h, t->data + i * 2, 2);
+            if (t->dtype == ST_F16) {
+                out[i] = half_to_float(h);
+            } else {
+                uint32_t bits = (uint32_t)h << 16;
+                memcpy(&out[i], &bits, 4);
+            }
+        }
+    }
+    return out;
+}
+
+/* Binds a tensor of exactly the given shape (dims after the name, ndim of them).
+ * Leading dimensions of size 1 in the file are tolerated ((1,1,dim) for (dim)). */
+static const float *bindv(Binder *b, int required, int ndim, const int64_t *dims, const char *name)
+{
+    if (b->status != GLANCE_OK)
+        return NULL;
+    const StTensor *t = st_find(b->model->file, name);
+    if (!t) {
+        if (required)
+            b->status = glance_fail(b->err, GLANCE_ERR_FORMAT, "missing tensor '%s'", name);
+        return NULL;
+    }
+    if (t->dtype == ST_OTHER) {
+        b->status = glance_fail(b->err, GLANCE_ERR_FORMAT, "tensor '%s' has dtype %s, expected F32, F16 or BF16",
+                                name, t->dtype_name);
+        return NULL;
+    }
+    int skip = t->ndim - ndim;
+    int ok = skip >= 0;
+    for (int i = 0; ok && i < skip; i++)
+        ok = t->shape[i] == 1;
+    for (int i = 0; ok && i < ndim; i++)
+        ok = t->shape[skip + i] == dims[i];
+    if (!ok) {
+        char want[128] = "", got[128] = "";
+        for (int i = 0; i < ndim; i++)
+            snprintf(want + strlen(want), sizeof want - strlen(want), "%s%lld", i ? ", " : "", (long long)dims[i]);
+        for (int i = 0; i < t->ndim; i++)
+            snprintf(got + strlen(got), sizeof got - strlen(got), "%s%lld", i ? ", " : "", (long long)t->shape[i]);
+        b->status = glance_fail(b->err, GLANCE_ERR_FORMAT, "tensor '%s' has shape [%s], the config needs [%s]",
+                                name, got, want);
+        return NULL;
+    }
+    return tensor_as_f32(b, t);
+}
+
+#define SHAPE(...) (sizeof((int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t)), (int64_t[]){ __VA_ARGS__ }
+#define BIND(b, name, ...) bindv(b, 1, SHAPE(__VA_ARGS__), name)
+#define BIND_OPTIONAL(b, name, ...) bindv(b, 0, SHAPE(__VA_ARGS__), name)
+
+static const float *bind_block(Binder *b, int layer, const char *suffix, int ndim, const int64_t *dims)
+{
+    char name[160];
+    snprintf(name, sizeof name, "transformer.blocks.%d.%s", layer, suffix);
+    return bindv(b, 1, ndim, dims, name);
+}
+#define BIND_BLOCK(b, layer, suffix, ...) bind_block(b, layer, suffix, SHAPE(__VA_ARGS__))
+
+static void bind_expert(Binder *b, int layer, const char *kind, int dim, int hidden, GlanceExpertWeights *e)
+{
+    char name[64];
+    snprintf(name, sizeof name, "norm2_%s.weight", kind);
+    e->norm_w = BIND_BLOCK(b, layer, name, dim);
+    snprintf(name, sizeof name, "norm2_%s.bias", kind);
+    e->norm_b = BIND_BLOCK(b, layer, name, dim);
+    snprintf(name, sizeof name, "mlp_%s.fc1.weight", kind);
+    e->fc1_w = BIND_BLOCK(b, layer, name, hidden, dim);
+    snprintf(name, sizeof name, "mlp_%s.fc1.bias", kind);
+    e->fc1_b = BIND_BLOCK(b, layer, name, hidden);
+    snprintf(name, sizeof name, "mlp_%s.fc2.weight", kind);
+    e->fc2_w = BIND_BLOCK(b, layer, name, dim, hidden);
+    snprintf(name, sizeof name, "mlp_%s.fc2.bias", kind);
+    e->fc2_b = BIND_BLOCK(b, layer, name, dim);
+}
+
+static void bind_classifier(Binder *b, const char *prefix, int in, int hidden, int out, GlanceClassifierWeights *c)
+{
+    char name[64];
+    c->in = in, c->hidden = hidden, c->out = out;
+    snprintf(name, sizeof name, "%s.0.weight", prefix); c->fc1_w = BIND(b, name, hidden, in);
+    snprintf(name, sizeof name, "%s.0.bias", prefix);   c->fc1_b = BIND(b, name, hidden);
+    snprintf(name, sizeof name, "%s.1.weight", prefix); c->norm_w = BIND(b, name, hidden);
+    snprintf(name, sizeof name, "%s.1.bias", prefix);   c->norm_b = BIND(b, name, hidden);
+    snprintf(name, sizeof name, "%s.3.weight", prefix); c->fc2_w = BIND(b, name, out, hidden);
+    snprintf(name, sizeof name, "%s.3.bias", prefix);   c->fc2_b = BIND(b, name, out);
+}
+
+static float bind_scalar(Binder *b, const char *name)
+{
+    const float *v = BIND_OPTIONAL(b, name, 1);
+    if (!v && b->status == GLANCE_OK && st_find(b->model->file, name))
+        v = bindv(b, 1, 0, NULL, name); /* stored 0-dimensional */
+    return v ? v[0] : 0.0f;
+}
+
+static void bind_weights(Binder *b)
+{
+    GlanceModel *m = b->model;
+    const GlanceConfig *c = &m->config;
+    GlanceWeights *w = &m->w;
+    int64_t dim = c->dim, p = c->patch_size;
+
+    w->patch_w = BIND(b, "transformer.patch_embed.proj.weight", dim, 3, p, p);
+    w->patch_b = BIND(b, "transformer.patch_embed.proj.bias", dim);
+    w->cls_token = BIND(b, "transformer.cls_token", dim);
+    if (c->abs_pos) {
+        w->pos_embed = BIND(b, "transformer.pos_embed", 1 + m->num_patches, dim);
+        w->text_pos_emb = BIND(b, "text_embeddings.position_embeddings.weight", c->max_text_len, dim);
+    }
+    if (c->rel_pos) {
+        w->rel_pos_rows = m->rel_image_rows + 2 * c->rel_pos_text_len + 2;
+        w->rel_pos_table = BIND(b, "relative_position_bias_table", w->rel_pos_rows, (int64_t)c->heads * c->depth);
+    }
+    w->word_emb = BIND(b, "text_embeddings.word_embeddings.weight", c->vocab_size, dim);
+    /* BertEmbeddings keeps two token types; only row 0 (text) is ever used. */
+    w->text_type_emb = BIND(b, "text_embeddings.token_type_embeddings.weight", 2, dim);
+    w->text_norm_w = BIND(b, "text_embeddings.LayerNorm.weight", dim);
+    w->text_norm_b = BIND(b, "text_embeddings.LayerNorm.bias", dim);
+    w->token_type_emb = BIND(b, "token_type_embeddings.weight", c->token_types, dim);
+
+    for (int l = 0; l < c->depth && b->status == GLANCE_OK; l++) {
+        GlanceBlockWeights *blk = &w->blocks[l];
+        blk->norm1_w = BIND_BLOCK(b, l, "norm1.weight", dim);
+        blk->norm1_b = BIND_BLOCK(b, l, "norm1.bias", dim);
+        blk->qkv_w = BIND_BLOCK(b, l, "attn.qkv.weight", 3 * dim, dim);
+        blk->q_bias = BIND_BLOCK(b, l, "attn.q_bias", dim);
+        blk->v_bias = BIND_BLOCK(b, l, "attn.v_bias", dim);
+        blk->proj_w = BIND_BLOCK(b, l, "attn.proj.weight", dim, dim);
+        blk->proj_b = BIND_BLOCK(b, l, "attn.proj.bias", dim);
+        if (c->layer_scale) {
+            blk->gamma_1 = BIND_BLOCK(b, l, "gamma_1", dim);
+            blk->gamma_2 = BIND_BLOCK(b, l, "gamma_2", dim);
+        }
+        bind_expert(b, l, "text", c->dim, c->mlp_hidden, &blk->text);
+        bind_expert(b, l, "imag", c->dim, c->mlp_hidden, &blk->imag);
+        if (l >= c->vlffn_start)
+            bind_expert(b, l, "vl", c->dim, c->mlp_hidden, &blk->vl);
+    }
+    w->norm_w = BIND(b, "transformer.norm.weight", dim);
+    w->norm_b = BIND(b, "transformer.norm.bias", dim);
+    if (c->has_pooler) {
+        w->pooler_w = BIND(b, "pooler.dense.weight", dim, dim);
+        w->pooler_b = BIND(b, "pooler.dense.bias", dim);
+    }
+    if (c->has_itm) {
+        w->itm_w = BIND(b, "itm_score.fc.weight", 2, dim);
+        w->itm_b = BIND(b, "itm_score.fc.bias", 2);
+    }
+    if (c->has_itc) {
+        w->itc_text_proj = BIND(b, "itc_text_proj.fc.weight", dim, dim);
+        w->itc_image_proj = BIND(b, "itc_image_proj.fc.weight", dim, dim);
+        w->logit_scale = bind_scalar(b, "logit_scale");
+    }
+    if (c->has_itc_vl) {
+        w->itc_vl_text_proj = BIND(b, "itc_vl_text_proj.fc.weight", dim, dim);
+        w->itc_vl_image_proj = BIND(b, "itc_vl_image_proj.fc.weight", dim, dim);
+        w->logit_vl_scale = bind_scalar(b, "logit_vl_scale");
+    }
+    if (c->has_mlm) {
+        w->mlm_dense_w = BIND(b, "mlm_score.transform.dense.weight", dim, dim);
+        w->mlm_dense_b = BIND(b, "mlm_score.transform.dense.bias", dim);
+        w->mlm_norm_w = BIND(b, "mlm_score.transform.LayerNorm.weight", dim);
+        w->mlm_norm_b = BIND(b, "mlm_score.transform.LayerNorm.bias", dim);
+        w->mlm_decoder_w = BIND(b, "mlm_score.decoder.weight", c->vocab_size, dim);
+        w->mlm_bias = BIND(b, "mlm_score.bias", c->vocab_size);
+    }
+    if (c->has_vqa)
+        bind_classifier(b, "vqa_classifier", c->dim, 2 * c->dim, c->num_answers, &w->vqa);
+    if (c->has_nlvr2)
+        bind_classifier(b, "nlvr2_classifier", 2 * c->dim, 2 * c->dim, 2, &w->nlvr2);
+}
+
+static int has_head(const JsonValue *heads, const char *name)
+{
+    if (!heads || heads->type != JSON_ARRAY)
+        return 0;
+    for (int i = 0; i < heads->count; i++)
+        if (heads->items[i].type == JSON_STRING && !strcmp(heads->items[i].string, name))
+            return 1;
+    return 0;
+}
+
+/* Reads glance.config and checks that the numbers describe a buildable model. */
+static GlanceStatus read_config(GlanceModel *m, GlanceError *err)
+{
+    const char *format = st_metadata(m->file, "glance.format");
+    const char *text = st_metadata(m->file, "glance.config");
+    if (!format || !text)
+        return glance_fail(err, GLANCE_ERR_FORMAT,
+                           "not a Glance model (no glance.format / glance.config metadata; "
+                           "convert official checkpoints with 'glance-cli import')");
+    if (strcmp(format, "1") != 0)
+        return glance_fail(err, GLANCE_ERR_FORMAT, "unsupported glance.format '%s' (this version reads 1)", format);
+    char reason[128] = "";
+    JsonValue *json = json_parse(text, strlen(text), reason, sizeof reason);
+    if (!json || json->type != JSON_OBJECT) {
+        json_free(json);
+        return glance_fail(err, GLANCE_ERR_FORMAT, "glance.config is not a JSON object: %s", reason);
+    }
+    GlanceConfig *c = &m->config;
+    c->dim = (int)json_get_number(json, "dim", 0);
+    c->depth = (int)json_get_number(json, "depth", 0);
+    c->heads = (int)json_get_number(json, "heads", 0);
+    c->mlp_hidden = (int)json_get_number(json, "mlp_hidden", 0);
+    c->vlffn_start = (int)json_get_number(json, "vlffn_start", -1);
+    c->patch_size = (int)json_get_number(json, "patch_size", 0);
+    c->image_size = (int)json_get_number(json, "image_size", 0);
+    c->max_text_len = (int)json_get_number(json, "max_text_len", 0);
+    c->vocab_size = (int)json_get_number(json, "vocab_size", 0);
+    c->rel_pos = json_get_bool(json, "rel_pos", 0);
+    c->rel_pos_text_len = (int)json_get_number(json, "rel_pos_text_len", 196);
+    c->abs_pos = json_get_bool(json, "abs_pos", 0);
+    c->layer_scale = json_get_bool(json, "layer_scale", 0);
+    c->token_types = (int)json_get_number(json, "token_types", 2);
+    c->norm_eps = (float)json_get_number(json, "norm_eps", 1e-6);
+    c->text_eps = (float)json_get_number(json, "text_eps", 1e-12);
+    c->head_eps = (float)json_get_number(json, "head_eps", 1e-5);
+    c->num_answers = (int)json_get_number(json, "num_answers", 0);
+    const JsonValue *heads = json_object_get(json, "heads_present");
+    c->has_pooler = has_head(heads, "pooler");
+    c->has_itm = has_head(heads, "itm");
+    c->has_itc = has_head(heads, "itc");
+    c->has_itc_vl = has_head(heads, "itc_vl");
+    c->has_mlm = has_head(heads, "mlm");
+    c->has_vqa = has_head(heads, "vqa");
+    c->has_nlvr2 = has_head(heads, "nlvr2");
+    json_free(json);
+
+    /* Bounds keep every later size computation far from overflow. */
+    if (c->dim < 1 || c->dim > 8192 || c->depth < 1 || c->depth > 128 || c->heads < 1 ||
+        c->dim % c->heads != 0 || c->mlp_hidden < 1 || c->mlp_hidden > 65536 ||
+        c->vlffn_start < 0 || c->vlffn_start > c->depth || c->patch_size < 1 ||
+        c->image_size < c->patch_size || c->image_size > 4096 || c->image_size % c->patch_size != 0 ||
+        c->max_text_len < 2 || c->max_text_len > 4096 || c->vocab_size < 1 || c->vocab_size > 10000000 ||
+        c->token_types < 2 || c->token_types > 16 || c->rel_pos_text_len < c->max_text_len - 1 ||
+        c->rel_pos_text_len > 65536 || c->num_answers < 0 || c->num_answers > 1000000 ||
+        (c->has_vqa && c->num_answers < 1) || (c->has_nlvr2 && c->token_types < 3) ||
+        ((c->has_vqa || c->has_nlvr2 || c->has_itm) && !c->has_pooler) ||
+        !(c->norm_eps > 0) || !(c->text_eps > 0) || !(c->head_eps > 0))
+        return glance_fail(err, GLANCE_ERR_FORMAT, "glance.config describes an impossible model");
+    m->patches_side = c->image_size / c->patch_size;
+    m->num_patches = m->patches_side * m->patches_side;
+    m->rel_image_rows = (2 * m->patches_side - 1) * (2 * m->patches_side - 1) + 3;
+    return GLANCE_OK;
+}
+
+static GlanceStatus read_answers(GlanceModel *m, GlanceError *err)
+{
+    if (!m->config.has_vqa)
+        return GLANCE_OK;
+    const char *answers = st_metadata(m->file, "glance.answers");
+    if (!answers)
+        return glance_fail(err, GLANCE_ERR_FORMAT, "the model has a VQA head but no glance.answers list");
+    m->answers_blob = strdup(answers);
+    m->answers = calloc((size_t)m->config.num_answers, sizeof *m->answers);
+    if (!m->answers_blob || !m->answers)
+        return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
+    char *line = m->answers_blob;
+    for (int i = 0; i < m->config.num_answers; i++) {
+        if (!line)
+            return glance_fail(err, GLANCE_ERR_FORMAT, "glance.answers has %d lines, the VQA head has %d outputs",
+                               i, m->config.num_answers);
+        m->answers[i] = line;
+        char *nl = strchr(line, '\n');
+        if (nl) {
+            *nl = 0;
+            line = nl + 1;
+        } else {
+            line = NULL;
+        }
+    }
+    m->num_answers = m->config.num_answers;
+    return GLANCE_OK;
+}
+
+GlanceStatus glance_model_open(const char *path, GlanceModel **out, GlanceError *err)
+{
+    if (!out || !path)
+        return glance_fail(err, GLANCE_ERR_INVALID, "no model path given");
+    *out = NULL;
+    GlanceModel *m = calloc(1, sizeof *m);
+    if (!m)
+        return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
+    GlanceError local = { 0 };
+    GlanceStatus s = st_open(path, &m->file, err);
+    if (s != GLANCE_OK) {
+        glance_model_close(m);
+        return s;
+    }
+    s = read_config(m, &local);
+    if (s == GLANCE_OK)
+        s = read_answers(m, &local);
+    if (s == GLANCE_OK) {
+        const char *vocab = st_metadata(m->file, "glance.vocab");
+        if (!vocab) {
+            s = glance_fail(&local, GLANCE_ERR_FORMAT, "no glance.vocab metadata");
+        } else {
+            m->vocab = glance_vocab_new(vocab, strlen(vocab), &local);
+            if (!m->vocab)
+                s = local.status ? local.status : GLANCE_ERR_FORMAT;
+            else if (glance_vocab_size(m->vocab) > m->config.vocab_size)
+                s = glance_fail(&local, GLANCE_ERR_FORMAT, "the vocabulary has %d pieces, the embedding only %d rows",
+                                glance_vocab_size(m->vocab), m->config.vocab_size);
+        }
+    }
+    if (s == GLANCE_OK) {
+        m->w.blocks = calloc((size_t)m->config.depth, sizeof *m->w.blocks);
+        if (!m->w.blocks)
+            s = glance_fail(&local, GLANCE_ERR_NOMEM, "out of memory");
+    }
+    if (s == GLANCE_OK) {
+        Binder b = { m, &local, GLANCE_OK };
+        bind_weights(&b);
+        s = b.status;
+    }
+    if (s != GLANCE_OK) {
+        glance_fail(err, s, "%s: %s", path, local.message);
+        glance_model_close(m);
+        return s;
+    }
+    const char *name = st_metadata(m->file, "glance.name");
+    m->name = strdup(name ? name : "");
+    *out = m;
+    return GLANCE_OK;
+}
+
+void glance_model_close(GlanceModel *model)
+{
+    if (!model)
+        return;
+    for (int i = 0; i < model->n_converted; i++)
+        free(model->converted[i]);
+    free(model->converted);
+    free(model->w.blocks);
+    free(model->answers);
+    free(model->answers_blob);
+    free(model->name);
+    glance_vocab_free(model->vocab);
+    st_close(model->file);
+    free(model);
+}
+
+const GlanceConfig *glance_model_config(const GlanceModel *model) { return &model->config; }
+const char *glance_model_name(const GlanceModel *model) { return model->name; }
+int glance_model_num_answers(const GlanceModel *model) { return model->num_answers; }
+int glance_model_embed_dim(const GlanceModel *model) { return model->config.dim; }
+
+const char *glance_model_answer(const GlanceModel *model, int label)
+{
+    return label >= 0 && label < model->num_answers ? model->answers[label] : NULL;
+}
+
+float glance_model_logit_scale(const GlanceModel *model, int vl)
+{
+    if (vl ? !model->config.has_itc_vl : !model->config.has_itc)
+        return 1.0f;
+    return expf(vl ? model->w.logit_vl_scale : model->w.logit_scale);
+}

@@ -1,0 +1,40 @@
+/* safetensors.h — a validated, read-only view of a .safetensors file mapped into memory. */
+#ifndef GLANCE_SAFETENSORS_H
+#define GLANCE_SAFETENSORS_H
+#include "engine-private.h"
+#include "json.h"
+
+#define ST_MAX_DIMS 8
+
+typedef enum { ST_F32, ST_F16, ST_BF16, ST_OTHER } StDtype;
+
+typedef struct {
+    const char *name;           /* points into the parsed header            */
+    StDtype dtype;
+    const char *dtype_name;     /* as written: "F32", "I64", ...            */
+    int ndim;
+    int64_t shape[ST_MAX_DIMS];
+    int64_t count;              /* elements                                 */
+    const uint8_t *data;        /* inside the mapping                       */
+    size_t nbytes;
+} StTensor;
+
+typedef struct {
+    void *map;
+    size_t map_size;
+    JsonValue *header;
+    const JsonValue *metadata;  /* __metadata__ object or NULL               */
+    int n_tensors;
+    StTensor *tensors;
+} StFile;
+
+/* Maps and validates: header length, JSON, dtypes, shapes against byte
+ * ranges, ranges inside the data section, no two tensors overlapping. */
+GlanceStatus st_open(const char *path, StFile **out, GlanceError *err);
+void st_close(StFile *file);
+const StTensor *st_find(const StFile *file, const char *name);
+/* A __metadata__ string, or NULL. */
+const char *st_metadata(const StFile *file, const char *key);
+/* Header validation on a buffer in memory (the fuzz target's entry point). */
+GlanceStatus st_parse(const uint8_t *bytes, size_t size, StFile *file, GlanceError *err);
+#endif

@@ -1,0 +1,167 @@
+/* tasks.c — the user-level calls: raw text and RGB8 images in, task outputs out.
+ * Each one tokenises, preprocesses and runs the lower-level passes of forward.c. */
+#include "model.h"
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+
+void glance_set_threads(int n)
+{
+    openblas_set_num_threads(n > 0 ? n : openblas_get_num_procs());
+}
+
+GlanceStatus glance_tokenize(const GlanceModel *model, const char *text, int32_t *ids, int *n_ids,
+                             GlanceError *err)
+{
+    if (!text)
+        return glance_fail(err, GLANCE_ERR_INVALID, "no text");
+    return glance_wordpiece_encode(model->vocab, text, model->config.max_text_len, ids, n_ids, err);
+}
+
+GlanceStatus glance_preprocess_image(const GlanceModel *model, const GlanceImage *image, float *pixel_values,
+                                     GlanceError *err)
+{
+    int size = model->config.image_size;
+    uint8_t *rgb = malloc((size_t)size * size * 3);
+    if (!rgb)
+        return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
+    GlanceStatus s = glance_resize_rgb8(image, size, rgb, err);
+    if (s == GLANCE_OK) {
+        /* HWC uint8 -> CHW in [-1, 1], computed exactly as ToTensor + Normalize(0.5, 0.5). */
+        long plane = (long)size * size;
+        for (long i = 0; i < plane; i++)
+            for (int ch = 0; ch < 3; ch++)
+                pixel_values[ch * plane + i] = ((float)rgb[i * 3 + ch] / 255.0f - 0.5f) / 0.5f;
+    }
+    free(rgb);
+    return s;
+}
+
+/* Inputs of one fusion pass, prepared from what the user gave. */
+typedef struct {
+    int32_t *ids;
+    int n_ids;
+    float *pixels;
+} Prepared;
+
+static void prepared_free(Prepared *p)
+{
+    free(p->ids);
+    free(p->pixels);
+}
+
+static GlanceStatus prepare(const GlanceModel *m, const char *text, const GlanceImage *image, Prepared *p,
+                            GlanceError *err)
+{
+    memset(p, 0, sizeof *p);
+    const GlanceConfig *c = &m->config;
+    if (text) {
+        const char *t = text;
+        while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
+            t++;
+        if (!*t)
+            return glance_fail(err, GLANCE_ERR_INVALID, "the text is empty");
+        p->ids = malloc((size_t)c->max_text_len * sizeof *p->ids);
+        if (!p->ids)
+            return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
+        GlanceStatus s = glance_tokenize(m, text, p->ids, &p->n_ids, err);
+        if (s != GLANCE_OK)
+            return s;
+    }
+    if (image) {
+        p->pixels = malloc((size_t)3 * c->image_size * c->image_size * sizeof(float));
+        if (!p->pixels)
+            return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
+        return glance_preprocess_image(m, image, p->pixels, err);
+    }
+    return GLANCE_OK;
+}
+
+/* One fusion pass to the pooled [CLS]. */
+static GlanceStatus pooled(GlanceContext *ctx, const GlanceImage *image, const char *text, int token_type,
+                           float *cls, GlanceError *err)
+{
+    Prepared p;
+    GlanceStatus s = prepare(glance_context_model(ctx), text, image, &p, err);
+    if (s == GLANCE_OK) {
+        GlanceFusionOutputs out = { .cls_feats = cls };
+        s = glance_fusion_forward(ctx, p.ids, p.n_ids, p.pixels, token_type, &out, err);
+    }
+    prepared_free(&p);
+    return s;
+}
+
+#define REQUIRE(cond, status, ...) \
+    do { if (!(cond)) return glance_fail(err, status, __VA_ARGS__); } while (0)
+
+GlanceStatus glance_vqa(GlanceContext *ctx, const GlanceImage *image, const char *question, float *logits,
+                        GlanceError *err)
+{
+    const GlanceModel *m = glance_context_model(ctx);
+    REQUIRE(m->config.has_vqa, GLANCE_ERR_UNSUPPORTED, "model '%s' cannot answer questions (no VQA head)", m->name);
+    REQUIRE(image && question, GLANCE_ERR_INVALID, "an image and a question are needed");
+    float *cls = malloc((size_t)m->config.dim * sizeof *cls);
+    REQUIRE(cls, GLANCE_ERR_NOMEM, "out of memory");
+    GlanceStatus s = pooled(ctx, image, question, 1, cls, err);
+    if (s == GLANCE_OK)
+        s = glance_vqa_head(ctx, cls, logits, err);
+    free(cls);
+    return s;
+}
+
+GlanceStatus glance_itm(GlanceContext *ctx, const GlanceImage *image, const char *text, float logits[2],
+                        GlanceError *err)
+{
+    const GlanceModel *m = glance_context_model(ctx);
+    REQUIRE(m->config.has_itm, GLANCE_ERR_UNSUPPORTED, "model '%s' has no image-text matching head", m->name);
+    REQUIRE(image && text, GLANCE_ERR_INVALID, "an image and a text are needed");
+    float *cls = malloc((size_t)m->config.dim * sizeof *cls);
+    REQUIRE(cls, GLANCE_ERR_NOMEM, "out of memory");
+    GlanceStatus s = pooled(ctx, image, text, 1, cls, err);
+    if (s == GLANCE_OK)
+        s = glance_itm_head(ctx, cls, logits, err);
+    free(cls);
+    return s;
+}
+
+GlanceStatus glance_nlvr2(GlanceContext *ctx, const GlanceImage *left, const GlanceImage *right,
+                          const char *statement, float logits[2], GlanceError *err)
+{
+    const GlanceModel *m = glance_context_model(ctx);
+    REQUIRE(m->config.has_nlvr2, GLANCE_ERR_UNSUPPORTED, "model '%s' cannot compare image pairs (no NLVR2 head)",
+            m->name);
+    REQUIRE(left && right && statement, GLANCE_ERR_INVALID, "two images and a statement are needed");
+    float *cls = malloc((size_t)2 * m->config.dim * sizeof *cls);
+    REQUIRE(cls, GLANCE_ERR_NOMEM, "out of memory");
+    /* The right image is token type 2, as in NLVR2 fine-tuning. */
+    GlanceStatus s = pooled(ctx, left, statement, 1, cls, err);
+    if (s == GLANCE_OK)
+        s = pooled(ctx, right, statement, 2, cls + m->config.dim, err);
+    if (s == GLANCE_OK)
+        s = glance_nlvr2_head(ctx, cls, cls + m->config.dim, logits, err);
+    free(cls);
+    return s;
+}
+
+GlanceStatus glance_embed_image(GlanceContext *ctx, const GlanceImage *image, int vl, float *vector,
+                                GlanceError *err)
+{
+    REQUIRE(image, GLANCE_ERR_INVALID, "no image");
+    Prepared p;
+    GlanceStatus s = prepare(glance_context_model(ctx), NULL, image, &p, err);
+    if (s == GLANCE_OK)
+        s = glance_image_forward(ctx, p.pixels, vl, vector, err);
+    prepared_free(&p);
+    return s;
+}
+
+GlanceStatus glance_embed_text(GlanceContext *ctx, const char *text, int vl, float *vector, GlanceError *err)
+{
+    REQUIRE(text, GLANCE_ERR_INVALID, "no text");
+    Prepared p;
+    GlanceStatus s = prepare(glance_context_model(ctx), text, NULL, &p, err);
+    if (s == GLANCE_OK)
+        s = glance_text_forward(ctx, p.ids, p.n_ids, vl, vector, err);
+    prepared_free(&p);
+    return s;
+}
