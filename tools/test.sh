@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test suite (unit, golden, integration,
+# fuzz-corpus replays, UI under Xvfb), then the unit and golden suites again under
+# AddressSanitizer + UndefinedBehaviorSanitizer. Ends with one line "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+tools/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+setup() { # dir, options...
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then meson setup --reconfigure "$dir" "$@" >/dev/null
+  else meson setup "$dir" "$@" >/dev/null; fi
+}
+
+passed=0 failed=0 skipped=0
+count() { # testlog.json -> adds to the totals
+  local counts
+  counts=$(/usr/bin/python3 - "$1" <<'PY'
+import json, sys
+p = f = s = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)["result"]
+    if r in ("OK", "EXPECTEDFAIL"): p += 1
+    elif r == "SKIP": s += 1
+    else: f += 1
+print(p, f, s)
+PY
+)
+  read -r p f s <<<"$counts"
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+run_suites() { # label, build dir, meson test args...
+  local label=$1 dir=$2; shift 2
+  echo "== $label"
+  rm -f "$dir/meson-logs/testlog.json"
+  meson test -C "$dir" --no-rebuild --print-errorlogs "$@"
+  if [ -f "$dir/meson-logs/testlog.json" ]; then count "$dir/meson-logs/testlog.json"
+  else failed=$((failed + 1)); fi
+}
+
+if setup build && ninja -C build; then
+  run_suites "all suites" build
+else
+  echo "build failed"; failed=$((failed + 1))
+fi
+
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+if setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dui=disabled \
+     -Dc_args=-fno-sanitize-recover=undefined && ninja -C build-asan; then
+  run_suites "unit + golden under ASan/UBSan" build-asan --suite unit --suite golden
+else
+  echo "sanitizer build failed"; failed=$((failed + 1))
+fi
+
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+[ "$failed" -eq 0 ]
