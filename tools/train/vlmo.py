@@ -18,7 +18,7 @@ Entry points:
     model.fusion(ids, pixels, text_mask, image_token_type) -> dict
     model.encode_text(ids, text_mask, vl) / model.encode_image(pixels, vl)
     model.vqa_logits / itm_logits / nlvr2 / nlvr2_logits / itc_logits / mlm_logits
-    export_glance(model, path, vocab, answers, name, dtype)
+    export_glance(model, path, vocab, answers, name, dtype) / load_glance(path)
 """
 import dataclasses
 import json
@@ -30,7 +30,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from safetensors_io import write_safetensors
+from safetensors_io import read_safetensors, write_safetensors
 
 ALL_HEADS = ("pooler", "itm", "itc", "itc_vl", "mlm", "vqa", "nlvr2")
 
@@ -701,3 +701,17 @@ def export_glance(model, path, vocab, answers=None, name="", dtype="f32"):
     if cfg.has("vqa"):
         metadata["glance.answers"] = "\n".join(answers)
     write_safetensors(path, tensors, metadata)
+
+
+def load_glance(path):
+    """Reads a Glance model file back (e.g. to fine-tune the bundled model).
+    Returns (model, vocab, answers, name)."""
+    tensors, metadata = read_safetensors(path)
+    model = VLMo(VLMoConfig.from_glance_config(json.loads(metadata["glance.config"])))
+    own = model.state_dict()
+    state = {k: torch.from_numpy(v.astype(np.float32)).reshape(own[k].shape)
+             for k, v in tensors.items() if k in own}
+    model.load_official_state_dict(state)
+    vocab = metadata["glance.vocab"].split("\n")
+    answers = metadata["glance.answers"].split("\n") if "glance.answers" in metadata else []
+    return model, vocab, answers, metadata.get("glance.name", "")
