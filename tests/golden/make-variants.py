@@ -29,6 +29,7 @@ except ImportError:
     sys.exit(77)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.dont_write_bytecode = True  # run from the source tree; leave no __pycache__
 sys.path.insert(0, os.path.join(ROOT, "tools", "train"))
 from vlmo import VLMo, VLMoConfig, export_glance  # noqa: E402
 

@@ -19,6 +19,7 @@ from collections import defaultdict
 import numpy as np
 import torch
 
+sys.dont_write_bytecode = True  # tests run in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vlmo import VLMo, relative_position_index  # noqa: E402
 
