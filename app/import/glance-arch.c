@@ -1,0 +1,601 @@
+/* glance-arch.c — architecture inference from tensor shapes.
+ *
+ * A few anchor tensors fix the sizes (dim and vocabulary from the word
+ * embedding, FFN width from block 0, patch size from the patch embedding,
+ * heads from the relative-position table); then every tensor the config
+ * implies is looked up and its shape compared, so a contradiction is
+ * reported with both the offending tensor and the anchor it contradicts. */
+#include "glance-arch.h"
+#include "glance-import-error.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WORD_EMBEDDINGS "text_embeddings.word_embeddings.weight"
+#define POSITION_EMBEDDINGS "text_embeddings.position_embeddings.weight"
+#define PATCH_WEIGHT "transformer.patch_embed.proj.weight"
+#define POS_EMBED "transformer.pos_embed"
+#define REL_POS_TABLE "relative_position_bias_table"
+#define TOKEN_TYPES "token_type_embeddings.weight"
+#define VQA_OUT "vqa_classifier.3.weight"
+#define MLP_HIDDEN_ANCHOR "transformer.blocks.0.mlp_text.fc1.weight"
+
+/* The sizes a tensor's expected shape is built from; named in messages. */
+enum {
+    Q_DIM = 1 << 0,
+    Q_HIDDEN = 1 << 1,
+    Q_VOCAB = 1 << 2,
+    Q_PATCH = 1 << 3,
+    Q_TEXT = 1 << 4,
+    Q_ANSWERS = 1 << 5,
+    Q_TOKEN_TYPES = 1 << 6,
+    Q_HEADS = 1 << 7,
+    Q_IMAGE = 1 << 8,
+};
+
+typedef struct {
+    const GlanceStateDict *sd;
+    const GlanceArchOverrides *overrides;
+    GlanceConfig *c;
+    GPtrArray *plan;
+    GHashTable *planned;       /* names already in the plan */
+    gint64 rel_pos_rows;       /* rows of the relative-position table */
+    GError **error;
+} Inference;
+
+static const GlanceSourceTensor *find(const Inference *inf, const char *name)
+{
+    return glance_state_dict_get(inf->sd, name);
+}
+
+static gboolean has_prefix_tensor(const Inference *inf, const char *prefix)
+{
+    for (guint i = 0; i < inf->sd->tensors->len; i++) {
+        const GlanceSourceTensor *t = g_ptr_array_index(inf->sd->tensors, i);
+        if (g_str_has_prefix(t->name, prefix))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static char *explain(const Inference *inf, guint quantities)
+{
+    const GlanceConfig *c = inf->c;
+    GString *s = g_string_new(NULL);
+#define ADD(...) g_string_append_printf(s, "%s", s->len ? ", " : ""), g_string_append_printf(s, __VA_ARGS__)
+    if (quantities & Q_DIM)
+        ADD("dim %d from '%s'", c->dim, WORD_EMBEDDINGS);
+    if (quantities & Q_VOCAB)
+        ADD("vocabulary %d from '%s'", c->vocab_size, WORD_EMBEDDINGS);
+    if (quantities & Q_HIDDEN)
+        ADD("mlp_hidden %d from '%s'", c->mlp_hidden, MLP_HIDDEN_ANCHOR);
+    if (quantities & Q_PATCH)
+        ADD("patch_size %d from '%s'", c->patch_size, PATCH_WEIGHT);
+    if (quantities & Q_IMAGE)
+        ADD("image_size %d", c->image_size);
+    if (quantities & Q_HEADS)
+        ADD("heads %d, depth %d", c->heads, c->depth);
+    if (quantities & Q_TEXT)
+        ADD("max_text_len %d", c->max_text_len);
+    if (quantities & Q_ANSWERS)
+        ADD("%d answers from '%s'", c->num_answers, VQA_OUT);
+    if (quantities & Q_TOKEN_TYPES)
+        ADD("%d token types from '%s'", c->token_types, TOKEN_TYPES);
+#undef ADD
+    return g_string_free(s, FALSE);
+}
+
+static gboolean set_error(Inference *inf, GlanceImportError code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static gboolean set_error(Inference *inf, GlanceImportError code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error_literal(inf->error, GLANCE_IMPORT_ERROR, code, message);
+    return FALSE;
+}
+
+static void plan_free(gpointer data)
+{
+    GlanceTensorPlan *p = data;
+    g_free(p->name);
+    g_free(p);
+}
+
+/* Requires tensor `name` with exactly `shape` and plans it (output shape =
+ * `shape`). A 0-d source is accepted for shape [1] (logit scales); with
+ * `rows_prefix` a source with more rows than shape[0] is cut (text positions
+ * beyond --max-text-len). */
+static gboolean expect_full(Inference *inf, const char *name, int ndim, const gint64 *shape,
+                            guint quantities, gboolean rows_prefix)
+{
+    const GlanceSourceTensor *t = find(inf, name);
+    g_autofree char *want = glance_shape_to_string(ndim, shape);
+    if (!t) {
+        g_autofree char *why = explain(inf, quantities);
+        return set_error(inf, GLANCE_IMPORT_ERROR_NOT_VLMO,
+                         "incomplete VLMo checkpoint: tensor '%s' %s is missing (%s)", name, want, why);
+    }
+    gboolean fits = t->ndim == ndim;
+    for (int i = 0; fits && i < ndim; i++)
+        fits = t->shape[i] == shape[i] || (rows_prefix && i == 0 && t->shape[0] > shape[0]);
+    if (!fits && ndim == 1 && shape[0] == 1 && t->ndim == 0)
+        fits = TRUE;
+    if (!fits) {
+        g_autofree char *got = glance_shape_to_string(t->ndim, t->shape);
+        g_autofree char *why = explain(inf, quantities);
+        return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                         "tensor '%s' has shape %s, but %s follows from %s", name, got, want, why);
+    }
+    GlanceTensorPlan *p = g_new0(GlanceTensorPlan, 1);
+    p->name = g_strdup(name);
+    p->view.source = t;
+    p->view.ndim = ndim;
+    memcpy(p->view.shape, shape, (gsize)ndim * sizeof *shape);
+    g_ptr_array_add(inf->plan, p);
+    g_hash_table_add(inf->planned, p->name);
+    return TRUE;
+}
+
+static gboolean expect(Inference *inf, const char *name, guint quantities, int ndim, ...)
+{
+    gint64 shape[GLANCE_MAX_DIMS];
+    va_list ap;
+    va_start(ap, ndim);
+    for (int i = 0; i < ndim; i++)
+        shape[i] = va_arg(ap, gint64);
+    va_end(ap);
+    return expect_full(inf, name, ndim, shape, quantities, FALSE);
+}
+
+/* A 2-D anchor: sets *rows / *cols after checking it is 2-D. */
+static gboolean anchor_2d(Inference *inf, const char *name, gint64 *rows, gint64 *cols)
+{
+    const GlanceSourceTensor *t = find(inf, name);
+    if (!t)
+        return set_error(inf, GLANCE_IMPORT_ERROR_NOT_VLMO,
+                         "incomplete VLMo checkpoint: tensor '%s' is missing", name);
+    if (t->ndim != 2 || t->shape[0] < 1 || t->shape[1] < 1 || t->shape[0] > G_MAXINT32 ||
+        t->shape[1] > G_MAXINT32) {
+        g_autofree char *got = glance_shape_to_string(t->ndim, t->shape);
+        return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                         "tensor '%s' has shape %s; a non-empty 2-D matrix was expected", name, got);
+    }
+    *rows = t->shape[0];
+    if (cols)
+        *cols = t->shape[1];
+    return TRUE;
+}
+
+static char *block_name(int block, const char *suffix)
+{
+    return g_strdup_printf("transformer.blocks.%d.%s", block, suffix);
+}
+
+/* The anchors that make a state dict a VLMo one; missing ones mean "not VLMo". */
+static gboolean check_is_vlmo(Inference *inf)
+{
+    static const char *const anchors[] = { WORD_EMBEDDINGS, PATCH_WEIGHT,
+                                           "transformer.blocks.0.attn.qkv.weight", MLP_HIDDEN_ANCHOR };
+    GString *missing = g_string_new(NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS(anchors); i++)
+        if (!find(inf, anchors[i]))
+            g_string_append_printf(missing, "%s'%s'", missing->len ? ", " : "", anchors[i]);
+    if (missing->len == 0) {
+        g_string_free(missing, TRUE);
+        return TRUE;
+    }
+    GString *sample = g_string_new(NULL);
+    guint n = inf->sd->tensors->len;
+    for (guint i = 0; i < MIN(n, 3); i++) {
+        const GlanceSourceTensor *t = g_ptr_array_index(inf->sd->tensors, i);
+        g_string_append_printf(sample, "%s'%s'", i ? ", " : "", t->name);
+    }
+    set_error(inf, GLANCE_IMPORT_ERROR_NOT_VLMO,
+              "not a VLMo checkpoint: it has no %s (its state dict has %u tensor%s%s%s%s)",
+              missing->str, n, n == 1 ? "" : "s", n ? ", e.g. " : "", sample->str,
+              n > 3 ? ", ..." : "");
+    g_string_free(missing, TRUE);
+    g_string_free(sample, TRUE);
+    return FALSE;
+}
+
+/* Counts blocks 0..depth-1 and rejects stray block numbers beyond a gap. */
+static gboolean infer_depth(Inference *inf)
+{
+    int depth = 0;
+    for (;; depth++) {
+        g_autofree char *name = block_name(depth, "attn.qkv.weight");
+        if (!find(inf, name))
+            break;
+    }
+    for (guint i = 0; i < inf->sd->tensors->len; i++) {
+        const GlanceSourceTensor *t = g_ptr_array_index(inf->sd->tensors, i);
+        if (!g_str_has_prefix(t->name, "transformer.blocks."))
+            continue;
+        const char *digits = t->name + strlen("transformer.blocks.");
+        char *end = NULL;
+        guint64 index = g_ascii_strtoull(digits, &end, 10);
+        if (end != digits && *end == '.' && index >= (guint64)depth)
+            return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                             "tensor '%s' belongs to block %" G_GUINT64_FORMAT ", but "
+                             "'transformer.blocks.%d.attn.qkv.weight' is missing", t->name, index, depth);
+    }
+    inf->c->depth = depth;
+    return TRUE;
+}
+
+static int default_heads(int dim)
+{
+    if (dim == 544)
+        return 16; /* vlmo_base_plus: 16 heads of 34 */
+    return dim % 64 == 0 ? dim / 64 : 0;
+}
+
+static gboolean infer_heads(Inference *inf)
+{
+    GlanceConfig *c = inf->c;
+    int wanted = inf->overrides->heads;
+    if (c->rel_pos) {
+        gint64 rows, cols;
+        if (!anchor_2d(inf, REL_POS_TABLE, &rows, &cols))
+            return FALSE;
+        inf->rel_pos_rows = rows;
+        if (cols % c->depth != 0)
+            return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                             "'%s' has %" G_GINT64_FORMAT " columns, which is not heads x depth "
+                             "for the %d blocks found", REL_POS_TABLE, cols, c->depth);
+        c->heads = (int)(cols / c->depth);
+        if (wanted && wanted != c->heads)
+            return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                             "--heads %d contradicts '%s': its %" G_GINT64_FORMAT " columns are "
+                             "heads x depth = %d x %d", wanted, REL_POS_TABLE, cols, c->heads, c->depth);
+    } else {
+        c->heads = wanted ? wanted : default_heads(c->dim);
+        if (!c->heads)
+            return set_error(inf, GLANCE_IMPORT_ERROR_INVALID,
+                             "cannot tell the number of attention heads of a model with dim %d "
+                             "and no '%s'; pass --heads", c->dim, REL_POS_TABLE);
+    }
+    if (c->dim % c->heads != 0)
+        return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                         "%d heads do not divide dim %d (from '%s')%s", c->heads, c->dim,
+                         WORD_EMBEDDINGS, c->rel_pos ? " (heads from '" REL_POS_TABLE "')" : "");
+    return TRUE;
+}
+
+/* Image side from the absolute position embedding, the relative-position
+ * table or --image-size, whichever exist; they must agree. */
+static gboolean infer_image_size(Inference *inf)
+{
+    GlanceConfig *c = inf->c;
+    int wanted = inf->overrides->image_size;
+    if (wanted && wanted % c->patch_size != 0)
+        return set_error(inf, GLANCE_IMPORT_ERROR_INVALID,
+                         "--image-size %d is not a multiple of the patch size %d (from '%s')",
+                         wanted, c->patch_size, PATCH_WEIGHT);
+    c->image_size = wanted;
+
+    if (c->abs_pos) {
+        const GlanceSourceTensor *t = find(inf, POS_EMBED);
+        gint64 grid = t->ndim == 3 && t->shape[1] >= 2
+                          ? (gint64)llround(sqrt((double)(t->shape[1] - 1))) : 0;
+        if (t->ndim != 3 || t->shape[0] != 1 || t->shape[2] != c->dim || grid < 1 ||
+            grid * grid != t->shape[1] - 1) {
+            g_autofree char *got = glance_shape_to_string(t->ndim, t->shape);
+            return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                             "'%s' has shape %s, not [1, 1 + a square number of patches, dim %d]",
+                             POS_EMBED, got, c->dim);
+        }
+        int from_pos = (int)grid * c->patch_size;
+        if (wanted && wanted != from_pos)
+            return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                             "--image-size %d contradicts '%s': %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
+                             " patches of %d px make %d px", wanted, POS_EMBED, grid, grid,
+                             c->patch_size, from_pos);
+        c->image_size = from_pos;
+    }
+
+    if (c->rel_pos) {
+        /* rows = (2w-1)^2 + 3 image entries, 2T text entries and 2 text <-> image */
+        gint64 rows = inf->rel_pos_rows;
+        if (c->image_size) {
+            gint64 w = c->image_size / c->patch_size;
+            gint64 text_rows = rows - (2 * w - 1) * (2 * w - 1) - 5;
+            if (text_rows < 4 || text_rows % 2 != 0)
+                return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                                 "'%s' has %" G_GINT64_FORMAT " rows, which does not fit a %"
+                                 G_GINT64_FORMAT "x%" G_GINT64_FORMAT " patch grid (image_size %d, "
+                                 "patch_size %d)", REL_POS_TABLE, rows, w, w, c->image_size,
+                                 c->patch_size);
+            c->rel_pos_text_len = (int)(text_rows / 2);
+        } else {
+            gint64 square = rows - 2 * GLANCE_ARCH_DEFAULT_REL_POS_TEXT_LEN - 5;
+            gint64 side = square > 0 ? (gint64)llround(sqrt((double)square)) : 0;
+            if (side < 1 || side * side != square || side % 2 == 0)
+                return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                                 "'%s' has %" G_GINT64_FORMAT " rows: no square patch grid fits "
+                                 "beside a %d-token text table; pass --image-size", REL_POS_TABLE,
+                                 rows, GLANCE_ARCH_DEFAULT_REL_POS_TEXT_LEN);
+            c->rel_pos_text_len = GLANCE_ARCH_DEFAULT_REL_POS_TEXT_LEN;
+            c->image_size = (int)((side + 1) / 2) * c->patch_size;
+        }
+    }
+    if (!c->image_size)
+        return set_error(inf, GLANCE_IMPORT_ERROR_INVALID,
+                         "cannot tell the image size: the checkpoint has neither '%s' nor '%s'; "
+                         "pass --image-size", REL_POS_TABLE, POS_EMBED);
+    return TRUE;
+}
+
+static gboolean infer_text_len(Inference *inf)
+{
+    GlanceConfig *c = inf->c;
+    gint64 rows, cols;
+    if (!anchor_2d(inf, POSITION_EMBEDDINGS, &rows, &cols))
+        return FALSE;
+    int wanted = inf->overrides->max_text_len;
+    if (wanted && wanted > rows)
+        return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                         "--max-text-len %d exceeds the %" G_GINT64_FORMAT " text positions of '%s'",
+                         wanted, rows, POSITION_EMBEDDINGS);
+    c->max_text_len = wanted ? wanted : (int)rows;
+    if (c->max_text_len < 2)
+        return set_error(inf, GLANCE_IMPORT_ERROR_INVALID,
+                         "max_text_len %d leaves no room for [CLS] and [SEP]", c->max_text_len);
+    if (c->rel_pos && c->max_text_len > c->rel_pos_text_len)
+        return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                         "max_text_len %d (from %s) exceeds the %d text positions of '%s'",
+                         c->max_text_len, wanted ? "--max-text-len" : "'" POSITION_EMBEDDINGS "'",
+                         c->rel_pos_text_len, REL_POS_TABLE);
+    return TRUE;
+}
+
+/* expect() for "transformer.blocks.<i>.<suffix>". */
+static gboolean expect_block(Inference *inf, int i, const char *suffix, guint quantities, int ndim,
+                             gint64 d0, gint64 d1)
+{
+    g_autofree char *name = block_name(i, suffix);
+    gint64 shape[2] = { d0, d1 };
+    return expect_full(inf, name, ndim, shape, quantities, FALSE);
+}
+
+static gboolean plan_block(Inference *inf, int i)
+{
+    const GlanceConfig *c = inf->c;
+    gint64 d = c->dim, h = c->mlp_hidden;
+    gboolean vl = i >= c->vlffn_start;
+    if (c->layer_scale && (!expect_block(inf, i, "gamma_1", Q_DIM, 1, d, 0) ||
+                           !expect_block(inf, i, "gamma_2", Q_DIM, 1, d, 0)))
+        return FALSE;
+    if (!expect_block(inf, i, "norm1.weight", Q_DIM, 1, d, 0) ||
+        !expect_block(inf, i, "norm1.bias", Q_DIM, 1, d, 0) ||
+        !expect_block(inf, i, "attn.q_bias", Q_DIM, 1, d, 0) ||
+        !expect_block(inf, i, "attn.v_bias", Q_DIM, 1, d, 0) ||
+        !expect_block(inf, i, "attn.qkv.weight", Q_DIM, 2, 3 * d, d) ||
+        !expect_block(inf, i, "attn.proj.weight", Q_DIM, 2, d, d) ||
+        !expect_block(inf, i, "attn.proj.bias", Q_DIM, 1, d, 0))
+        return FALSE;
+    static const char *const experts[] = { "text", "imag", "vl" };
+    for (gsize k = 0; k < G_N_ELEMENTS(experts); k++) {
+        if (k == 2 && !vl)
+            break;
+        g_autofree char *norm_w = g_strdup_printf("norm2_%s.weight", experts[k]);
+        g_autofree char *norm_b = g_strdup_printf("norm2_%s.bias", experts[k]);
+        g_autofree char *fc1_w = g_strdup_printf("mlp_%s.fc1.weight", experts[k]);
+        g_autofree char *fc1_b = g_strdup_printf("mlp_%s.fc1.bias", experts[k]);
+        g_autofree char *fc2_w = g_strdup_printf("mlp_%s.fc2.weight", experts[k]);
+        g_autofree char *fc2_b = g_strdup_printf("mlp_%s.fc2.bias", experts[k]);
+        if (!expect_block(inf, i, norm_w, Q_DIM, 1, d, 0) ||
+            !expect_block(inf, i, norm_b, Q_DIM, 1, d, 0) ||
+            !expect_block(inf, i, fc1_w, Q_DIM | Q_HIDDEN, 2, h, d) ||
+            !expect_block(inf, i, fc1_b, Q_HIDDEN, 1, h, 0) ||
+            !expect_block(inf, i, fc2_w, Q_DIM | Q_HIDDEN, 2, d, h) ||
+            !expect_block(inf, i, fc2_b, Q_DIM, 1, d, 0))
+            return FALSE;
+    }
+    if (!vl) {
+        /* vlffn_start is the first block with mlp_vl.fc1.weight: any other VL-FFN
+         * tensor below it is a fragment. */
+        g_autofree char *stray = block_name(i, "mlp_vl.");
+        g_autofree char *stray_norm = block_name(i, "norm2_vl.");
+        if (has_prefix_tensor(inf, stray) || has_prefix_tensor(inf, stray_norm))
+            return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                             "block %d has a partial VL-FFN ('%s*' or '%s*' without "
+                             "'transformer.blocks.%d.mlp_vl.fc1.weight')", i, stray, stray_norm, i);
+    }
+    return TRUE;
+}
+
+/* Optional heads: present when any tensor carries one of their prefixes;
+ * then every tensor of the head must be there. */
+static gboolean plan_heads(Inference *inf)
+{
+    GlanceConfig *c = inf->c;
+    gint64 d = c->dim, v = c->vocab_size;
+    c->has_pooler = has_prefix_tensor(inf, "pooler.");
+    c->has_itm = has_prefix_tensor(inf, "itm_score.");
+    c->has_itc = has_prefix_tensor(inf, "itc_text_proj.") || has_prefix_tensor(inf, "itc_image_proj.") ||
+                 find(inf, "logit_scale") != NULL;
+    c->has_itc_vl = has_prefix_tensor(inf, "itc_vl_text_proj.") ||
+                    has_prefix_tensor(inf, "itc_vl_image_proj.") || find(inf, "logit_vl_scale") != NULL;
+    c->has_mlm = has_prefix_tensor(inf, "mlm_score.");
+    c->has_vqa = has_prefix_tensor(inf, "vqa_classifier.");
+    c->has_nlvr2 = has_prefix_tensor(inf, "nlvr2_classifier.");
+
+    if (c->has_pooler && (!expect(inf, "pooler.dense.weight", Q_DIM, 2, d, d) ||
+                          !expect(inf, "pooler.dense.bias", Q_DIM, 1, d)))
+        return FALSE;
+    if (c->has_mlm && (!expect(inf, "mlm_score.bias", Q_VOCAB, 1, v) ||
+                       !expect(inf, "mlm_score.transform.dense.weight", Q_DIM, 2, d, d) ||
+                       !expect(inf, "mlm_score.transform.dense.bias", Q_DIM, 1, d) ||
+                       !expect(inf, "mlm_score.transform.LayerNorm.weight", Q_DIM, 1, d) ||
+                       !expect(inf, "mlm_score.transform.LayerNorm.bias", Q_DIM, 1, d) ||
+                       !expect(inf, "mlm_score.decoder.weight", Q_DIM | Q_VOCAB, 2, v, d)))
+        return FALSE;
+    if (c->has_itm && (!expect(inf, "itm_score.fc.weight", Q_DIM, 2, (gint64)2, d) ||
+                       !expect(inf, "itm_score.fc.bias", 0, 1, (gint64)2)))
+        return FALSE;
+    if (c->has_itc && (!expect(inf, "itc_text_proj.fc.weight", Q_DIM, 2, d, d) ||
+                       !expect(inf, "itc_image_proj.fc.weight", Q_DIM, 2, d, d)))
+        return FALSE;
+    if (c->has_itc_vl && (!expect(inf, "itc_vl_text_proj.fc.weight", Q_DIM, 2, d, d) ||
+                          !expect(inf, "itc_vl_image_proj.fc.weight", Q_DIM, 2, d, d)))
+        return FALSE;
+    if (c->has_vqa) {
+        gint64 answers, cols;
+        if (!anchor_2d(inf, VQA_OUT, &answers, &cols))
+            return FALSE;
+        c->num_answers = (int)answers;
+        if (!expect(inf, "vqa_classifier.0.weight", Q_DIM, 2, 2 * d, d) ||
+            !expect(inf, "vqa_classifier.0.bias", Q_DIM, 1, 2 * d) ||
+            !expect(inf, "vqa_classifier.1.weight", Q_DIM, 1, 2 * d) ||
+            !expect(inf, "vqa_classifier.1.bias", Q_DIM, 1, 2 * d) ||
+            !expect(inf, VQA_OUT, Q_DIM | Q_ANSWERS, 2, answers, 2 * d) ||
+            !expect(inf, "vqa_classifier.3.bias", Q_ANSWERS, 1, answers))
+            return FALSE;
+    }
+    if (c->has_nlvr2) {
+        if (c->token_types < 3)
+            return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                             "the checkpoint has an NLVR2 head but '%s' has only %d rows (3 needed: "
+                             "text, left image, right image)", TOKEN_TYPES, c->token_types);
+        if (!expect(inf, "nlvr2_classifier.0.weight", Q_DIM, 2, 2 * d, 2 * d) ||
+            !expect(inf, "nlvr2_classifier.0.bias", Q_DIM, 1, 2 * d) ||
+            !expect(inf, "nlvr2_classifier.1.weight", Q_DIM, 1, 2 * d) ||
+            !expect(inf, "nlvr2_classifier.1.bias", Q_DIM, 1, 2 * d) ||
+            !expect(inf, "nlvr2_classifier.3.weight", Q_DIM, 2, (gint64)2, 2 * d) ||
+            !expect(inf, "nlvr2_classifier.3.bias", 0, 1, (gint64)2))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean infer(Inference *inf)
+{
+    GlanceConfig *c = inf->c;
+    if (!check_is_vlmo(inf))
+        return FALSE;
+
+    gint64 vocab, dim, hidden, hidden_cols;
+    if (!anchor_2d(inf, WORD_EMBEDDINGS, &vocab, &dim))
+        return FALSE;
+    c->vocab_size = (int)vocab;
+    c->dim = (int)dim;
+
+    const GlanceSourceTensor *patch = find(inf, PATCH_WEIGHT);
+    if (patch->ndim != 4 || patch->shape[0] != dim || patch->shape[1] != 3 || patch->shape[2] < 1 ||
+        patch->shape[2] != patch->shape[3] || patch->shape[2] > 4096) {
+        g_autofree char *got = glance_shape_to_string(patch->ndim, patch->shape);
+        return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                         "'%s' has shape %s, but [dim, 3, patch, patch] with dim %d (from '%s') "
+                         "was expected", PATCH_WEIGHT, got, c->dim, WORD_EMBEDDINGS);
+    }
+    c->patch_size = (int)patch->shape[2];
+
+    if (!infer_depth(inf) || !anchor_2d(inf, MLP_HIDDEN_ANCHOR, &hidden, &hidden_cols))
+        return FALSE;
+    c->mlp_hidden = (int)hidden;
+
+    c->vlffn_start = c->depth;
+    for (int i = 0; i < c->depth; i++) {
+        g_autofree char *name = block_name(i, "mlp_vl.fc1.weight");
+        if (find(inf, name)) {
+            c->vlffn_start = i;
+            break;
+        }
+    }
+    g_autofree char *gamma = block_name(0, "gamma_1");
+    c->layer_scale = find(inf, gamma) != NULL;
+    c->rel_pos = find(inf, REL_POS_TABLE) != NULL;
+    c->abs_pos = find(inf, POS_EMBED) != NULL;
+    c->norm_eps = 1e-6f;
+    c->text_eps = 1e-12f;
+    c->head_eps = 1e-5f;
+
+    gint64 token_types, token_cols;
+    if (!anchor_2d(inf, TOKEN_TYPES, &token_types, &token_cols))
+        return FALSE;
+    c->token_types = (int)token_types;
+    if (c->token_types < 2)
+        return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                         "'%s' has %d row; text and image need 2", TOKEN_TYPES, c->token_types);
+
+    if (!infer_heads(inf) || !infer_image_size(inf) || !infer_text_len(inf))
+        return FALSE;
+
+    /* The plan, in the official state-dict order. */
+    gint64 d = c->dim;
+    if (c->rel_pos && !expect(inf, REL_POS_TABLE, Q_HEADS, 2, inf->rel_pos_rows,
+                              (gint64)c->heads * c->depth))
+        return FALSE;
+    if (find(inf, "logit_scale") && !expect(inf, "logit_scale", 0, 1, (gint64)1))
+        return FALSE;
+    if (find(inf, "logit_vl_scale") && !expect(inf, "logit_vl_scale", 0, 1, (gint64)1))
+        return FALSE;
+    if (!expect(inf, "transformer.cls_token", Q_DIM, 3, (gint64)1, (gint64)1, d))
+        return FALSE;
+    if (c->abs_pos) {
+        gint64 grid = c->image_size / c->patch_size;
+        if (!expect(inf, POS_EMBED, Q_DIM | Q_PATCH | Q_IMAGE, 3, (gint64)1, grid * grid + 1, d))
+            return FALSE;
+    }
+    gint64 p = c->patch_size;
+    if (!expect(inf, PATCH_WEIGHT, Q_DIM | Q_PATCH, 4, d, (gint64)3, p, p) ||
+        !expect(inf, "transformer.patch_embed.proj.bias", Q_DIM, 1, d))
+        return FALSE;
+    for (int i = 0; i < c->depth; i++)
+        if (!plan_block(inf, i))
+            return FALSE;
+    gint64 text = c->max_text_len, text_types;
+    if (!expect(inf, "transformer.norm.weight", Q_DIM, 1, d) ||
+        !expect(inf, "transformer.norm.bias", Q_DIM, 1, d) ||
+        !expect(inf, WORD_EMBEDDINGS, Q_DIM | Q_VOCAB, 2, (gint64)c->vocab_size, d))
+        return FALSE;
+    gint64 text_shape[2] = { text, d };
+    if (!expect_full(inf, POSITION_EMBEDDINGS, 2, text_shape, Q_DIM | Q_TEXT, TRUE))
+        return FALSE;
+    if (!anchor_2d(inf, "text_embeddings.token_type_embeddings.weight", &text_types, NULL) ||
+        !expect(inf, "text_embeddings.token_type_embeddings.weight", Q_DIM, 2, text_types, d) ||
+        !expect(inf, "text_embeddings.LayerNorm.weight", Q_DIM, 1, d) ||
+        !expect(inf, "text_embeddings.LayerNorm.bias", Q_DIM, 1, d) ||
+        !expect(inf, TOKEN_TYPES, Q_DIM | Q_TOKEN_TYPES, 2, (gint64)c->token_types, d))
+        return FALSE;
+    return plan_heads(inf);
+}
+
+gboolean glance_arch_infer(const GlanceStateDict *state_dict, const GlanceArchOverrides *overrides,
+                           GlanceArch *out, GError **error)
+{
+    static const GlanceArchOverrides none = { 0 };
+    memset(out, 0, sizeof *out);
+    if (overrides && (overrides->heads < 0 || overrides->image_size < 0 || overrides->max_text_len < 0)) {
+        g_set_error(error, GLANCE_IMPORT_ERROR, GLANCE_IMPORT_ERROR_INVALID,
+                    "--heads, --image-size and --max-text-len must be positive");
+        return FALSE;
+    }
+    out->plan = g_ptr_array_new_with_free_func(plan_free);
+    Inference inf = {
+        .sd = state_dict,
+        .overrides = overrides ? overrides : &none,
+        .c = &out->config,
+        .plan = out->plan,
+        .planned = g_hash_table_new(g_str_hash, g_str_equal),
+        .error = error,
+    };
+    gboolean ok = infer(&inf);
+    if (ok)
+        out->n_unused = state_dict->tensors->len - g_hash_table_size(inf.planned);
+    g_hash_table_destroy(inf.planned);
+    if (!ok)
+        glance_arch_clear(out);
+    return ok;
+}
+
+void glance_arch_clear(GlanceArch *arch)
+{
+    if (arch->plan)
+        g_ptr_array_free(arch->plan, TRUE);
+    memset(arch, 0, sizeof *arch);
+}
