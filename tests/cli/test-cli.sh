@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# glance-cli end to end: outputs of every inference command (JSON shape and sense), and
+# bad inputs, each of which must end in a one-line error and a non-zero exit, never a crash.
+set -u
+cli=${GLANCE_CLI:?run through meson test}
+model=${GLANCE_GOLDEN_MODEL_FILE:?}
+tmp=${GLANCE_TEST_TMP:?}/cli
+mkdir -p "$tmp"
+img=../shared/golden/vlmo-ref-a/images
+py=/usr/bin/python3
+failures=0 checks=0
+
+ok() { checks=$((checks + 1)); echo "ok   $1"; }
+bad() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL $1"; }
+
+# expect_error NAME NEEDLE COMMAND... : non-zero exit below 128 (no signal), one stderr line with NEEDLE
+expect_error() {
+  local name=$1 needle=$2; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local status=$? lines
+  lines=$(wc -l <"$tmp/err")
+  if [ $status -eq 0 ]; then bad "$name: exit 0"
+  elif [ $status -ge 128 ]; then bad "$name: killed by signal $((status - 128))"
+  elif [ "$lines" -ne 1 ]; then bad "$name: $lines lines on stderr: $(cat "$tmp/err")"
+  elif ! grep -qi -- "$needle" "$tmp/err"; then bad "$name: '$(cat "$tmp/err")' lacks '$needle'"
+  elif [ -s "$tmp/out" ]; then bad "$name: wrote to stdout"
+  else ok "$name: $(cat "$tmp/err")"; fi
+}
+
+# expect_json NAME PYTHON-CHECK COMMAND... : exit 0 and the check holds for `d` = the parsed stdout
+expect_json() {
+  local name=$1 check=$2; shift 2
+  if ! "$@" >"$tmp/out" 2>"$tmp/err"; then bad "$name: exit status $?: $(cat "$tmp/err")"; return; fi
+  if $py -c "import json,sys,math; d=json.load(open(sys.argv[1])); sys.exit(0 if ($check) else 1)" "$tmp/out"
+  then ok "$name"; else bad "$name: check failed on $(head -c 300 "$tmp/out")"; fi
+}
+
+M=(--model "$model")
+expect_json "info --json" "d['dim']==96 and d['depth']==4 and d['heads']==4 and 'vqa' in d['heads_present']" \
+  "$cli" info "${M[@]}" --json
+expect_json "ask --json: 5 answers, best first, scores in (0,1)" \
+  "len(d['answers'])==5 and all(0<a['score']<1 for a in d['answers']) and [a['score'] for a in d['answers']]==sorted([a['score'] for a in d['answers']],reverse=True) and 'logits' not in d" \
+  "$cli" ask "${M[@]}" --json "$img/img0_100x75.png" "what color is the car?"
+expect_json "ask --top 2 --logits: 3129 logits, top answer = argmax" \
+  "len(d['answers'])==2 and len(d['logits'])==3129 and abs(1/(1+math.exp(-max(d['logits'])))-d['answers'][0]['score'])<1e-6" \
+  "$cli" ask "${M[@]}" --json --top 2 --logits "$img/img1_64x64.png" "is there a dog in the picture"
+expect_json "compare --json" \
+  "isinstance(d['verdict'],bool) and 0<=d['probability']<=1 and len(d['logits'])==2 and d['verdict']==(d['logits'][1]>d['logits'][0])" \
+  "$cli" compare "${M[@]}" --json "$img/img0_100x75.png" "$img/img1_64x64.png" "The left image contains two birds."
+expect_json "match --json" "0<=d['probability']<=1 and len(d['logits'])==2" \
+  "$cli" match "${M[@]}" --json "$img/img2_200x120.png" "A man riding a horse on the beach."
+expect_json "embed --json: unit vectors in the order given" \
+  "[e['kind'] for e in d['embeddings']]==['text','image','text'] and all(abs(sum(x*x for x in e['vector'])-1)<1e-4 for e in d['embeddings']) and d['embeddings'][1]['input'].endswith('img3_33x47.png')" \
+  "$cli" embed "${M[@]}" --json --text "a red car" --image "$img/img3_33x47.png" --text "two birds"
+expect_json "embed --vl" "len(d['embeddings'][0]['vector'])==96" "$cli" embed "${M[@]}" --json --vl --text "a red car"
+if "$cli" ask "${M[@]}" "$img/img0_100x75.png" "what color is the car?" | grep -qE '^ *[0-9.]+%  '; then
+  ok "ask: human-readable output"; else bad "ask: human-readable output"; fi
+
+# Bad inputs.
+printf 'not an image at all' >"$tmp/text.png"
+head -c 300 "$img/img2_200x120.png" >"$tmp/truncated.png"
+: >"$tmp/empty.png"
+head -c 1000 /dev/urandom >"$tmp/random.safetensors"
+printf '\xff\xff\x00\x00\x00\x00\x00\x00{}' >"$tmp/past-end.safetensors"
+expect_error "missing model file" "no model file" "$cli" ask --model /nonexistent/m.safetensors "$img/img1_64x64.png" "q?"
+expect_error "model is random bytes" "random.safetensors" "$cli" ask --model "$tmp/random.safetensors" "$img/img1_64x64.png" "q?"
+expect_error "header points past the end" "past the end" "$cli" info --model "$tmp/past-end.safetensors"
+expect_error "model is a directory" "regular file" "$cli" info --model "$tmp"
+expect_error "empty question" "empty" "$cli" ask "${M[@]}" "$img/img1_64x64.png" ""
+expect_error "blank statement" "empty" "$cli" compare "${M[@]}" "$img/img1_64x64.png" "$img/img0_100x75.png" "   "
+expect_error "image that is text" "cannot decode" "$cli" ask "${M[@]}" "$tmp/text.png" "what?"
+expect_error "truncated image" "truncated.png" "$cli" ask "${M[@]}" "$tmp/truncated.png" "what?"
+expect_error "empty image file" "empty" "$cli" match "${M[@]}" "$tmp/empty.png" "what?"
+expect_error "missing image" "no such file" "$cli" ask "${M[@]}" "$tmp/nope.png" "what?"
+expect_error "missing arguments" "needs" "$cli" ask "${M[@]}" "$img/img1_64x64.png"
+expect_error "unknown option" "unknown option" "$cli" ask "${M[@]}" --frobnicate "$img/img1_64x64.png" "q"
+expect_error "--top 0" "--top" "$cli" ask "${M[@]}" --top 0 "$img/img1_64x64.png" "q"
+expect_error "embed without inputs" "--image" "$cli" embed "${M[@]}"
+expect_error "unknown command" "unknown command" "$cli" frobnicate
+
+echo "cli: $checks checks, $failures failures"
+[ $failures -eq 0 ]

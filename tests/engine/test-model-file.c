@@ -1,0 +1,112 @@
+/* test-model-file.c — hostile and broken model files: each must be refused with a
+ * message that names the problem, and nothing may crash. */
+#include "glance-engine.h"
+#include "safetensors.h"
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+static int failures, checks;
+static char *tmpdir;
+
+/* Writes an 8-byte length, the header, then data_len bytes of data. */
+static char *write_file(const char *name, const char *header, long header_len_field, size_t data_len)
+{
+    char *path = g_build_filename(tmpdir, name, NULL);
+    FILE *f = fopen(path, "wb");
+    g_assert_nonnull(f);
+    uint64_t len = header_len_field >= 0 ? (uint64_t)header_len_field : strlen(header);
+    unsigned char le[8];
+    for (int i = 0; i < 8; i++)
+        le[i] = (unsigned char)(len >> (8 * i));
+    fwrite(le, 1, 8, f);
+    fwrite(header, 1, strlen(header), f);
+    for (size_t i = 0; i < data_len; i++)
+        fputc((int)(i * 7 + 3), f);
+    fclose(f);
+    return path;
+}
+
+/* Opens the file as a model and expects failure with `needle` in the message. */
+static void expect_refused(const char *what, const char *path, const char *needle)
+{
+    GlanceModel *model = NULL;
+    GlanceError err = { 0 };
+    GlanceStatus s = glance_model_open(path, &model, &err);
+    checks++;
+    if (s == GLANCE_OK || model) {
+        fprintf(stderr, "FAIL %s: accepted\n", what);
+        failures++;
+        glance_model_close(model);
+    } else if (!strstr(err.message, needle)) {
+        fprintf(stderr, "FAIL %s: message \"%s\" does not mention \"%s\"\n", what, err.message, needle);
+        failures++;
+    } else {
+        printf("ok   %-40s %s\n", what, err.message);
+    }
+}
+
+#define TENSOR(name, dtype, shape, a, b) "\"" name "\":{\"dtype\":\"" dtype "\",\"shape\":" shape ",\"data_offsets\":[" #a "," #b "]}"
+
+int main(void)
+{
+    const char *base = g_getenv("GLANCE_TEST_TMP");
+    tmpdir = g_build_filename(base ? base : g_get_tmp_dir(), "model-file", NULL);
+    g_mkdir_with_parents(tmpdir, 0755);
+
+    expect_refused("missing file", "/nonexistent/glance/model.safetensors", "No such file");
+    expect_refused("a directory", tmpdir, "not a regular file");
+    g_autofree char *empty = g_build_filename(tmpdir, "empty", NULL);
+    g_file_set_contents(empty, "", 0, NULL);
+    expect_refused("empty file", empty, "too short");
+    expect_refused("zero-length header", write_file("zero-header", "", 0, 0), "not valid JSON");
+    expect_refused("header length past the end", write_file("past-end", "{}", 1 << 20, 0), "past the end");
+    expect_refused("header length 2^63", write_file("huge-len", "{}", INT64_MAX, 0), "past the end");
+    expect_refused("header not JSON", write_file("not-json", "{\"a\":", -1, 0), "not valid JSON");
+    expect_refused("header not an object", write_file("array", "[1,2]", -1, 0), "not a JSON object");
+    expect_refused("deep nesting", write_file("deep", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]"
+                                                        "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", -1, 0),
+                   "nesting");
+    expect_refused("offsets past the data", write_file("offsets", "{" TENSOR("a", "F32", "[4]", 0, 16) "}", -1, 8),
+                   "outside the file");
+    expect_refused("bytes do not match shape", write_file("shape", "{" TENSOR("a", "F32", "[5]", 0, 16) "}", -1, 16),
+                   "do not hold its shape");
+    expect_refused("overlapping tensors",
+                   write_file("overlap", "{" TENSOR("a", "F32", "[4]", 0, 16) "," TENSOR("b", "F32", "[4]", 8, 24) "}",
+                              -1, 24),
+                   "overlap");
+    expect_refused("unknown dtype", write_file("dtype", "{" TENSOR("a", "Q4", "[4]", 0, 16) "}", -1, 16),
+                   "unknown dtype");
+    expect_refused("shape overflow",
+                   write_file("overflow", "{" TENSOR("a", "F32", "[1099511627776,1099511627776]", 0, 16) "}", -1, 16),
+                   "too large");
+    expect_refused("negative offsets", write_file("neg", "{" TENSOR("a", "F32", "[4]", -16, 0) "}", -1, 16),
+                   "outside the file");
+    expect_refused("plain safetensors without Glance metadata",
+                   write_file("plain", "{" TENSOR("a", "F32", "[4]", 0, 16) "}", -1, 16), "not a Glance model");
+    expect_refused("future format",
+                   write_file("future", "{\"__metadata__\":{\"glance.format\":\"9\",\"glance.config\":\"{}\"}}", -1, 0),
+                   "unsupported glance.format");
+    expect_refused("impossible config",
+                   write_file("impossible", "{\"__metadata__\":{\"glance.format\":\"1\",\"glance.config\":"
+                                            "\"{\\\"dim\\\":-3}\"}}", -1, 0),
+                   "impossible model");
+    const char *config = "{\\\"dim\\\":8,\\\"depth\\\":1,\\\"heads\\\":2,\\\"mlp_hidden\\\":16,\\\"vlffn_start\\\":1,"
+                         "\\\"patch_size\\\":4,\\\"image_size\\\":8,\\\"max_text_len\\\":4,\\\"vocab_size\\\":8,"
+                         "\\\"heads_present\\\":[]}";
+    g_autofree char *missing = g_strdup_printf(
+        "{\"__metadata__\":{\"glance.format\":\"1\",\"glance.vocab\":\"[PAD]\\n[UNK]\\n[CLS]\\n[SEP]\","
+        "\"glance.config\":\"%s\"}}", config);
+    expect_refused("a tensor the config needs is missing", write_file("missing", missing, -1, 0),
+                   "missing tensor 'transformer.patch_embed.proj.weight'");
+    g_autofree char *contradicting = g_strdup_printf(
+        "{\"__metadata__\":{\"glance.format\":\"1\",\"glance.vocab\":\"[PAD]\\n[UNK]\\n[CLS]\\n[SEP]\","
+        "\"glance.config\":\"%s\"}," TENSOR("transformer.patch_embed.proj.weight", "F32", "[8,3,4,5]", 0, 1920) "}",
+        config);
+    expect_refused("tensor shape contradicts the config", write_file("contradicting", contradicting, -1, 1920),
+                   "has shape [8, 3, 4, 5], the config needs [8, 3, 4, 4]");
+
+    printf("model files: %d checks, %d failures\n", checks, failures);
+    g_free(tmpdir);
+    return failures ? 1 : 0;
+}
