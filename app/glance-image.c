@@ -30,6 +30,20 @@ static void on_size_prepared(GdkPixbufLoader *loader, int width, int height, gpo
     }
 }
 
+/* gdk-pixbuf's incremental loaders return a partly grey picture for a cut-off PNG or
+ * JPEG without an error; a file that lacks its end marker is refused instead. */
+static gboolean looks_complete(const guint8 *data, gsize len, GdkPixbufFormat *format)
+{
+    g_autofree char *name = format ? gdk_pixbuf_format_get_name(format) : NULL;
+    gsize tail = MIN(len, 64);
+    const guint8 *end = data + len - tail;
+    if (name && !strcmp(name, "png"))
+        return memmem(end, tail, "IEND", 4) != NULL;
+    if (name && !strcmp(name, "jpeg"))
+        return memmem(end, tail, "\xff\xd9", 2) != NULL;
+    return TRUE;
+}
+
 static GlanceDecodedImage *from_pixbuf(GdkPixbuf *pixbuf)
 {
     int w = gdk_pixbuf_get_width(pixbuf), h = gdk_pixbuf_get_height(pixbuf);
@@ -72,6 +86,11 @@ GlanceDecodedImage *glance_image_from_bytes(GBytes *bytes, int max_side, GError 
         return NULL;
     }
     GdkPixbuf *pixbuf = ok && closed ? gdk_pixbuf_loader_get_pixbuf(loader) : NULL;
+    if (pixbuf && !looks_complete(data, len, gdk_pixbuf_loader_get_format(loader))) {
+        g_set_error(error, GLANCE_IMAGE_ERROR, GLANCE_IMAGE_ERROR_DECODE,
+                    "cannot decode image: the file is truncated");
+        return NULL;
+    }
     if (!pixbuf) {
         g_set_error(error, GLANCE_IMAGE_ERROR, GLANCE_IMAGE_ERROR_DECODE, "cannot decode image: %s",
                     len == 0 ? "the file is empty"
