@@ -462,9 +462,9 @@ static gboolean run_opcode(Machine *m, gboolean *stopped)
     const guint8 *p = NULL;
 
     m->op_pos = m->pos;
-    if (!take(m, 1, &p))
+    if (m->pos >= m->length)
         return fail(m, GLANCE_IMPORT_ERROR_FORMAT, "ends without a STOP opcode");
-    m->op = *p;
+    m->op = m->data[m->pos++];
     switch (m->op) {
     case 0x80: /* PROTO */
         if (!read_uint(m, 1, &n))

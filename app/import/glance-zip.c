@@ -294,9 +294,17 @@ static guint8 *inflate_entry(const GlanceZipEntry *entry, const guint8 *src, GEr
         gsize out_n = (gsize)MIN(entry->size - out_pos, INFLATE_CHUNK);
         GConverterFlags flags = in_pos + in_n == entry->compressed_size ? G_CONVERTER_INPUT_AT_END
                                                                          : G_CONVERTER_NO_FLAGS;
+        /* With the output full, offer one spare byte: the stream must end
+         * without using it, or the entry is longer than declared. */
+        guint8 spare;
+        guint8 *dest = out_n ? out + out_pos : &spare;
         gsize n_read = 0, n_written = 0;
-        result = g_converter_convert(G_CONVERTER(inflater), src + in_pos, in_n, out + out_pos, out_n,
+        result = g_converter_convert(G_CONVERTER(inflater), src + in_pos, in_n, dest, MAX(out_n, 1),
                                      flags, &n_read, &n_written, NULL);
+        if (out_n == 0 && n_written > 0) {
+            result = G_CONVERTER_ERROR;
+            break;
+        }
         in_pos += n_read;
         out_pos += n_written;
         if (result == G_CONVERTER_ERROR || (result != G_CONVERTER_FINISHED && n_read == 0 && n_written == 0))
