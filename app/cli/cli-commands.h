@@ -14,4 +14,5 @@ int cli_compare(int argc, char **argv);
 int cli_match(int argc, char **argv);
 int cli_embed(int argc, char **argv);
 int cli_import(int argc, char **argv);
+int cli_eval(int argc, char **argv);
 #endif

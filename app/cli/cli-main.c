@@ -13,6 +13,7 @@ static const CliCommand commands[] = {
     { "match", cli_match, "does this text describe this image? (ITM)" },
     { "embed", cli_embed, "dual-encoder vectors of images and texts" },
     { "import", cli_import, "convert an official VLMo checkpoint to a Glance model" },
+    { "eval", cli_eval, "accuracy on a VQA, NLVR2 or retrieval set (JSONL)" },
 };
 
 static int usage(FILE *out)

@@ -56,6 +56,43 @@ expect_json "embed --vl" "len(d['embeddings'][0]['vector'])==96" "$cli" embed "$
 if "$cli" ask "${M[@]}" "$img/img0_100x75.png" "what color is the car?" | grep -qE '^ *[0-9.]+%  '; then
   ok "ask: human-readable output"; else bad "ask: human-readable output"; fi
 
+# eval: sets whose right answers are known from the commands above, so the expected
+# accuracy is exact (2 of 3 VQA lines right; 1 of 2 NLVR2 labels right).
+ev=$tmp/eval; mkdir -p "$ev"; cp "$img"/*.png "$ev"/
+top() { "$cli" ask "${M[@]}" --json "$ev/$1" "$2" | $py -c "import json,sys; print(json.load(sys.stdin)['answers'][0]['answer'])"; }
+a0=$(top img0_100x75.png "what color is the car?")
+a1=$(top img1_64x64.png "is there a dog?")
+$py - "$ev" "$a0" "$a1" <<'PY'
+import json, sys
+d, a0, a1 = sys.argv[1:]
+with open(d + "/vqa.jsonl", "w") as f:
+    f.write(json.dumps({"image": "img0_100x75.png", "question": "what color is the car?", "answers": [a0], "type": "color"}) + "\n")
+    f.write(json.dumps({"image": "img1_64x64.png", "question": "is there a dog?", "answers": ["zzz", a1], "type": "yesno"}) + "\n")
+    f.write(json.dumps({"image": "img1_64x64.png", "question": "is there a dog?", "answers": ["not-" + a1], "type": "yesno"}) + "\n")
+PY
+v=$("$cli" compare "${M[@]}" --json "$ev/img0_100x75.png" "$ev/img2_200x120.png" "two birds" | $py -c "import json,sys; print(str(json.load(sys.stdin)['verdict']).lower())")
+printf '{"left":"img0_100x75.png","right":"img2_200x120.png","statement":"two birds","label":%s}\n{"left":"img0_100x75.png","right":"img2_200x120.png","statement":"two birds","label":%s}\n' \
+  "$v" "$([ "$v" = true ] && echo false || echo true)" >"$ev/nlvr2.jsonl"
+expect_json "eval vqa: 2 of 3 right, per type" \
+  "d['task']=='vqa' and d['n']==3 and abs(d['accuracy']-2/3)<1e-9 and d['per_type']['color']['accuracy']==1 and d['per_type']['yesno']=={'n':2,'accuracy':0.5}" \
+  "$cli" eval "${M[@]}" --json vqa "$ev/vqa.jsonl"
+expect_json "eval nlvr2: 1 of 2 right" "d['n']==2 and d['accuracy']==0.5" "$cli" eval "${M[@]}" --json nlvr2 "$ev/nlvr2.jsonl"
+printf '{"image":"img0_100x75.png","caption":"a red car"}\n{"image":"img1_64x64.png","caption":"two birds"}\n{"image":"img2_200x120.png","caption":"a man on a horse"}\n{"image":"img3_33x47.png","caption":"a dog"}\n' >"$ev/retrieval.jsonl"
+"$cli" embed "${M[@]}" --json --image "$ev/img0_100x75.png" --image "$ev/img1_64x64.png" --image "$ev/img2_200x120.png" \
+  --image "$ev/img3_33x47.png" --text "a red car" --text "two birds" --text "a man on a horse" --text "a dog" >"$ev/vectors.json"
+expected_r1=$($py -c "
+import json; e=[x['vector'] for x in json.load(open('$ev/vectors.json'))['embeddings']]
+dot=lambda a,b: sum(x*y for x,y in zip(a,b)); I,T=e[:4],e[4:]
+print(sum(max(range(4),key=lambda i:dot(T[t],I[i]))==t for t in range(4))/4, sum(max(range(4),key=lambda t:dot(T[t],I[i]))==i for i in range(4))/4)")
+expect_json "eval retrieval: R@1 as computed from embed, R@10 = 1 with 4 images" \
+  "d['n']==4 and d['images']==4 and abs(d['text_to_image']['r1']-${expected_r1% *})<1e-9 and abs(d['image_to_text']['r1']-${expected_r1#* })<1e-9 and d['text_to_image']['r10']==1" \
+  "$cli" eval "${M[@]}" --json retrieval "$ev/retrieval.jsonl"
+printf '{"image": "img0_100x75.png"\n' >"$ev/broken.jsonl"
+expect_error "eval: broken JSONL" "broken.jsonl:1" "$cli" eval "${M[@]}" vqa "$ev/broken.jsonl"
+expect_error "eval: unknown task" "task" "$cli" eval "${M[@]}" frobnicate "$ev/vqa.jsonl"
+printf '{"image":"missing.png","question":"q?","answers":["a"]}\n' >"$ev/missing.jsonl"
+expect_error "eval: missing image" "missing.png" "$cli" eval "${M[@]}" vqa "$ev/missing.jsonl"
+
 # Bad inputs.
 printf 'not an image at all' >"$tmp/text.png"
 head -c 300 "$img/img2_200x120.png" >"$tmp/truncated.png"

@@ -8,11 +8,13 @@
 
 static int failures, checks;
 static char *tmpdir;
+static GPtrArray *written; /* paths, freed at exit */
 
 /* Writes an 8-byte length, the header, then data_len bytes of data. */
 static char *write_file(const char *name, const char *header, long header_len_field, size_t data_len)
 {
     char *path = g_build_filename(tmpdir, name, NULL);
+    g_ptr_array_add(written, path);
     FILE *f = fopen(path, "wb");
     g_assert_nonnull(f);
     uint64_t len = header_len_field >= 0 ? (uint64_t)header_len_field : strlen(header);
@@ -53,6 +55,7 @@ int main(void)
     const char *base = g_getenv("GLANCE_TEST_TMP");
     tmpdir = g_build_filename(base ? base : g_get_tmp_dir(), "model-file", NULL);
     g_mkdir_with_parents(tmpdir, 0755);
+    written = g_ptr_array_new_with_free_func(g_free);
 
     expect_refused("missing file", "/nonexistent/glance/model.safetensors", "No such file");
     expect_refused("a directory", tmpdir, "not a regular file");
@@ -108,5 +111,6 @@ int main(void)
 
     printf("model files: %d checks, %d failures\n", checks, failures);
     g_free(tmpdir);
+    g_ptr_array_unref(written);
     return failures ? 1 : 0;
 }
