@@ -1,0 +1,78 @@
+/* test-dtypes.c — BF16 tensors and F32 tensors at unaligned offsets are converted at load;
+ * both must give outputs bit-identical to the same values stored as aligned F32 (used in
+ * place from the mapping). The three files come from make-dtype-variants.py. */
+#include "glance-engine.h"
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    float vqa[4096];
+    float image_vec[1024], text_vec[1024];
+    float nlvr2[2];
+} Outputs;
+
+static int run(const char *path, Outputs *out)
+{
+    GlanceModel *model = NULL;
+    GlanceContext *ctx = NULL;
+    GlanceError err = { 0 };
+    memset(out, 0, sizeof *out);
+    if (glance_model_open(path, &model, &err) != GLANCE_OK || glance_context_new(model, &ctx, &err) != GLANCE_OK) {
+        fprintf(stderr, "FAIL %s\n", err.message);
+        glance_model_close(model);
+        return -1;
+    }
+    guint8 pixels[70 * 50 * 3];
+    for (gsize i = 0; i < sizeof pixels; i++)
+        pixels[i] = (guint8)(i * 37 % 251);
+    GlanceImage image = { pixels, 70, 50, 210 };
+    int status = glance_vqa(ctx, &image, "what color is the square?", out->vqa, &err) == GLANCE_OK &&
+                 glance_embed_image(ctx, &image, 1, out->image_vec, &err) == GLANCE_OK &&
+                 glance_embed_text(ctx, "a red square", 0, out->text_vec, &err) == GLANCE_OK &&
+                 glance_nlvr2(ctx, &image, &image, "both images are the same", out->nlvr2, &err) == GLANCE_OK ? 0 : -1;
+    if (status)
+        fprintf(stderr, "FAIL %s: %s\n", path, err.message);
+    glance_context_free(ctx);
+    glance_model_close(model);
+    return status;
+}
+
+int main(void)
+{
+    const char *model = g_getenv("GLANCE_GOLDEN_MODEL_FILE"), *tmp = g_getenv("GLANCE_TEST_TMP");
+    if (!model || !tmp) {
+        fprintf(stderr, "FAIL run through meson test\n");
+        return 1;
+    }
+    g_autofree char *dir = g_build_filename(tmp, "dtypes", NULL);
+    g_autofree char *cmd = g_strdup_printf("/usr/bin/python3 tests/engine/make-dtype-variants.py '%s' '%s'", model, dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "FAIL %s\n", cmd);
+        return 1;
+    }
+    const char *names[3] = { "rounded-f32", "bf16", "misaligned-f32" };
+    static Outputs outputs[3];
+    int failures = 0;
+    for (int i = 0; i < 3; i++) {
+        g_autofree char *file = g_strconcat(names[i], ".safetensors", NULL);
+        g_autofree char *path = g_build_filename(dir, file, NULL);
+        if (run(path, &outputs[i]) != 0)
+            return 1;
+    }
+    for (int i = 1; i < 3; i++) {
+        gboolean same = !memcmp(&outputs[0], &outputs[i], sizeof outputs[0]);
+        printf("%-15s %s\n", names[i], same ? "bit-identical to aligned F32" : "DIFFERS");
+        failures += !same;
+    }
+    /* Sanity: the outputs are not all zero. */
+    float sum = 0;
+    for (int i = 0; i < 96; i++)
+        sum += outputs[0].image_vec[i] * outputs[0].image_vec[i];
+    if (sum < 0.99f || sum > 1.01f) {
+        printf("FAIL image vector is not unit length (%f)\n", sum);
+        failures++;
+    }
+    return failures ? 1 : 0;
+}
