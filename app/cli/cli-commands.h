@@ -15,4 +15,5 @@ int cli_match(int argc, char **argv);
 int cli_embed(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_eval(int argc, char **argv);
+int cli_bench(int argc, char **argv);
 #endif

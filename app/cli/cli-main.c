@@ -14,6 +14,7 @@ static const CliCommand commands[] = {
     { "embed", cli_embed, "dual-encoder vectors of images and texts" },
     { "import", cli_import, "convert an official VLMo checkpoint to a Glance model" },
     { "eval", cli_eval, "accuracy on a VQA, NLVR2 or retrieval set (JSONL)" },
+    { "bench", cli_bench, "throughput figures (engine passes, search)" },
 };
 
 static int usage(FILE *out)
