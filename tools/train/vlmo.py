@@ -76,7 +76,9 @@ class VLMoConfig:
             raise ValueError("image_size must be a multiple of patch_size")
         if not 0 <= self.vlffn_start <= self.depth:
             raise ValueError("vlffn_start must be in 0..depth")
-        if self.rel_pos and self.max_text_len - 2 > self.rel_pos_text_len:
+        # Text offsets reach -(max_text_len - 2); beyond rel_pos_text_len they
+        # would index the image rows of the table.
+        if self.rel_pos and self.max_text_len > self.rel_pos_text_len:
             raise ValueError("max_text_len exceeds the text range of the relative position table")
 
     @property
