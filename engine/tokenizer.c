@@ -8,7 +8,6 @@
 #include "engine-private.h"
 #include "tokenizer.h"
 #include <glib.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* Where the ids go; full when only [SEP] still fits. */
@@ -264,14 +263,14 @@ static GlanceStatus encode_text(const GlanceVocab *vocab, const char *text, IdSi
         gunichar c = g_utf8_get_char(p);
         if (c != 0 && (c == 0xFFFD || is_bert_control(c)))
             continue;
-        int ends_word = c == 0 || is_bert_whitespace(c) || is_line_or_paragraph_separator(c) ||
-                        is_cjk_ideograph(c);
+        int cjk = is_cjk_ideograph(c);
+        int ends_word = c == 0 || cjk || is_bert_whitespace(c) || is_line_or_paragraph_separator(c);
         if (ends_word && word->len > 0) {
             status = encode_word(vocab, (const gunichar *)(void *)word->data, word->len,
                                  scratch, sink, err);
             g_array_set_size(word, 0);
         }
-        if (is_cjk_ideograph(c) && status == GLANCE_OK && !sink_full(sink))
+        if (cjk && status == GLANCE_OK && !sink_full(sink))
             status = encode_word(vocab, &c, 1, scratch, sink, err);
         if (c == 0 || status != GLANCE_OK || sink_full(sink))
             break;
