@@ -291,7 +291,7 @@ static GlanceStatus read_config(GlanceModel *m, GlanceError *err)
         c->image_size < c->patch_size || c->image_size > 4096 || c->image_size % c->patch_size != 0 ||
         c->max_text_len < 2 || c->max_text_len > 4096 || c->vocab_size < 1 || c->vocab_size > 10000000 ||
         c->token_types < 2 || c->token_types > 16 ||
-        (c->rel_pos && (c->rel_pos_text_len < c->max_text_len - 1 || c->rel_pos_text_len > 65536)) ||
+        (c->rel_pos && (c->rel_pos_text_len < c->max_text_len || c->rel_pos_text_len > 65536)) ||
         c->num_answers < 0 || c->num_answers > 1000000 ||
         (c->has_vqa && c->num_answers < 1) || (c->has_nlvr2 && c->token_types < 3) ||
         ((c->has_vqa || c->has_nlvr2 || c->has_itm) && !c->has_pooler) ||
