@@ -84,9 +84,9 @@ static GlanceStatus axis_filter_init(AxisFilter *axis, int in_size, int out_size
                            in_size, out_size);
     }
 
+    double inverse_scale = 1.0 / filter_scale;
     for (int i = 0; i < out_size; i++) {
         double center = (i + 0.5) * scale;
-        double inverse_scale = 1.0 / filter_scale;
         /* Pillow truncates to int, then clamps; clamping first keeps a huge
          * support from overflowing the conversion and gives the same bounds. */
         double first_tap = center - support + 0.5, end_tap = center + support + 0.5;
@@ -108,7 +108,7 @@ static GlanceStatus axis_filter_init(AxisFilter *axis, int in_size, int out_size
     return GLANCE_OK;
 }
 
-/* The rounding half-step plus the weighted sum, back to 8 bits, clamped. */
+/* A weighted sum (started at the rounding half-step) back to 8 bits, clamped. */
 static uint8_t fixed_point_to_u8(int64_t sum)
 {
     if (sum < 0)
