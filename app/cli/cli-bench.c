@@ -115,6 +115,7 @@ static const struct {
     const char *summary;
 } subjects[] = {
     { "engine", bench_engine, "per-call time of preprocessing and every task pass" },
+    { "search", cli_bench_search, "top-k library search over N random vectors (cli-bench-search.c)" },
 };
 
 int cli_bench(int argc, char **argv)

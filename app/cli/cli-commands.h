@@ -16,4 +16,7 @@ int cli_embed(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_bench(int argc, char **argv);
+int cli_index(int argc, char **argv);
+int cli_search(int argc, char **argv);
+int cli_bench_search(int argc, char **argv);   /* `bench search`, in cli-bench-search.c */
 #endif

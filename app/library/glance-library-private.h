@@ -1,0 +1,60 @@
+/* glance-library-private.h — what the library's own files share: the object's fields,
+ * database helpers and the vector matrix. Nothing outside app/library/ includes it. */
+#ifndef GLANCE_LIBRARY_PRIVATE_H
+#define GLANCE_LIBRARY_PRIVATE_H
+#include <sqlite3.h>
+#include "glance-library.h"
+#include "glance-vector-matrix.h"
+
+struct _GlanceLibrary {
+    GObject parent_instance;
+    char *db_path;
+    /* Guards everything below: searches may run in GTask threads. */
+    GMutex lock;
+    sqlite3 *db;              /* this object's connection; an index job opens its own */
+    GlanceModel *model;       /* borrowed, NULL until set_model                        */
+    char *model_path;
+    char model_sha256[65];    /* hex; the model id                                     */
+    gint64 model_row;         /* models.id of the current model                        */
+    int dim;                  /* ITC vector length of the current model                */
+    GlanceContext *search_ctx;
+    GlanceVectorMatrix *matrix; /* the current model's vectors, NULL until a search    */
+    gint64 matrix_data_version; /* PRAGMA data_version when the matrix was last synced */
+};
+
+/* Opens a connection with the library's settings (WAL, busy timeout, foreign keys) and
+ * migrates the schema to GLANCE_LIBRARY_SCHEMA_VERSION, or refuses the file. */
+sqlite3 *library_db_open(const char *path, gboolean create, GError **error);
+void library_db_close(sqlite3 *db);
+
+/* GLANCE_LIBRARY_ERROR_DATABASE with "what: sqlite's message". Returns FALSE. */
+gboolean library_db_fail(GError **error, sqlite3 *db, const char *what);
+gboolean library_db_exec(sqlite3 *db, const char *sql, GError **error);
+/* Prepares or fails with the statement's purpose in the message. */
+sqlite3_stmt *library_db_prepare(sqlite3 *db, const char *sql, GError **error);
+/* BEGIN IMMEDIATE: takes the write lock up front, so a busy database waits for the
+ * busy timeout instead of failing on the first write of a read transaction. */
+gboolean library_db_begin_write(sqlite3 *db, GError **error);
+gboolean library_db_commit(sqlite3 *db, GError **error);
+void library_db_rollback(sqlite3 *db);
+gint64 library_db_data_version(sqlite3 *db);
+
+/* glance-library-schema.c: check refuses a newer schema (or a file that is not SQLite)
+ * without writing; migrate brings an older one up to date. */
+gboolean library_schema_check(sqlite3 *db, const char *path, GError **error);
+gboolean library_schema_migrate(sqlite3 *db, const char *path, GError **error);
+
+/* Vectors are stored as little-endian float32 blobs. */
+void library_vector_to_blob(const float *vector, int dim, guint8 *blob);
+void library_vector_from_blob(const guint8 *blob, int dim, float *vector);
+
+/* [lo, hi) bounds of the paths under folder in byte order: "folder/" <= p < "folder0". */
+void library_folder_range(const char *folder, char **lo, char **hi);
+
+/* Absolute, without "." / ".." or a trailing separator; symlinks are kept as written. */
+char *library_normalize_path(const char *path);
+
+/* Image decoding size for the current model (glance_library_decode_side). */
+int library_decode_side(const GlanceModel *model);
+
+#endif

@@ -1,0 +1,422 @@
+/* glance-library.c — the GlanceLibrary object: its database connection, the current
+ * model and its id, and the small queries the UI needs (counts, failures). */
+#include "glance-library-private.h"
+#include "glance-tasks.h"
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+G_DEFINE_QUARK(glance-library-error-quark, glance_library_error)
+
+/* Long enough for another process's batch commit; short enough to report a stuck lock. */
+#define BUSY_TIMEOUT_MS 15000
+
+G_DEFINE_FINAL_TYPE(GlanceLibrary, glance_library, G_TYPE_OBJECT)
+
+/* ---- database helpers ---- */
+
+gboolean library_db_fail(GError **error, sqlite3 *db, const char *what)
+{
+    int code = sqlite3_errcode(db);
+    int kind = code == SQLITE_NOTADB ? GLANCE_LIBRARY_ERROR_NOT_A_LIBRARY : GLANCE_LIBRARY_ERROR_DATABASE;
+    g_set_error(error, GLANCE_LIBRARY_ERROR, kind, "%s: %s", what, sqlite3_errmsg(db));
+    return FALSE;
+}
+
+gboolean library_db_exec(sqlite3 *db, const char *sql, GError **error)
+{
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+        return TRUE;
+    return library_db_fail(error, db, "database");
+}
+
+sqlite3_stmt *library_db_prepare(sqlite3 *db, const char *sql, GError **error)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        library_db_fail(error, db, "preparing a query");
+        return NULL;
+    }
+    return stmt;
+}
+
+gboolean library_db_begin_write(sqlite3 *db, GError **error)
+{
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+        return TRUE;
+    return library_db_fail(error, db, "starting a write");
+}
+
+gboolean library_db_commit(sqlite3 *db, GError **error)
+{
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+        return TRUE;
+    library_db_fail(error, db, "committing");
+    library_db_rollback(db);
+    return FALSE;
+}
+
+void library_db_rollback(sqlite3 *db)
+{
+    if (!sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+gint64 library_db_data_version(sqlite3 *db)
+{
+    sqlite3_stmt *stmt = NULL;
+    gint64 version = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        version = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return version;
+}
+
+void library_db_close(sqlite3 *db)
+{
+    sqlite3_close_v2(db);
+}
+
+sqlite3 *library_db_open(const char *path, gboolean create, GError **error)
+{
+    if (!create && !g_file_test(path, G_FILE_TEST_EXISTS)) {
+        g_set_error(error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_NOT_FOUND,
+                    "no library at %s (run 'glance-cli index FOLDER' first)", path);
+        return NULL;
+    }
+    if (create) {
+        g_autofree char *dir = g_path_get_dirname(path);
+        if (g_mkdir_with_parents(dir, 0700) != 0) {
+            int e = errno;
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e), "cannot create %s: %s", dir,
+                        g_strerror(e));
+            return NULL;
+        }
+    }
+    sqlite3 *db = NULL;
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+        g_autofree char *what = g_strdup_printf("cannot open %s", path);
+        library_db_fail(error, db, what);
+        sqlite3_close_v2(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(db, 0);
+    /* A newer Glance's file is refused before anything (even the journal mode) is written. */
+    if (!library_schema_check(db, path, error)) {
+        sqlite3_close_v2(db);
+        return NULL;
+    }
+    g_autofree char *what = g_strdup_printf("cannot use %s", path);
+    /* WAL lets searches read while an index job writes; NORMAL sync is safe in WAL
+     * against a killed process (only a power cut may drop the last commits). */
+    if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
+        library_db_fail(error, db, what);
+        sqlite3_close_v2(db);
+        return NULL;
+    }
+    if (!library_schema_migrate(db, path, error)) {
+        sqlite3_close_v2(db);
+        return NULL;
+    }
+    return db;
+}
+
+void library_vector_to_blob(const float *vector, int dim, guint8 *blob)
+{
+    for (int i = 0; i < dim; i++) {
+        guint32 bits;
+        memcpy(&bits, &vector[i], 4);
+        bits = GUINT32_TO_LE(bits);
+        memcpy(blob + 4 * i, &bits, 4);
+    }
+}
+
+void library_vector_from_blob(const guint8 *blob, int dim, float *vector)
+{
+    for (int i = 0; i < dim; i++) {
+        guint32 bits;
+        memcpy(&bits, blob + 4 * i, 4);
+        bits = GUINT32_FROM_LE(bits);
+        memcpy(&vector[i], &bits, 4);
+    }
+}
+
+void library_folder_range(const char *folder, char **lo, char **hi)
+{
+    /* '0' follows '/' in ASCII, so [folder/, folder0) is exactly the paths inside. */
+    gboolean is_root = !strcmp(folder, G_DIR_SEPARATOR_S);
+    *lo = is_root ? g_strdup("/") : g_strconcat(folder, "/", NULL);
+    *hi = is_root ? g_strdup("0") : g_strconcat(folder, "0", NULL);
+}
+
+char *library_normalize_path(const char *path)
+{
+    char *canonical = g_canonicalize_filename(path, NULL);
+    gsize len = strlen(canonical);
+    while (len > 1 && canonical[len - 1] == G_DIR_SEPARATOR)
+        canonical[--len] = '\0';
+    return canonical;
+}
+
+int library_decode_side(const GlanceModel *model)
+{
+    /* Reduced-size decoding (JPEG's DCT scaling) saves most of the decode time; keeping
+     * twice the model's input leaves the final resize to the reference bicubic. */
+    return 2 * glance_model_config(model)->image_size;
+}
+
+/* ---- the object ---- */
+
+static void glance_library_finalize(GObject *object)
+{
+    GlanceLibrary *self = GLANCE_LIBRARY(object);
+    glance_vector_matrix_free(self->matrix);
+    glance_context_free(self->search_ctx);
+    library_db_close(self->db);
+    g_free(self->model_path);
+    g_free(self->db_path);
+    g_mutex_clear(&self->lock);
+    G_OBJECT_CLASS(glance_library_parent_class)->finalize(object);
+}
+
+static void glance_library_class_init(GlanceLibraryClass *klass)
+{
+    G_OBJECT_CLASS(klass)->finalize = glance_library_finalize;
+}
+
+static void glance_library_init(GlanceLibrary *self)
+{
+    g_mutex_init(&self->lock);
+}
+
+GlanceLibrary *glance_library_open(const char *db_path, gboolean create, GError **error)
+{
+    g_autofree char *path = library_normalize_path(db_path);
+    sqlite3 *db = library_db_open(path, create, error);
+    if (!db)
+        return NULL;
+    GlanceLibrary *self = g_object_new(GLANCE_TYPE_LIBRARY, NULL);
+    self->db = db;
+    self->db_path = g_steal_pointer(&path);
+    return self;
+}
+
+const char *glance_library_get_path(GlanceLibrary *self)
+{
+    return self->db_path;
+}
+
+static gboolean hash_file(const char *path, char hex[65], GError **error)
+{
+    g_autoptr(GFile) file = g_file_new_for_path(path);
+    g_autoptr(GFileInputStream) in = g_file_read(file, NULL, error);
+    if (!in)
+        return FALSE;
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_autofree guint8 *chunk = g_malloc(1 << 20);
+    for (;;) {
+        gssize n = g_input_stream_read(G_INPUT_STREAM(in), chunk, 1 << 20, NULL, error);
+        if (n < 0)
+            return FALSE;
+        if (n == 0)
+            break;
+        g_checksum_update(sum, chunk, n);
+    }
+    g_strlcpy(hex, g_checksum_get_string(sum), 65);
+    return TRUE;
+}
+
+/* The model id: the file's SHA-256, from the cache when path, size and mtime match. */
+static gboolean model_file_sha256(sqlite3 *db, const char *path, char hex[65], GError **error)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        int e = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e), "%s: %s", path, g_strerror(e));
+        return FALSE;
+    }
+    gint64 mtime_ns = (gint64)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    sqlite3_stmt *stmt = library_db_prepare(db, "SELECT sha256 FROM model_files WHERE path = ?1 AND size = ?2 "
+                                                "AND mtime_ns = ?3", error);
+    if (!stmt)
+        return FALSE;
+    sqlite3_bind_text(stmt, 1, path, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(stmt, 2, st.st_size);
+    sqlite3_bind_int64(stmt, 3, mtime_ns);
+    gboolean cached = sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_bytes(stmt, 0) == 64;
+    if (cached)
+        g_strlcpy(hex, (const char *)sqlite3_column_text(stmt, 0), 65);
+    sqlite3_finalize(stmt);
+    if (cached)
+        return TRUE;
+    if (!hash_file(path, hex, error))
+        return FALSE;
+    stmt = library_db_prepare(db, "INSERT OR REPLACE INTO model_files(path, size, mtime_ns, sha256) "
+                                  "VALUES (?1, ?2, ?3, ?4)", error);
+    if (!stmt)
+        return FALSE;
+    sqlite3_bind_text(stmt, 1, path, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(stmt, 2, st.st_size);
+    sqlite3_bind_int64(stmt, 3, mtime_ns);
+    sqlite3_bind_text(stmt, 4, hex, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_DONE || library_db_fail(error, db, "remembering the model's hash");
+}
+
+/* The models row of sha256, inserted when new (a search of a known model writes nothing). */
+static gboolean register_model(sqlite3 *db, const char *sha256, const char *name, int dim, gint64 *row,
+                               GError **error)
+{
+    static const char *const steps[] = {
+        "SELECT id, dim FROM models WHERE sha256 = ?1",
+        "INSERT INTO models(sha256, name, dim) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT(sha256) DO UPDATE SET name = excluded.name RETURNING id, dim",
+    };
+    sqlite3_stmt *stmt = NULL;
+    int rc = SQLITE_DONE;
+    for (gsize i = 0; i < G_N_ELEMENTS(steps) && rc != SQLITE_ROW; i++) {
+        sqlite3_finalize(stmt);
+        stmt = library_db_prepare(db, steps[i], error);
+        if (!stmt)
+            return FALSE;
+        sqlite3_bind_text(stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+        if (i == 1) {
+            sqlite3_bind_text(stmt, 2, name, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int(stmt, 3, dim);
+        }
+        rc = sqlite3_step(stmt);
+    }
+    gboolean ok = rc == SQLITE_ROW;
+    if (ok) {
+        *row = sqlite3_column_int64(stmt, 0);
+        if (sqlite3_column_int(stmt, 1) != dim) {
+            g_set_error(error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_MODEL,
+                        "the library knows model %.12s with %d-dimensional vectors, not %d",
+                        sha256, sqlite3_column_int(stmt, 1), dim);
+            ok = FALSE;
+        }
+    } else {
+        library_db_fail(error, db, "registering the model");
+    }
+    sqlite3_finalize(stmt);
+    return ok;
+}
+
+gboolean glance_library_set_model(GlanceLibrary *self, GlanceModel *model, const char *model_path, GError **error)
+{
+    g_return_val_if_fail(GLANCE_IS_LIBRARY(self), FALSE);
+    g_return_val_if_fail(model && model_path, FALSE);
+    const GlanceConfig *config = glance_model_config(model);
+    const char *name = glance_model_name(model);
+    if (!config->has_itc || glance_model_embed_dim(model) <= 0) {
+        g_set_error(error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_MODEL,
+                    "model %s has no retrieval (ITC) head, so it cannot index or search photos",
+                    name && *name ? name : model_path);
+        return FALSE;
+    }
+    g_autofree char *path = library_normalize_path(model_path);
+    char sha256[65];
+    int dim = glance_model_embed_dim(model);
+    gint64 row = 0;
+    GlanceContext *ctx = NULL;
+    GlanceError err = { 0 };
+    g_mutex_lock(&self->lock);
+    gboolean ok = model_file_sha256(self->db, path, sha256, error) &&
+                  register_model(self->db, sha256, name ? name : "", dim, &row, error);
+    if (ok && glance_context_new(model, &ctx, &err) != GLANCE_OK) {
+        glance_set_error_from_engine(error, &err);
+        ok = FALSE;
+    }
+    if (ok) {
+        glance_context_free(self->search_ctx);
+        self->search_ctx = ctx;
+        self->model = model;
+        g_free(self->model_path);
+        self->model_path = g_steal_pointer(&path);
+        memcpy(self->model_sha256, sha256, sizeof sha256);
+        self->model_row = row;
+        self->dim = dim;
+        if (self->matrix && self->matrix->dim != dim)
+            g_clear_pointer(&self->matrix, glance_vector_matrix_free);
+        if (self->matrix)
+            glance_vector_matrix_clear(self->matrix);
+        self->matrix_data_version = -1; /* reload for the new model on the next search */
+    }
+    g_mutex_unlock(&self->lock);
+    return ok;
+}
+
+const char *glance_library_get_model_id(GlanceLibrary *self)
+{
+    return self->model ? self->model_sha256 : NULL;
+}
+
+int glance_library_decode_side(GlanceLibrary *self)
+{
+    return self->model ? library_decode_side(self->model) : 0;
+}
+
+gboolean glance_library_get_counts(GlanceLibrary *self, GlanceLibraryCounts *counts, GError **error)
+{
+    memset(counts, 0, sizeof *counts);
+    g_mutex_lock(&self->lock);
+    sqlite3_stmt *stmt = library_db_prepare(self->db,
+        "SELECT (SELECT count(*) FROM photos), "
+        "       (SELECT count(*) FROM embeddings WHERE model_id = ?1), "
+        "       (SELECT count(*) FROM photos WHERE error IS NOT NULL)", error);
+    gboolean ok = stmt != NULL;
+    if (ok) {
+        sqlite3_bind_int64(stmt, 1, self->model ? self->model_row : -1);
+        ok = sqlite3_step(stmt) == SQLITE_ROW;
+        if (ok) {
+            counts->photos = sqlite3_column_int(stmt, 0);
+            counts->indexed = sqlite3_column_int(stmt, 1);
+            counts->failed = sqlite3_column_int(stmt, 2);
+        } else {
+            library_db_fail(error, self->db, "counting photos");
+        }
+    }
+    sqlite3_finalize(stmt);
+    g_mutex_unlock(&self->lock);
+    return ok;
+}
+
+void glance_library_failure_free(GlanceLibraryFailure *failure)
+{
+    if (!failure)
+        return;
+    g_free(failure->path);
+    g_free(failure->reason);
+    g_free(failure);
+}
+
+GPtrArray *glance_library_list_failures(GlanceLibrary *self, GError **error)
+{
+    g_mutex_lock(&self->lock);
+    GPtrArray *failures = NULL;
+    sqlite3_stmt *stmt = library_db_prepare(self->db, "SELECT path, error FROM photos WHERE error IS NOT NULL "
+                                                      "ORDER BY path", error);
+    if (stmt) {
+        failures = g_ptr_array_new_with_free_func((GDestroyNotify)glance_library_failure_free);
+        int rc;
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+            GlanceLibraryFailure *f = g_new0(GlanceLibraryFailure, 1);
+            f->path = g_strdup((const char *)sqlite3_column_text(stmt, 0));
+            f->reason = g_strdup((const char *)sqlite3_column_text(stmt, 1));
+            g_ptr_array_add(failures, f);
+        }
+        if (rc != SQLITE_DONE) {
+            library_db_fail(error, self->db, "listing failures");
+            g_clear_pointer(&failures, g_ptr_array_unref);
+        }
+        sqlite3_finalize(stmt);
+    }
+    g_mutex_unlock(&self->lock);
+    return failures;
+}
