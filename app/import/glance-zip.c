@@ -199,6 +199,12 @@ static gboolean read_directory(GlanceZip *zip, GError **error)
         if (entry->compressed_size > zip->size)
             return fail(error, "entry '%s' claims %" G_GUINT64_FORMAT " bytes, more than the file holds",
                         entry->name, entry->compressed_size);
+        /* deflate cannot expand data more than ~1032:1: a larger claim is a
+         * memory bomb or damage, refused before anything is allocated */
+        if (entry->method == METHOD_DEFLATE && entry->size / 1032 > entry->compressed_size + 1)
+            return fail(error, "entry '%s' claims %" G_GUINT64_FORMAT " bytes from %" G_GUINT64_FORMAT
+                        " compressed, more than deflate can produce", entry->name, entry->size,
+                        entry->compressed_size);
         if (g_hash_table_contains(zip->by_name, entry->name))
             return fail(error, "entry '%s' appears twice", entry->name);
         g_hash_table_insert(zip->by_name, entry->name, entry);
