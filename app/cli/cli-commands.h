@@ -15,6 +15,7 @@ int cli_match(int argc, char **argv);
 int cli_embed(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_eval(int argc, char **argv);
+int cli_models(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_index(int argc, char **argv);
 int cli_search(int argc, char **argv);

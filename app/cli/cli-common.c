@@ -1,6 +1,7 @@
 /* cli-common.c — shared plumbing of glance-cli commands. */
 #include "cli-common.h"
 #include "glance-paths.h"
+#include "glance-model-registry.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,21 +51,10 @@ void cli_set_engine_error(GError **error, const GlanceError *err)
 
 GlanceModel *cli_open_model(const char *model_arg, GError **error)
 {
-    g_autofree char *path = NULL;
-    if (!model_arg) {
-        path = glance_paths_default_model();
-    } else if (g_file_test(model_arg, G_FILE_TEST_EXISTS) || strchr(model_arg, G_DIR_SEPARATOR)) {
-        path = g_strdup(model_arg);
-    } else {
-        g_autofree char *dir = glance_paths_user_dir();
-        g_autofree char *file = g_strconcat(model_arg, ".safetensors", NULL);
-        path = g_build_filename(dir, "models", file, NULL);
-        if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                        "no model file or installed model named '%s'", model_arg);
-            return NULL;
-        }
-    }
+    /* A path, an installed model's name (app/models registry), or the bundled model. */
+    g_autofree char *path = glance_models_resolve(model_arg, error);
+    if (!path)
+        return NULL;
     GlanceModel *model = NULL;
     GlanceError err = { 0 };
     if (glance_model_open(path, &model, &err) != GLANCE_OK) {

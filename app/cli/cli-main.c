@@ -14,6 +14,7 @@ static const CliCommand commands[] = {
     { "embed", cli_embed, "dual-encoder vectors of images and texts" },
     { "import", cli_import, "convert an official VLMo checkpoint to a Glance model" },
     { "eval", cli_eval, "accuracy on a VQA, NLVR2 or retrieval set (JSONL)" },
+    { "models", cli_models, "the model catalogue; get, remove installed models" },
     { "index", cli_index, "add photo folders to the library, or update it" },
     { "search", cli_search, "find photos in the library by text or example image" },
     { "bench", cli_bench, "throughput figures (engine passes, search)" },

@@ -1,0 +1,596 @@
+/* glance-download.c — a resumable HTTP(S) download with libcurl (contract: glance-download.h).
+ *
+ * Redirects are followed here rather than by libcurl so that every hop passes the
+ * https-or-loopback rule, and so that each hop's response can be judged before its
+ * body touches the .part file. */
+#include "config.h"
+#include "glance-download.h"
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#define DEFAULT_CONNECT_TIMEOUT_S 30
+#define DEFAULT_STALL_TIMEOUT_S 60
+#define DEFAULT_MAX_REDIRECTS 10
+#define SPACE_MARGIN (64u << 20)             /* headroom left on the disk after everything */
+#define MAX_DISCARDED_BODY (1u << 20)        /* error pages and redirect bodies are dropped */
+#define PROGRESS_INTERVAL_US (100 * 1000)
+
+void glance_download_options_init(GlanceDownloadOptions *opts)
+{
+    memset(opts, 0, sizeof *opts);
+}
+
+static void ensure_curl_initialised(void)
+{
+    static gsize once;
+    if (g_once_init_enter(&once)) {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        g_once_init_leave(&once, 1);
+    }
+}
+
+/* ---- the https-or-loopback rule ---- */
+
+static gboolean host_is_loopback(const char *host)
+{
+    if (!g_ascii_strcasecmp(host, "localhost"))
+        return TRUE;
+    g_autofree char *bare = g_strdup(host);
+    gsize length = strlen(bare);
+    if (length > 2 && bare[0] == '[' && bare[length - 1] == ']') {   /* [::1] */
+        memmove(bare, bare + 1, length - 2);
+        bare[length - 2] = '\0';
+    }
+    g_autoptr(GInetAddress) address = g_inet_address_new_from_string(bare);
+    return address && g_inet_address_get_is_loopback(address);
+}
+
+/* The URL's scheme and host as libcurl will read them (never a hand-made parse). */
+static gboolean split_url(const char *url, char **scheme, char **host)
+{
+    ensure_curl_initialised();
+    CURLU *parsed = curl_url();
+    char *s = NULL, *h = NULL;
+    gboolean ok = parsed && curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
+                  curl_url_get(parsed, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
+                  curl_url_get(parsed, CURLUPART_HOST, &h, 0) == CURLUE_OK;
+    if (ok) {
+        *scheme = g_ascii_strdown(s, -1);
+        *host = g_strdup(h);
+    }
+    curl_free(s);
+    curl_free(h);
+    curl_url_cleanup(parsed);
+    return ok;
+}
+
+gboolean glance_download_url_is_allowed(const char *url, GError **error)
+{
+    g_autofree char *scheme = NULL, *host = NULL;
+    if (!url || !split_url(url, &scheme, &host)) {
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_INSECURE,
+                    "'%s' is not a valid download address", url ? url : "(null)");
+        return FALSE;
+    }
+    if (!strcmp(scheme, "https"))
+        return TRUE;
+    if (!strcmp(scheme, "http") && host_is_loopback(host))
+        return TRUE;
+    g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_INSECURE,
+                !strcmp(scheme, "http") ? "refusing plain http to %s: only https is allowed "
+                                          "for addresses other than this computer's"
+                                        : "refusing %s: only https (or http to this computer) is allowed",
+                !strcmp(scheme, "http") ? host : url);
+    return FALSE;
+}
+
+static char *url_host(const char *url)
+{
+    g_autofree char *scheme = NULL;
+    char *host = NULL;
+    return split_url(url, &scheme, &host) ? host : g_strdup(url);
+}
+
+/* ---- one transfer ---- */
+
+typedef struct {
+    const GlanceDownloadOptions *opts;
+    GCancellable *cancellable;
+    int fd;                     /* the locked .part                                    */
+    GChecksum *sha256;          /* of bytes [0, written)                               */
+    guint64 written;            /* bytes in the .part                                  */
+    guint64 request_offset;     /* bytes in the .part when this request was sent       */
+    guint64 total;              /* size the file will have; 0 while unknown            */
+    guint64 resumed_from;
+    gboolean part_is_wrong;     /* delete the .part on failure                         */
+    gint64 last_progress_us;
+
+    /* the response being received (reset at each status line) */
+    long status;
+    gint64 content_length;      /* -1: not announced                                   */
+    gint64 range_start;         /* Content-Range first byte, -1: absent or "*"          */
+    gint64 range_total;         /* Content-Range total, -1: absent or "*"               */
+    gboolean headers_done;
+    gboolean body_accepted;     /* this response's body goes into the .part            */
+    gsize discarded;
+
+    GError *error;              /* set by a callback that stopped the transfer         */
+} Transfer;
+
+static void report_progress(Transfer *t, gboolean force)
+{
+    if (!t->opts->progress)
+        return;
+    gint64 now = g_get_monotonic_time();
+    if (!force && now - t->last_progress_us < PROGRESS_INTERVAL_US)
+        return;
+    t->last_progress_us = now;
+    t->opts->progress(t->written, t->total, t->opts->progress_data);
+}
+
+static gboolean restart_part(Transfer *t, GError **error)
+{
+    if (ftruncate(t->fd, 0) != 0) {
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_IO, "cannot truncate %s: %s",
+                    t->opts->part_path, g_strerror(errno));
+        return FALSE;
+    }
+    g_checksum_reset(t->sha256);
+    t->written = 0;
+    t->resumed_from = 0;
+    return TRUE;
+}
+
+static gboolean check_free_space(Transfer *t, GError **error)
+{
+    if (!t->total)
+        return TRUE;   /* unknown size: a full disk shows up as a write error */
+    struct statvfs fs;
+    if (fstatvfs(t->fd, &fs) != 0)
+        return TRUE;   /* cannot tell; let writes decide */
+    guint64 available = (guint64)fs.f_bavail * (guint64)fs.f_frsize;
+    guint64 remaining = t->total > t->written ? t->total - t->written : 0;
+    guint64 needed = remaining + (guint64)((double)t->total * t->opts->extra_space_ratio) + SPACE_MARGIN;
+    if (available >= needed)
+        return TRUE;
+    g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NO_SPACE,
+                "not enough disk space: %.1f MB needed, %.1f MB free", (double)needed / 1e6,
+                (double)available / 1e6);
+    return FALSE;
+}
+
+/* The headers of a 200 or 206 are complete: may its body go into the .part? */
+static gboolean accept_body(Transfer *t, GError **error)
+{
+    if (t->status == 206) {
+        if (t->range_start != (gint64)t->request_offset) {
+            t->part_is_wrong = TRUE;
+            g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_HTTP,
+                        "the server resumed at byte %" G_GINT64_FORMAT " instead of %" G_GUINT64_FORMAT,
+                        t->range_start, t->request_offset);
+            return FALSE;
+        }
+        if (t->range_total > 0)
+            t->total = (guint64)t->range_total;
+        else if (t->content_length >= 0)
+            t->total = t->request_offset + (guint64)t->content_length;
+    } else {
+        /* 200: the whole file again, whatever Range asked for. */
+        if (t->written > 0 && !restart_part(t, error))
+            return FALSE;
+        t->total = t->content_length >= 0 ? (guint64)t->content_length : 0;
+    }
+    guint64 expected = t->opts->expected_size;
+    if (expected && t->total && t->total != expected) {
+        t->part_is_wrong = TRUE;
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_SIZE,
+                    "wrong size: the server offers %" G_GUINT64_FORMAT " bytes, expected %" G_GUINT64_FORMAT,
+                    t->total, expected);
+        return FALSE;
+    }
+    if (!t->total)
+        t->total = expected;
+    if (!check_free_space(t, error))
+        return FALSE;
+    t->body_accepted = TRUE;
+    report_progress(t, TRUE);
+    return TRUE;
+}
+
+static gint64 parse_number(const char *text)
+{
+    char *end = NULL;
+    errno = 0;
+    guint64 value = g_ascii_strtoull(text, &end, 10);
+    if (end == text || errno || value > G_MAXINT64)
+        return -1;
+    return (gint64)value;
+}
+
+/* "bytes FIRST-LAST/TOTAL", or "bytes *\/TOTAL" (416); either number may be "*". */
+static void parse_content_range(Transfer *t, const char *value)
+{
+    t->range_start = t->range_total = -1;
+    if (g_ascii_strncasecmp(value, "bytes", 5) != 0)
+        return;
+    value += 5;
+    while (*value == ' ')
+        value++;
+    if (*value != '*')
+        t->range_start = parse_number(value);
+    const char *slash = strchr(value, '/');
+    if (slash && slash[1] != '*')
+        t->range_total = parse_number(slash + 1);
+}
+
+static size_t on_header(char *buffer, size_t size, size_t count, void *data)
+{
+    Transfer *t = data;
+    size_t length = size * count;
+    g_autofree char *line = g_strstrip(g_strndup(buffer, length));
+    if (g_str_has_prefix(line, "HTTP/")) {
+        const char *space = strchr(line, ' ');
+        t->status = space ? (long)parse_number(space + 1) : 0;
+        t->content_length = t->range_start = t->range_total = -1;
+        t->headers_done = t->body_accepted = FALSE;
+        return length;
+    }
+    if (!*line) {
+        t->headers_done = t->status >= 200;
+        if ((t->status == 200 || t->status == 206) && !accept_body(t, &t->error))
+            return 0;   /* stops the transfer; t->error says why */
+        return length;
+    }
+    char *colon = strchr(line, ':');
+    if (!colon)
+        return length;
+    *colon = '\0';
+    const char *value = g_strstrip(colon + 1);
+    if (!g_ascii_strcasecmp(line, "Content-Length"))
+        t->content_length = parse_number(value);
+    else if (!g_ascii_strcasecmp(line, "Content-Range"))
+        parse_content_range(t, value);
+    return length;
+}
+
+static size_t on_body(char *data, size_t size, size_t count, void *user_data)
+{
+    Transfer *t = user_data;
+    size_t length = size * count;
+    if (!t->body_accepted) {
+        t->discarded += length;
+        return t->discarded > MAX_DISCARDED_BODY ? 0 : length;
+    }
+    guint64 limit = t->total;
+    if (limit && t->written + length > limit) {
+        t->part_is_wrong = TRUE;
+        g_set_error(&t->error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_SIZE,
+                    "wrong size: the server sent more than %" G_GUINT64_FORMAT " bytes", limit);
+        return 0;
+    }
+    for (size_t done = 0; done < length;) {
+        ssize_t n = pwrite(t->fd, data + done, length - done, (off_t)(t->written + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            int code = errno == ENOSPC ? GLANCE_MODELS_ERROR_NO_SPACE : GLANCE_MODELS_ERROR_IO;
+            g_set_error(&t->error, GLANCE_MODELS_ERROR, code, "cannot write %s: %s", t->opts->part_path,
+                        g_strerror(n < 0 ? errno : EIO));
+            return 0;
+        }
+        done += (size_t)n;
+    }
+    g_checksum_update(t->sha256, (const guchar *)data, (gssize)length);
+    t->written += length;
+    report_progress(t, FALSE);
+    return length;
+}
+
+/* libcurl calls this at least once a second, also while nothing arrives. */
+static int on_tick(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    Transfer *t = data;
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    return g_cancellable_is_cancelled(t->cancellable) ? 1 : 0;
+}
+
+/* A failed curl_easy_perform() in words, with the error class a user can act on. */
+static void set_transfer_error(Transfer *t, CURL *curl, CURLcode code, const char *errbuf, const char *url,
+                               guint stall_s, guint connect_s, GError **error)
+{
+    g_autofree char *host = url_host(url);
+    const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(code);
+    curl_off_t connect_time = 0;
+    curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connect_time);
+    switch (code) {
+    case CURLE_ABORTED_BY_CALLBACK:
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "download cancelled");
+        return;
+    case CURLE_OPERATION_TIMEDOUT:
+        if (connect_time > 0)
+            g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_TIMEOUT,
+                        "the download stalled: %s sent nothing for %u s", host, stall_s);
+        else
+            g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_TIMEOUT,
+                        "could not connect to %s within %u s", host, connect_s);
+        return;
+    case CURLE_PARTIAL_FILE:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+        if (t->total)
+            g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK,
+                        "the connection to %s was lost after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                        " bytes", host, t->written, t->total);
+        else
+            g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK,
+                        "the connection to %s was lost after %" G_GUINT64_FORMAT " bytes", host, t->written);
+        return;
+    case CURLE_WRITE_ERROR:
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_IO, "cannot write %s",
+                    t->opts->part_path);
+        return;
+    default:
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK, "cannot download from %s: %s",
+                    host, detail);
+        return;
+    }
+}
+
+static void set_http_error(long status, const char *url, GError **error)
+{
+    g_autofree char *host = url_host(url);
+    if (status == 404 || status == 410)
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_HTTP,
+                    "%s has no such file (HTTP %ld)", host, status);
+    else
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_HTTP,
+                    "%s answered HTTP %ld", host, status);
+}
+
+static void configure_request(CURL *curl, Transfer *t, const char *url, char *errbuf, guint connect_s,
+                              guint stall_s)
+{
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "Glance/" GLANCE_VERSION);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);   /* threads: no SIGALRM for DNS timeouts */
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)connect_s);
+    /* Under 1 byte/s for stall_s seconds: the server has stalled. */
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, (long)stall_s);
+    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_tick);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, t);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    g_autofree char *scheme = NULL, *host = NULL;
+    if (split_url(url, &scheme, &host) && host_is_loopback(host))
+        curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+    if (t->written > 0) {
+        g_autofree char *range = g_strdup_printf("%" G_GUINT64_FORMAT "-", t->written);
+        curl_easy_setopt(curl, CURLOPT_RANGE, range);
+    }
+    t->request_offset = t->written;
+    t->status = 0;
+    t->content_length = t->range_start = t->range_total = -1;
+    t->headers_done = t->body_accepted = FALSE;
+    t->discarded = 0;
+    errbuf[0] = '\0';
+}
+
+static guint stall_timeout(const GlanceDownloadOptions *opts)
+{
+    if (opts->stall_timeout_s)
+        return opts->stall_timeout_s;
+    const char *env = g_getenv("GLANCE_DOWNLOAD_STALL_TIMEOUT");
+    int seconds = env ? atoi(env) : 0;
+    return seconds > 0 ? (guint)seconds : DEFAULT_STALL_TIMEOUT_S;
+}
+
+/* Requests until the body has arrived: follows redirects, resumes, restarts once
+ * when the server refuses the range asked for. */
+static gboolean fetch(Transfer *t, GError **error)
+{
+    const GlanceDownloadOptions *opts = t->opts;
+    guint connect_s = opts->connect_timeout_s ? opts->connect_timeout_s : DEFAULT_CONNECT_TIMEOUT_S;
+    guint stall_s = stall_timeout(opts);
+    guint max_redirects = opts->max_redirects ? opts->max_redirects : DEFAULT_MAX_REDIRECTS;
+    g_autofree char *url = g_strdup(opts->url);
+    char errbuf[CURL_ERROR_SIZE];
+    guint redirects = 0;
+    gboolean restarted = FALSE;
+    CURL *curl = curl_easy_init();
+    if (!curl) {
+        g_set_error_literal(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK, "cannot start libcurl");
+        return FALSE;
+    }
+    gboolean ok = FALSE;
+    for (;;) {
+        if (!glance_download_url_is_allowed(url, error))
+            break;
+        configure_request(curl, t, url, errbuf, connect_s, stall_s);
+        CURLcode code = curl_easy_perform(curl);
+        if (t->error) {
+            g_propagate_error(error, g_steal_pointer(&t->error));
+            break;
+        }
+        if (code == CURLE_ABORTED_BY_CALLBACK || (code != CURLE_OK && t->body_accepted) ||
+            (code != CURLE_OK && !t->headers_done)) {
+            set_transfer_error(t, curl, code, errbuf, url, stall_s, connect_s, error);
+            break;
+        }
+        long status = t->status;
+        if (status >= 300 && status < 400) {
+            char *location = NULL;
+            curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
+            if (!location) {
+                set_http_error(status, url, error);
+                break;
+            }
+            if (++redirects > max_redirects) {
+                g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_HTTP,
+                            "too many redirects (more than %u)", max_redirects);
+                break;
+            }
+            g_free(url);
+            url = g_strdup(location);
+            continue;
+        }
+        if (status == 416 && t->request_offset > 0) {
+            /* The .part may already be the whole file (an earlier run stopped after
+             * the last byte); otherwise it is not a prefix of this file: start over. */
+            guint64 known = t->range_total > 0 ? (guint64)t->range_total : opts->expected_size;
+            if (known == t->written) {
+                t->total = known;
+                ok = TRUE;
+                break;
+            }
+            if (restarted || !restart_part(t, error))
+                break;
+            restarted = TRUE;
+            continue;
+        }
+        if (status != 200 && status != 206) {
+            set_http_error(status, url, error);
+            break;
+        }
+        ok = TRUE;
+        break;
+    }
+    curl_easy_cleanup(curl);
+    return ok;
+}
+
+/* ---- the .part file ---- */
+
+/* Opens and locks the .part, and hashes what it already holds. */
+static gboolean open_part(Transfer *t, GError **error)
+{
+    const GlanceDownloadOptions *opts = t->opts;
+    t->fd = open(opts->part_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (t->fd < 0) {
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_IO, "cannot create %s: %s",
+                    opts->part_path, g_strerror(errno));
+        return FALSE;
+    }
+    if (flock(t->fd, LOCK_EX | LOCK_NB) != 0) {
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_BUSY,
+                    "%s is being downloaded by another process", opts->part_path);
+        close(t->fd);
+        t->fd = -1;
+        return FALSE;
+    }
+    struct stat st;
+    if (fstat(t->fd, &st) != 0) {
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_IO, "cannot read %s: %s",
+                    opts->part_path, g_strerror(errno));
+        return FALSE;
+    }
+    guint64 existing = (guint64)st.st_size;
+    if (opts->expected_size && existing > opts->expected_size)
+        return restart_part(t, error);   /* longer than the file can be: not a prefix of it */
+    guchar buffer[1 << 16];
+    while (t->written < existing) {
+        if (g_cancellable_set_error_if_cancelled(t->cancellable, error))
+            return FALSE;
+        ssize_t n = pread(t->fd, buffer, sizeof buffer, (off_t)t->written);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_IO, "cannot read %s: %s",
+                        opts->part_path, g_strerror(n < 0 ? errno : EIO));
+            return FALSE;
+        }
+        g_checksum_update(t->sha256, buffer, n);
+        t->written += (guint64)n;
+    }
+    t->resumed_from = t->written;
+    return TRUE;
+}
+
+/* The bytes are all here: are they the right ones? */
+static gboolean verify_complete(Transfer *t, GlanceDownloadResult *result, GError **error)
+{
+    const GlanceDownloadOptions *opts = t->opts;
+    if (t->total && t->written != t->total) {
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK,
+                    "the transfer ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
+                    t->written, t->total);
+        return FALSE;
+    }
+    if (opts->expected_size && t->written != opts->expected_size) {
+        t->part_is_wrong = TRUE;
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_SIZE,
+                    "wrong size: got %" G_GUINT64_FORMAT " bytes, expected %" G_GUINT64_FORMAT,
+                    t->written, opts->expected_size);
+        return FALSE;
+    }
+    const char *digest = g_checksum_get_string(t->sha256);
+    if (opts->expected_sha256 && g_ascii_strcasecmp(digest, opts->expected_sha256) != 0) {
+        t->part_is_wrong = TRUE;
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_CHECKSUM,
+                    "the file's SHA-256 is %s, expected %s", digest, opts->expected_sha256);
+        return FALSE;
+    }
+    result->size = t->written;
+    result->resumed_from = t->resumed_from;
+    g_strlcpy(result->sha256, digest, sizeof result->sha256);
+    return TRUE;
+}
+
+gboolean glance_download_file(const GlanceDownloadOptions *opts, GlanceDownloadResult *result,
+                              GCancellable *cancellable, GError **error)
+{
+    g_return_val_if_fail(opts && opts->url && opts->part_path && opts->output_path, FALSE);
+    ensure_curl_initialised();
+    GlanceDownloadResult local_result;
+    if (!result)
+        result = &local_result;
+    memset(result, 0, sizeof *result);
+    if (!glance_download_url_is_allowed(opts->url, error))
+        return FALSE;
+
+    Transfer t = { .opts = opts, .cancellable = cancellable, .fd = -1 };
+    t.sha256 = g_checksum_new(G_CHECKSUM_SHA256);
+    gboolean ok = open_part(&t, error);
+    if (ok) {
+        t.total = opts->expected_size;
+        /* Already whole (stopped after the last byte, or cancelled while importing)? */
+        gboolean complete = opts->expected_size && t.written == opts->expected_size;
+        ok = (complete || (check_free_space(&t, error) && fetch(&t, error))) &&
+             verify_complete(&t, result, error);
+    }
+    if (ok && rename(opts->part_path, opts->output_path) != 0) {
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_IO, "cannot rename %s to %s: %s",
+                    opts->part_path, opts->output_path, g_strerror(errno));
+        ok = FALSE;
+    }
+    if (ok)
+        report_progress(&t, TRUE);
+    /* Keep what a retry can resume from; drop what is empty or known to be wrong. */
+    struct stat st;
+    if (!ok && t.fd >= 0 && (t.part_is_wrong || (fstat(t.fd, &st) == 0 && st.st_size == 0)))
+        g_unlink(opts->part_path);
+    if (t.fd >= 0)
+        close(t.fd);
+    g_checksum_free(t.sha256);
+    return ok;
+}
