@@ -770,12 +770,23 @@ static void index_task_data_free(gpointer data)
     g_free(d);
 }
 
+static gboolean release_sink(gpointer data)
+{
+    sink_unref(data);
+    return G_SOURCE_REMOVE;
+}
+
 static void index_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
     IndexTaskData *d = data;
     GError *error = NULL;
     gboolean ok = glance_library_index(source, (const char *const *)d->folders, d->has_options ? &d->options : NULL,
                                        d->sink ? queue_progress : NULL, d->sink, cancellable, &d->stats, &error);
+    /* Let go of the progress callback in the caller's context, after the reports queued
+     * before and before the result: progress_destroy never runs in this thread. */
+    ProgressSink *sink = g_steal_pointer(&d->sink);
+    if (sink)
+        g_main_context_invoke_full(sink->context, G_PRIORITY_DEFAULT, release_sink, sink, NULL);
     if (ok)
         g_task_return_boolean(task, TRUE);
     else
