@@ -713,7 +713,7 @@ int main(int argc, char **argv)
         return 1;
     }
     glance_set_threads(1);
-    /* GTest runs /library/index/* in this order, then /library/search/*: each starts from
+    /* GTest runs the index tests in this order, then the search test: each starts from
      * the folder the previous one left. */
     g_test_add_func("/library/index/incremental-counts", test_incremental_counts);
     g_test_add_func("/library/index/cancel-resume", test_cancel_resume);
