@@ -104,6 +104,10 @@ static char *url_host(const char *url)
 typedef struct {
     const GlanceDownloadOptions *opts;
     GCancellable *cancellable;
+    CURL *curl;
+    const char *url;            /* of this request (after redirects)                   */
+    guint stall_s;
+    gint64 last_activity_us;    /* when the server last sent something (or we connected) */
     int fd;                     /* the locked .part                                    */
     GChecksum *sha256;          /* of bytes [0, written)                               */
     guint64 written;            /* bytes in the .part                                  */
@@ -161,9 +165,10 @@ static gboolean check_free_space(Transfer *t, GError **error)
     guint64 needed = remaining + (guint64)((double)t->total * t->opts->extra_space_ratio) + SPACE_MARGIN;
     if (available >= needed)
         return TRUE;
+    g_autofree char *needed_text = g_format_size(needed);
+    g_autofree char *available_text = g_format_size(available);
     g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NO_SPACE,
-                "not enough disk space: %.1f MB needed, %.1f MB free", (double)needed / 1e6,
-                (double)available / 1e6);
+                "not enough disk space: %s needed, %s free", needed_text, available_text);
     return FALSE;
 }
 
@@ -235,6 +240,7 @@ static size_t on_header(char *buffer, size_t size, size_t count, void *data)
 {
     Transfer *t = data;
     size_t length = size * count;
+    t->last_activity_us = g_get_monotonic_time();
     g_autofree char *line = g_strstrip(g_strndup(buffer, length));
     if (g_str_has_prefix(line, "HTTP/")) {
         const char *space = strchr(line, ' ');
@@ -265,6 +271,7 @@ static size_t on_body(char *data, size_t size, size_t count, void *user_data)
 {
     Transfer *t = user_data;
     size_t length = size * count;
+    t->last_activity_us = g_get_monotonic_time();
     if (!t->body_accepted) {
         t->discarded += length;
         return t->discarded > MAX_DISCARDED_BODY ? 0 : length;
@@ -294,7 +301,9 @@ static size_t on_body(char *data, size_t size, size_t count, void *user_data)
     return length;
 }
 
-/* libcurl calls this at least once a second, also while nothing arrives. */
+/* libcurl calls this at least once a second, also while nothing arrives: the place
+ * to notice Cancel and a stalled server. (libcurl's own low-speed limit averages over
+ * several seconds, so a short limit would fire late.) */
 static int on_tick(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
 {
     Transfer *t = data;
@@ -302,7 +311,21 @@ static int on_tick(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t 
     (void)dlnow;
     (void)ultotal;
     (void)ulnow;
-    return g_cancellable_is_cancelled(t->cancellable) ? 1 : 0;
+    if (g_cancellable_is_cancelled(t->cancellable))
+        return 1;
+    gint64 now = g_get_monotonic_time();
+    curl_off_t connected = 0;
+    curl_easy_getinfo(t->curl, CURLINFO_CONNECT_TIME_T, &connected);
+    if (!connected) {
+        t->last_activity_us = now;   /* connecting has its own limit */
+        return 0;
+    }
+    if (now - t->last_activity_us < (gint64)t->stall_s * G_USEC_PER_SEC)
+        return 0;
+    g_autofree char *host = url_host(t->url);
+    g_set_error(&t->error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_TIMEOUT,
+                "the download stalled: %s sent nothing for %u s", host, t->stall_s);
+    return 1;
 }
 
 /* A failed curl_easy_perform() in words, with the error class a user can act on. */
@@ -320,7 +343,7 @@ static void set_transfer_error(Transfer *t, CURL *curl, CURLcode code, const cha
     case CURLE_OPERATION_TIMEDOUT:
         if (connect_time > 0)
             g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_TIMEOUT,
-                        "the download stalled: %s sent nothing for %u s", host, stall_s);
+                        "the download stalled: %s sent nothing for %u s", host, stall_s * 4);
         else
             g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_TIMEOUT,
                         "could not connect to %s within %u s", host, connect_s);
@@ -370,9 +393,9 @@ static void configure_request(CURL *curl, Transfer *t, const char *url, char *er
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);   /* threads: no SIGALRM for DNS timeouts */
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)connect_s);
-    /* Under 1 byte/s for stall_s seconds: the server has stalled. */
+    /* on_tick() watches for a stalled server; libcurl's averaging check is a backstop. */
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, (long)stall_s);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, (long)stall_s * 4);
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, t);
@@ -389,6 +412,10 @@ static void configure_request(CURL *curl, Transfer *t, const char *url, char *er
         curl_easy_setopt(curl, CURLOPT_RANGE, range);
     }
     t->request_offset = t->written;
+    t->curl = curl;
+    t->url = url;
+    t->stall_s = stall_s;
+    t->last_activity_us = g_get_monotonic_time();
     t->status = 0;
     t->content_length = t->range_start = t->range_total = -1;
     t->headers_done = t->body_accepted = FALSE;
@@ -530,17 +557,19 @@ static gboolean open_part(Transfer *t, GError **error)
 static gboolean verify_complete(Transfer *t, GlanceDownloadResult *result, GError **error)
 {
     const GlanceDownloadOptions *opts = t->opts;
-    if (t->total && t->written != t->total) {
-        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK,
-                    "the transfer ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
-                    t->written, t->total);
-        return FALSE;
-    }
+    /* The server ended the transfer cleanly (a dropped connection fails earlier, in
+     * libcurl), so a length other than the catalogue's is the file's, not the network's. */
     if (opts->expected_size && t->written != opts->expected_size) {
         t->part_is_wrong = TRUE;
         g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_SIZE,
                     "wrong size: got %" G_GUINT64_FORMAT " bytes, expected %" G_GUINT64_FORMAT,
                     t->written, opts->expected_size);
+        return FALSE;
+    }
+    if (t->total && t->written != t->total) {
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK,
+                    "the transfer ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
+                    t->written, t->total);
         return FALSE;
     }
     const char *digest = g_checksum_get_string(t->sha256);

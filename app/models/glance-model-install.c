@@ -140,8 +140,9 @@ static void relay_import(double fraction, const char *stage, gpointer data)
 static void explain_failure(GError **error, GError *cause, const char *dir, const char *name)
 {
     guint64 kept = glance_model_install_partial_size(dir, name);
-    g_autofree char *resume = kept ? g_strdup_printf("; %.1f MB are kept and the next attempt resumes "
-                                                     "from there", (double)kept / 1e6)
+    g_autofree char *kept_text = g_format_size(kept);
+    g_autofree char *resume = kept ? g_strdup_printf("; %s are kept and the next attempt resumes from there",
+                                                     kept_text)
                                    : NULL;
     if (g_error_matches(cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "getting %s was cancelled%s", name,

@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# `glance-cli models`, `models get`, `models remove` against a loopback HTTP server
+# (http-server.py) serving checkpoints that make-checkpoints.py generates: a complete
+# download, an interrupted one resumed with a Range request, wrong sizes, a 404, a
+# stalled server, redirects, a file that is not a checkpoint, a cancelled download;
+# then listing, defaults per task, removal, and `ask --model NAME`.
+# Every failure must end in a one-line message, a non-zero exit, nothing registered
+# and no files left but a resumable NAME.pt.part.
+set -u
+cli=${GLANCE_CLI:?run through meson test}
+tmp=${GLANCE_TEST_TMP:?}/models-cli
+py=/usr/bin/python3
+here=tests/models
+img=../shared/golden/vlmo-ref-a/images/img0_100x75.png
+rm -rf "$tmp"
+mkdir -p "$tmp/www"
+failures=0 checks=0
+ok() { checks=$((checks + 1)); echo "ok   $1"; }
+bad() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL $1"; }
+
+$py "$here/make-checkpoints.py" "$tmp/www" || exit $?   # 77: no PyTorch, skipped
+
+# Everything this test installs stays in the build dir; no proxy may catch loopback.
+export XDG_DATA_HOME=$tmp/xdg
+export GLANCE_CATALOGUE=$tmp/catalogue.json
+export GLANCE_DOWNLOAD_STALL_TIMEOUT=2
+unset http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY
+models=$XDG_DATA_HOME/glance/models
+
+$py "$here/http-server.py" "$tmp/www" "$tmp/port" "$tmp/requests.log" 2>"$tmp/server.err" &
+server=$!
+trap 'kill $server 2>/dev/null' EXIT
+for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+port=$(cat "$tmp/port") || { echo "FAIL the test server did not start"; exit 1; }
+base=http://127.0.0.1:$port
+
+# The catalogue: one entry per way a download can go.
+$py - "$tmp/www/sizes.json" "$base" >"$GLANCE_CATALOGUE" <<'EOF'
+import json, sys
+sizes = json.load(open(sys.argv[1])); base = sys.argv[2]
+vqa_size, vqa_sha = sizes["vqa.pt"]
+def entry(name, path, size=vqa_size, sha=None, tasks=("vqa",), url=None):
+    return {"name": name, "title": name, "family": "base", "tasks": list(tasks), "image_size": 32,
+            "url": url or base + path, "size": size, "sha256": sha, "vocab": "bert-base-uncased",
+            "answers": "vqav2-3129" if "vqa" in tasks else None, "heads": 2,
+            "published": {"VQAv2 test-dev": 1.5} if "vqa" in tasks else {}}
+models = [
+    entry("tiny-vqa", "/files/vqa.pt", sha=vqa_sha),
+    entry("tiny-cut", "/cut-once/vqa.pt", size=None),
+    entry("tiny-redirect", "/redirect/3/vqa.pt"),
+    entry("tiny-f16", "/files/vqa.pt"),
+    entry("tiny-retrieval", "/files/retrieval.pt", size=sizes["retrieval.pt"][0], tasks=("retrieval",)),
+    entry("tiny-404", "/404/vqa.pt"),
+    entry("tiny-wrong-size", "/files/vqa.pt", size=vqa_size + 1),
+    entry("tiny-chunked-short", "/chunked/vqa.pt", size=vqa_size + 1),
+    entry("tiny-chunked-long", "/chunked/vqa.pt", size=vqa_size - 1),
+    entry("tiny-bad-sha", "/files/vqa.pt", sha="0" * 64),
+    entry("tiny-stall", "/stall/vqa.pt"),
+    entry("tiny-stall-headers", "/stall-headers/vqa.pt"),
+    entry("tiny-slow", "/slow/vqa.pt"),
+    entry("tiny-loop", "/redirect-loop/vqa.pt"),
+    entry("tiny-redirect-remote", "/redirect-remote/vqa.pt"),
+    entry("tiny-garbage", "/files/garbage.pt", size=None),
+    entry("tiny-huge", "/files/vqa.pt", size=10**15),
+    entry("remote-http", None, url="http://example.invalid/vqa.pt"),
+]
+json.dump({"version": 1, "models": models}, sys.stdout, indent=1)
+EOF
+
+# expect_error NAME NEEDLE COMMAND... : exit 1..127, one stderr line holding NEEDLE, no stdout
+expect_error() {
+  local name=$1 needle=$2; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local status=$? lines
+  lines=$(wc -l <"$tmp/err")
+  if [ $status -eq 0 ]; then bad "$name: exit 0"
+  elif [ $status -ge 128 ]; then bad "$name: killed by signal $((status - 128))"
+  elif [ "$lines" -ne 1 ]; then bad "$name: $lines lines on stderr: $(cat "$tmp/err")"
+  elif ! grep -qi -- "$needle" "$tmp/err"; then bad "$name: '$(cat "$tmp/err")' lacks '$needle'"
+  elif [ -s "$tmp/out" ]; then bad "$name: wrote to stdout"
+  else ok "$name: $(cat "$tmp/err")"; fi
+}
+
+# expect_json NAME PYTHON-CHECK COMMAND... : exit 0 and the check holds for d = parsed stdout
+expect_json() {
+  local name=$1 check=$2; shift 2
+  if ! "$@" >"$tmp/out" 2>"$tmp/err"; then bad "$name: exit status $?: $(cat "$tmp/err")"; return; fi
+  if $py -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($check) else 1)" "$tmp/out"
+  then ok "$name"; else bad "$name: check failed on $(head -c 400 "$tmp/out")"; fi
+}
+
+# registry_check NAME PYTHON-CHECK : the check holds for d = `models --json`
+registry_check() {
+  expect_json "$1" "$2" "$cli" models --json
+}
+
+# files_left NAME EXPECTED : the model folder holds exactly these files (besides the
+# registry and its lock), e.g. "" or "tiny-stall.pt.part"
+files_left() {
+  local name=$1 expected=$2 actual
+  actual=$(ls -A "$models" 2>/dev/null | grep -vxE 'models\.json|models\.json\.lock' | sort | tr '\n' ' ' | sed 's/ $//')
+  if [ "$actual" = "$expected" ]; then ok "$name: files left: '${actual}'"
+  else bad "$name: files left: '$actual', expected '$expected'"; fi
+}
+
+size_of() { stat -c %s "$1" 2>/dev/null || echo 0; }
+
+# ---- listing before anything is installed ----
+expect_json "models --json: catalogue, nothing installed" \
+  "d['installed']==[] and len(d['available'])==18 and all(a['installed'] is False for a in d['available']) and [a for a in d['available'] if a['name']=='tiny-cut'][0]['size'] is None and d['defaults']=={'retrieval':None,'vqa':None,'nlvr2':None}" \
+  "$cli" models --json
+if "$cli" models | grep -q "tiny-vqa .*VQAv2 test-dev 1.5"; then ok "models: human-readable list"
+else bad "models: human-readable list"; fi
+
+# ---- downloads that must fail, each leaving nothing behind ----
+expect_error "plain http to a remote host is refused" "refusing plain http to example.invalid" \
+  "$cli" models get remote-http
+expect_error "404" "no such file (HTTP 404)" "$cli" models get tiny-404
+files_left "404" ""
+expect_error "size announced differs from the catalogue" "wrong size: the server offers" \
+  "$cli" models get tiny-wrong-size
+files_left "wrong size" ""
+expect_error "chunked transfer ends short of the catalogue size" "wrong size: got" \
+  "$cli" models get tiny-chunked-short
+files_left "chunked, short" ""
+expect_error "chunked transfer runs past the catalogue size" "wrong size: the server sent more" \
+  "$cli" models get tiny-chunked-long
+files_left "chunked, long" ""
+expect_error "SHA-256 differs from the catalogue" "SHA-256" "$cli" models get tiny-bad-sha
+files_left "bad sha256" ""
+expect_error "not enough disk space (checked before downloading)" "not enough disk space" \
+  "$cli" models get tiny-huge
+files_left "no space" ""
+expect_error "redirect loop" "too many redirects" "$cli" models get tiny-loop
+expect_error "redirect to plain http on a remote host is refused" "refusing plain http to example.invalid" \
+  "$cli" models get tiny-redirect-remote
+files_left "refused redirects" ""
+expect_error "not a checkpoint: import fails" "not a VLMo checkpoint" "$cli" models get tiny-garbage
+files_left "not a checkpoint (the .pt is deleted)" ""
+expect_error "unknown name" "has no model named 'nope'" "$cli" models get nope
+expect_error "name that is not a file name" "not a model name" "$cli" models get ../evil
+
+# ---- a stalled server: timeout, the bytes so far are kept for resuming ----
+start=$(date +%s)
+expect_error "stalled server times out" "stalled.*sent nothing for 2 s.*resumes" "$cli" models get tiny-stall
+elapsed=$(( $(date +%s) - start ))
+if [ $elapsed -le 15 ]; then ok "stall detected in ${elapsed}s"; else bad "stall took ${elapsed}s"; fi
+files_left "stalled" "tiny-stall.pt.part"
+if [ "$(size_of "$models/tiny-stall.pt.part")" -eq 65536 ]; then ok "stalled: 64 KiB kept"
+else bad "stalled: .part holds $(size_of "$models/tiny-stall.pt.part") bytes"; fi
+expect_json "models --json reports the resumable bytes" \
+  "[a for a in d['available'] if a['name']=='tiny-stall'][0]['partial']==65536 and d['installed']==[]" \
+  "$cli" models --json
+expect_json "models remove drops a partial download" "d=={'removed':'tiny-stall','was_installed':False}" \
+  "$cli" models remove tiny-stall --json
+files_left "partial removed" ""
+expect_error "a server that never answers times out" "sent nothing for 2 s" "$cli" models get tiny-stall-headers
+files_left "no answer" ""
+
+# ---- Ctrl-C (SIGINT) while downloading: cancelled, resumable, nothing registered ----
+"$cli" models get tiny-slow >"$tmp/out" 2>"$tmp/err" &
+getter=$!
+for _ in $(seq 100); do [ "$(size_of "$models/tiny-slow.pt.part")" -gt 100000 ] && break; sleep 0.05; done
+kill -INT $getter
+wait $getter
+status=$?
+if [ $status -ne 0 ] && [ $status -lt 128 ] && grep -q "cancelled.*resumes" "$tmp/err"; then
+  ok "SIGINT cancels: $(cat "$tmp/err")"
+else bad "SIGINT: status $status, stderr '$(cat "$tmp/err")'"; fi
+files_left "cancelled" "tiny-slow.pt.part"
+
+# ---- a second get of the same model while one runs is refused ----
+"$cli" models get tiny-slow >/dev/null 2>&1 &
+getter=$!
+sleep 0.5
+expect_error "concurrent get of one model" "already being installed" "$cli" models get tiny-slow
+kill -INT $getter; wait $getter
+"$cli" models remove tiny-slow >/dev/null 2>&1
+files_left "after the concurrent gets" ""
+registry_check "nothing registered after all those failures" "d['installed']==[]"
+
+# ---- interrupted, then resumed with a Range request ----
+expect_error "connection cut half way" "connection to 127.0.0.1 was lost after .*resumes" \
+  "$cli" models get tiny-cut
+half=$(size_of "$models/tiny-cut.pt.part")
+files_left "cut" "tiny-cut.pt.part"
+expect_json "resumed download completes" \
+  "d['name']=='tiny-cut' and d['default_for']==['vqa'] and d['sha256']==json.load(open('$tmp/www/sizes.json'))['vqa.pt'][1] and d['size']==json.load(open('$tmp/www/sizes.json'))['vqa.pt'][0]" \
+  "$cli" models get tiny-cut --json
+if grep -q "\"path\": \"/cut-once/vqa.pt\", \"range\": \"bytes=$half-\"" "$tmp/requests.log"; then
+  ok "the server saw Range: bytes=$half-"
+else bad "no Range request for bytes=$half- in: $(grep cut-once "$tmp/requests.log" | tr '\n' ' ')"; fi
+files_left "installed tiny-cut" "tiny-cut.safetensors"
+
+expect_json "ask --model NAME uses the installed model" \
+  "len(d['answers'])==5 and all(0<a['score']<1 for a in d['answers'])" \
+  "$cli" ask --model tiny-cut --json "$img" "what color is the car?"
+expect_json "info --model NAME" "d['dim']==32 and d['image_size']==32" "$cli" info --model tiny-cut --json
+expect_error "ask --model with an unknown name" "no model file or installed model named 'tiny-404'" \
+  "$cli" ask --model tiny-404 "$img" "what color is the car?"
+expect_json "get of an installed model says so" "d['name']=='tiny-cut'" "$cli" models get tiny-cut --json
+
+# ---- redirects are followed; the newest model becomes the default for its task ----
+expect_json "download through 3 redirects" "d['name']=='tiny-redirect' and d['default_for']==['vqa']" \
+  "$cli" models get tiny-redirect --json
+registry_check "vqa default moved to the newest model" \
+  "[m['name'] for m in d['installed']]==['tiny-cut','tiny-redirect'] and [m['default_for'] for m in d['installed']]==[[],['vqa']] and d['defaults']['vqa']=='tiny-redirect'"
+
+expect_json "retrieval model: default for retrieval only" \
+  "d['tasks']==['retrieval'] and d['default_for']==['retrieval']" "$cli" models get tiny-retrieval --json
+registry_check "defaults per task" \
+  "d['defaults']=={'retrieval':'tiny-retrieval','vqa':'tiny-redirect','nlvr2':None}"
+
+expect_json "--dtype f16 halves the file" \
+  "d['dtype']=='f16' and d['file_size']<0.6*[m for m in json.load(open('$models/models.json'))['models'] if m['name']=='tiny-cut'][0]['file_size']" \
+  "$cli" models get tiny-f16 --dtype f16 --json
+expect_json "an f16 model answers too" "len(d['answers'])==5" \
+  "$cli" ask --model tiny-f16 --json "$img" "what color is the car?"
+expect_error "bad --dtype" "f32 or f16" "$cli" models get tiny-vqa --dtype bf16
+
+# ---- removal hands the default back ----
+expect_json "remove the vqa default" "d=={'removed':'tiny-f16','was_installed':True}" \
+  "$cli" models remove tiny-f16 --json
+registry_check "vqa default passes to the newest remaining vqa model" \
+  "d['defaults']['vqa']=='tiny-redirect' and 'tiny-f16' not in [m['name'] for m in d['installed']]"
+"$cli" models remove tiny-redirect >/dev/null
+registry_check "…and the next one" "d['defaults']['vqa']=='tiny-cut'"
+if "$cli" models remove tiny-cut | grep -q "Removed tiny-cut"; then ok "remove: human output"; else bad "remove: human output"; fi
+registry_check "no vqa model left: the bundled model serves vqa" \
+  "d['defaults']=={'retrieval':'tiny-retrieval','vqa':None,'nlvr2':None} and [m['name'] for m in d['installed']]==['tiny-retrieval']"
+files_left "after removals" "tiny-retrieval.safetensors"
+expect_error "remove what is not installed" "no installed model named 'tiny-cut'" "$cli" models remove tiny-cut
+expect_error "ask --model of a removed model" "no model file or installed model named 'tiny-cut'" \
+  "$cli" ask --model tiny-cut "$img" "what color is the car?"
+
+# ---- --model NAME still finds a .safetensors put in the models folder by hand ----
+cp "$models/tiny-retrieval.safetensors" "$models/by-hand.safetensors"
+expect_json "--model NAME of a file placed by hand" "d['dim']==32" "$cli" info --model by-hand --json
+rm -f "$models/by-hand.safetensors"
+
+# ---- the complete, checksummed download ----
+expect_json "complete download with a known size and SHA-256" \
+  "d['name']=='tiny-vqa' and d['sha256']==json.load(open('$tmp/www/sizes.json'))['vqa.pt'][1]" \
+  "$cli" models get tiny-vqa --json
+
+# ---- damaged files give a clear message, not a crash ----
+cp "$models/models.json" "$tmp/models.json.good"
+echo '{"version":1,"models":[{"name":"x"' >"$models/models.json"
+expect_error "damaged registry" "registry of installed models .* is damaged" "$cli" models
+expect_error "damaged registry: models get" "is damaged" "$cli" models get tiny-vqa
+cp "$tmp/models.json.good" "$models/models.json"
+echo '{"version":1,"models":[{"name":"../x","title":"t"}]}' >"$tmp/bad-catalogue.json"
+GLANCE_CATALOGUE=$tmp/bad-catalogue.json expect_error "bad catalogue" "catalogue .*\"name\" may hold only" "$cli" models
+GLANCE_CATALOGUE=$tmp/missing.json expect_error "missing catalogue" "cannot read the model catalogue" "$cli" models
+expect_error "unknown subcommand" "unknown subcommand 'fetch'" "$cli" models fetch tiny-vqa
+expect_error "get without a name" "which model" "$cli" models get
+
+echo "$checks checks, $failures failed"
+[ $failures -eq 0 ]
