@@ -88,8 +88,15 @@ static gboolean refuse_newer(int version, const char *path, GError **error)
 gboolean library_schema_check(sqlite3 *db, const char *path, GError **error)
 {
     int version;
-    if (!read_version(db, &version, error))
+    g_autoptr(GError) local = NULL;
+    if (!read_version(db, &version, &local)) {
+        if (g_error_matches(local, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_NOT_A_LIBRARY))
+            g_set_error(error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_NOT_A_LIBRARY,
+                        "%s is not a Glance library (not an SQLite database); choose another --db", path);
+        else
+            g_set_error(error, local->domain, local->code, "%s: %s", path, local->message);
         return FALSE;
+    }
     return version <= GLANCE_LIBRARY_SCHEMA_VERSION || refuse_newer(version, path, error);
 }
 

@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 """Writes a folder of ShapeWorld scenes for the library tests.
 
-    make-photos.py OUT N [--seed S] [--size PX] [--objects MAX]
+    make-photos.py OUT N [--seed S] [--size PX] [--objects MAX] [--variants K]
 
 OUT/sNNNN.png for N scenes whose captions all differ, and OUT/captions.json mapping
-each file name to its full caption. Deterministic for a seed.
+each file name to its full caption. Deterministic for a seed. --variants K writes each
+scene K times (sNNNN-vKKK.png) with a different PNG text chunk: the same pixels in
+files of different content, a cheap way to a large folder that must all be decoded.
 """
 import argparse
 import json
@@ -16,6 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 import shapeworld as sw  # noqa: E402
+from PIL import Image, PngImagePlugin  # noqa: E402
 
 
 def main():
@@ -25,18 +28,29 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--size", type=int, default=64)
     p.add_argument("--objects", type=int, default=3, help="at most this many objects a scene")
+    p.add_argument("--variants", type=int, default=0, help="byte-distinct copies of each scene")
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     rng = sw.make_rng(args.seed, 404)
     captions, seen = {}, set()
-    while len(captions) < args.n:
+    while len(captions) < args.n * max(args.variants, 1):
         scene = sw.sample_scene(rng, max_objects=args.objects)
         text = sw.caption(scene)
         if text in seen:
             continue
         seen.add(text)
+        pixels = sw.render(scene, args.size)
+        if args.variants:
+            image = Image.fromarray(pixels)
+            for v in range(args.variants):
+                info = PngImagePlugin.PngInfo()
+                info.add_text("variant", str(v))
+                name = f"s{len(captions) // args.variants:04d}-v{v:03d}.png"
+                image.save(os.path.join(args.out, name), pnginfo=info, compress_level=1)
+                captions[name] = text
+            continue
         name = f"s{len(captions):04d}.png"
-        sw.save_png(sw.render(scene, args.size), os.path.join(args.out, name))
+        sw.save_png(pixels, os.path.join(args.out, name))
         captions[name] = text
     with open(os.path.join(args.out, "captions.json"), "w") as f:
         json.dump(captions, f, indent=0)
