@@ -705,7 +705,8 @@ GlancePickle *glance_pickle_load(const guint8 *data, gsize length, GError **erro
         .pickle = pickle,
         .data = data,
         .length = length,
-        .stack = g_ptr_array_new(),
+        /* pre-sized so pdata is never NULL, even for a tuple of nothing */
+        .stack = g_ptr_array_sized_new(256),
         .marks = g_array_new(FALSE, FALSE, sizeof(guint)),
         .memo = g_hash_table_new(g_direct_hash, g_direct_equal),
         .error = error,
