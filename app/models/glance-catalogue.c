@@ -101,7 +101,8 @@ static gboolean fail(GError **error, const Where *where, const char *member, con
 {
     if (where->name)
         g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_CATALOGUE,
-                    "catalogue %s: model '%s': \"%s\" %s", where->path, where->name, member, problem);
+                    "catalogue %s: model %u ('%s'): \"%s\" %s", where->path, where->index + 1, where->name,
+                    member, problem);
     else
         g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_CATALOGUE,
                     "catalogue %s: model %u: \"%s\" %s", where->path, where->index + 1, member, problem);
