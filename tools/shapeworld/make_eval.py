@@ -20,58 +20,72 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import shapeworld as sw  # noqa: E402
 
-# Streams of one seed, so the three sets are independent of each other's sizes.
+# Streams of one seed, so the three sets are independent of each other's sizes.  Seeds
+# are tuples of ints: the trainer's validation sets use (training seed, 9).
 VQA_STREAM, NLVR2_STREAM, RETRIEVAL_STREAM = 101, 102, 103
+
+
+def vqa_items(seed, n):
+    """n (scene, question), question types taking turns."""
+    rng = sw.make_rng(*seed, VQA_STREAM)
+    for i in range(n):
+        qtype = sw.QUESTION_TYPES[i % len(sw.QUESTION_TYPES)]
+        question = None
+        while question is None:
+            scene = sw.sample_scene(rng)
+            question = sw.ask(scene, qtype, rng)
+        yield scene, question
+
+
+def nlvr2_items(seed, n):
+    """n (left, right, statement), statement kinds taking turns."""
+    rng = sw.make_rng(*seed, NLVR2_STREAM)
+    for i in range(n):
+        yield sw.sample_example(rng, kinds=(sw.STATEMENT_KINDS[i % len(sw.STATEMENT_KINDS)],))
+
+
+def retrieval_items(seed, n):
+    """n (scene, caption) whose captions all name different objects."""
+    rng = sw.make_rng(*seed, RETRIEVAL_STREAM)
+    seen = set()
+    while len(seen) < n:
+        scene = sw.sample_scene(rng)
+        text = sw.caption(scene, rng)
+        key = sw.caption(scene)  # order-free, so reorderings count as the same caption
+        if key not in seen:
+            seen.add(key)
+            yield scene, text
 
 
 def write_vqa(out_dir, seed, n, size):
     os.makedirs(out_dir, exist_ok=True)
-    rng = sw.make_rng(seed, VQA_STREAM)
     with open(os.path.join(out_dir, "vqa.jsonl"), "w") as f:
-        for i in range(n):
-            qtype = sw.QUESTION_TYPES[i % len(sw.QUESTION_TYPES)]
-            question = None
-            while question is None:
-                scene = sw.sample_scene(rng)
-                question = sw.ask(scene, qtype, rng)
+        for i, (scene, question) in enumerate(vqa_items(seed, n)):
             name = f"q{i:05d}.png"
             sw.save_png(sw.render(scene, size), os.path.join(out_dir, name))
             f.write(json.dumps({"image": name, "question": question.text,
-                                "answers": [question.answer], "type": qtype}) + "\n")
+                                "answers": [question.answer], "type": question.qtype}) + "\n")
 
 
 def write_nlvr2(out_dir, seed, n, size):
     os.makedirs(out_dir, exist_ok=True)
-    rng = sw.make_rng(seed, NLVR2_STREAM)
     with open(os.path.join(out_dir, "nlvr2.jsonl"), "w") as f:
-        for i in range(n):
-            kind = sw.STATEMENT_KINDS[i % len(sw.STATEMENT_KINDS)]
-            left, right, st = sw.sample_example(rng, kinds=(kind,))
+        for i, (left, right, st) in enumerate(nlvr2_items(seed, n)):
             names = (f"p{i:05d}-left.png", f"p{i:05d}-right.png")
             for scene, name in zip((left, right), names):
                 sw.save_png(sw.render(scene, size), os.path.join(out_dir, name))
             f.write(json.dumps({"left": names[0], "right": names[1], "statement": st.text,
-                                "label": st.label, "type": kind}) + "\n")
+                                "label": st.label, "type": st.kind}) + "\n")
 
 
 def write_retrieval(out_dir, seed, n, size):
     os.makedirs(out_dir, exist_ok=True)
-    rng = sw.make_rng(seed, RETRIEVAL_STREAM)
-    seen = set()
     with open(os.path.join(out_dir, "retrieval.jsonl"), "w") as f:
-        i = 0
-        while i < n:
-            scene = sw.sample_scene(rng)
-            text = sw.caption(scene, rng)
-            key = sw.caption(scene)  # order-free, so reorderings count as the same caption
-            if key in seen:
-                continue
-            seen.add(key)
+        for i, (scene, text) in enumerate(retrieval_items(seed, n)):
             name = f"r{i:05d}.png"
             sw.save_png(sw.render(scene, size), os.path.join(out_dir, name))
             f.write(json.dumps({"image": name, "caption": text,
                                 "type": f"{len(scene.objects)}-objects"}) + "\n")
-            i += 1
 
 
 def main(argv=None):
@@ -84,12 +98,13 @@ def main(argv=None):
     p.add_argument("--nlvr2", type=int, default=1000, help="pairs")
     p.add_argument("--retrieval", type=int, default=1000, help="images, one caption each")
     args = p.parse_args(argv)
+    seed = (args.seed,)
     if args.vqa:
-        write_vqa(os.path.join(args.out, "vqa"), args.seed, args.vqa, args.size)
+        write_vqa(os.path.join(args.out, "vqa"), seed, args.vqa, args.size)
     if args.nlvr2:
-        write_nlvr2(os.path.join(args.out, "nlvr2"), args.seed, args.nlvr2, args.size)
+        write_nlvr2(os.path.join(args.out, "nlvr2"), seed, args.nlvr2, args.size)
     if args.retrieval:
-        write_retrieval(os.path.join(args.out, "retrieval"), args.seed, args.retrieval, args.size)
+        write_retrieval(os.path.join(args.out, "retrieval"), seed, args.retrieval, args.size)
     print(f"wrote {args.vqa} questions, {args.nlvr2} pairs, {args.retrieval} retrieval "
           f"images to {args.out}")
 

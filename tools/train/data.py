@@ -1,0 +1,255 @@
+"""Training batches drawn from ShapeWorld on the fly.
+
+Every batch is a pure function of (seed, task, step), so a run that is killed and
+resumed sees exactly the batches it would have seen, and no data ever needs storing.
+Pixels travel as uint8 (cheap to pass between processes) and are normalised by
+`pixels_to_tensor` as the engine does: x/255, then (x - 0.5) / 0.5.
+"""
+
+import os
+import re
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import shapeworld as sw  # noqa: E402
+
+# Stream ids: one independent random stream per kind of batch.
+STREAMS = {"mim": 1, "text": 2, "captions": 3, "vqa": 4, "nlvr2": 5, "validation": 9}
+
+ANSWER_INDEX = {a: i for i, a in enumerate(sw.ANSWERS)}
+COLOR_INDEX = {c: i for i, c in enumerate(sw.COLOR_NAMES)}
+SHAPE_INDEX = {s: i for i, s in enumerate(sw.SHAPES)}
+# Visual tokens of the "scene" MIM targets: background, or the object's colour, shape
+# and size, and whether the patch holds the object's centre (one such patch per object).
+NUM_SCENE_CODES = 1 + len(sw.COLOR_NAMES) * len(sw.SHAPES) * 2 * 2
+COLOR_LEVELS = 4  # per channel, for the "color" MIM targets
+NUM_COLOR_CODES = COLOR_LEVELS ** 3
+
+
+def shapeworld_texts():
+    """Every word ShapeWorld can say, as texts; the reduced vocabulary is built from it."""
+    from shapeworld.captions import NUMBER_WORDS
+    from shapeworld.questions import TEMPLATES, plural
+    words = set(sw.ANSWERS) | set(NUMBER_WORDS) | {"a", "an", "and", ",", "?", "."}
+    words |= {plural(s) for s in sw.SHAPES} | {str(n) for n in range(13)}
+    texts = [" ".join(sorted(words))]
+    for options in TEMPLATES.values():
+        texts.extend(re.sub(r"\{\w+\}", " ", t) for t in options)  # words, not slots
+    texts.append("the left right image has more objects than both images contain there are "
+                 "exactly in total contains no have the same number of exactly one image")
+    return texts
+
+
+def pixels_to_tensor(pixels):
+    """(B, S, S, 3) uint8 -> (B, 3, S, S) float in [-1, 1]."""
+    x = torch.from_numpy(np.ascontiguousarray(pixels)).permute(0, 3, 1, 2).float()
+    return (x / 255.0 - 0.5) / 0.5
+
+
+def pad_ids(id_lists, pad_id):
+    """Pads to the longest in the batch: (ids, mask) long tensors (mask 1 = real)."""
+    length = max(len(x) for x in id_lists)
+    ids = torch.full((len(id_lists), length), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(id_lists), length), dtype=torch.long)
+    for i, x in enumerate(id_lists):
+        ids[i, :len(x)] = torch.tensor(x)
+        mask[i, :len(x)] = 1
+    return ids, mask
+
+
+def scene_codes(scene, image_size, patch_size):
+    """(grid*grid,) visual tokens of one scene: background, or object class x centre."""
+    objects = sw.object_map(scene, image_size)
+    grid = image_size // patch_size
+    # Pixels of each object (0 = background) in each patch.
+    cells = objects.reshape(grid, patch_size, grid, patch_size).transpose(0, 2, 1, 3)
+    cells = cells.reshape(grid * grid, -1)
+    counts = np.stack([(cells == k).sum(1) for k in range(len(scene.objects) + 1)], 1)
+    counts[:, 0] = 0
+    owner = counts.argmax(1)
+    # A patch belongs to an object when it covers at least 15% of it.
+    owner[counts.max(1) < 0.15 * patch_size * patch_size] = 0
+    codes = np.zeros(grid * grid, dtype=np.int64)
+    for k, obj in enumerate(scene.objects, start=1):
+        cls = (COLOR_INDEX[obj.color] * len(sw.SHAPES) + SHAPE_INDEX[obj.shape]) * 2 \
+            + (obj.size == "large")
+        centre = min(int(obj.cy * grid), grid - 1) * grid + min(int(obj.cx * grid), grid - 1)
+        codes[owner == k] = 1 + cls * 2
+        codes[centre] = 1 + cls * 2 + 1
+    return codes
+
+
+def color_codes(pixels, patch_size):
+    """(grid*grid,) visual tokens from each patch's mean colour, 4 levels per channel."""
+    size = pixels.shape[0]
+    grid = size // patch_size
+    mean = pixels.reshape(grid, patch_size, grid, patch_size, 3).mean((1, 3)).reshape(-1, 3)
+    q = np.minimum((mean / 256.0 * COLOR_LEVELS).astype(np.int64), COLOR_LEVELS - 1)
+    return (q[:, 0] * COLOR_LEVELS + q[:, 1]) * COLOR_LEVELS + q[:, 2]
+
+
+class Batches:
+    """Makes every kind of training batch; `objects` is (min, max) objects a scene.
+
+    seed: an int, or a tuple of ints for streams apart from the training ones (the
+    trainer's validation set uses (seed, 9)).
+    """
+
+    def __init__(self, seed, image_size, patch_size, tokenizer, max_text_len):
+        self.seed = tuple(seed) if isinstance(seed, (tuple, list)) else (seed,)
+        self.image_size = image_size
+        self.patch_size = patch_size
+        self.tokenizer = tokenizer
+        self.max_text_len = max_text_len
+
+    def _rng(self, task, step):
+        return sw.make_rng(*self.seed, STREAMS[task], step)
+
+    def _encode(self, texts):
+        return pad_ids([self.tokenizer.encode(t, self.max_text_len) for t in texts],
+                       self.tokenizer.pad_id)
+
+    def mim(self, step, size, objects=(1, 6), targets="scene"):
+        rng = self._rng("mim", step)
+        pixels, codes = [], []
+        for _ in range(size):
+            scene = sw.sample_scene(rng, *objects)
+            image = sw.render(scene, self.image_size)
+            pixels.append(image)
+            codes.append(scene_codes(scene, self.image_size, self.patch_size)
+                         if targets == "scene" else color_codes(image, self.patch_size))
+        return {"pixels": np.stack(pixels), "codes": np.stack(codes)}
+
+    def texts(self, step, size, objects=(1, 6)):
+        """Questions, captions and pair statements, a third each (text-only MLM)."""
+        rng = self._rng("text", step)
+        texts = []
+        for i in range(size):
+            scene = sw.sample_scene(rng, *objects)
+            kind = rng.integers(3)
+            if kind == 0:
+                texts.append(sw.sample_question(scene, rng, variants=True).text)
+            elif kind == 1:
+                texts.append(sw.caption(scene, rng))
+            else:
+                texts.append(sw.sample_statement(scene, sw.sample_scene(rng, *objects), rng).text)
+        ids, mask = self._encode(texts)
+        return {"ids": ids, "mask": mask}
+
+    def captions(self, step, size, objects=(1, 6)):
+        """Image-caption pairs; `keys` tells which captions describe the same objects."""
+        rng = self._rng("captions", step)
+        pixels, texts, keys = [], [], []
+        for _ in range(size):
+            scene = sw.sample_scene(rng, *objects)
+            pixels.append(sw.render(scene, self.image_size))
+            texts.append(sw.caption(scene, rng))
+            keys.append(sw.caption(scene))
+        ids, mask = self._encode(texts)
+        key_ids = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+        return {"pixels": np.stack(pixels), "ids": ids, "mask": mask,
+                "keys": torch.tensor([key_ids[k] for k in keys])}
+
+    def vqa(self, step, size, objects=(1, 6), variants=True):
+        rng = self._rng("vqa", step)
+        pixels, texts, labels, types = [], [], [], []
+        for _ in range(size):
+            question = None
+            while question is None:
+                scene = sw.sample_scene(rng, *objects)
+                question = sw.sample_question(scene, rng, variants=variants)
+            pixels.append(sw.render(scene, self.image_size))
+            texts.append(question.text)
+            labels.append(ANSWER_INDEX[question.answer])
+            types.append(question.qtype)
+        ids, mask = self._encode(texts)
+        return {"pixels": np.stack(pixels), "ids": ids, "mask": mask,
+                "labels": torch.tensor(labels), "types": types}
+
+    def nlvr2(self, step, size, objects=(1, 6)):
+        rng = self._rng("nlvr2", step)
+        left, right, texts, labels = [], [], [], []
+        for _ in range(size):
+            a, b, st = sw.sample_example(rng, *objects)
+            left.append(sw.render(a, self.image_size))
+            right.append(sw.render(b, self.image_size))
+            texts.append(st.text)
+            labels.append(int(st.label))
+        ids, mask = self._encode(texts)
+        return {"left": np.stack(left), "right": np.stack(right), "ids": ids, "mask": mask,
+                "labels": torch.tensor(labels)}
+
+
+# ---- one training step's batches, made ahead in a worker process ----
+
+def objects_at(stage, step):
+    """(min, max) objects a scene at this step of the stage (the curriculum)."""
+    current = (1, sw.scene.MAX_OBJECTS)
+    for start, objects in stage.get("objects", []):
+        if step >= start * stage["steps"]:
+            current = tuple(objects)
+    return current
+
+
+def step_batches(batches, stage, step):
+    """Every batch one step of `stage` needs, keyed by kind."""
+    tasks = stage["tasks"]
+    objects = objects_at(stage, step)
+    out = {}
+    if "mim" in tasks:
+        out["mim"] = batches.mim(step, tasks["mim"]["batch"], objects,
+                                 tasks["mim"].get("targets", "scene"))
+    if "text_mlm" in tasks:
+        out["text"] = batches.texts(step, tasks["text_mlm"]["batch"], objects)
+    if "itc" in tasks:
+        out["captions"] = batches.captions(step, tasks["itc"]["batch"], objects)
+    if "vqa" in tasks:
+        out["vqa"] = batches.vqa(step, tasks["vqa"]["batch"], objects)
+    if "nlvr2" in tasks:
+        out["nlvr2"] = batches.nlvr2(step, tasks["nlvr2"]["batch"], objects)
+    return out
+
+
+def _produce(queue, batch_args, stage, start, stop):
+    torch.set_num_threads(1)
+    batches = Batches(*batch_args)
+    for step in range(start, stop):
+        queue.put((step, step_batches(batches, stage, step)))
+
+
+class Prefetcher:
+    """Makes the batches of steps start..stop-1 in a worker process, a few ahead.
+
+    workers=0 makes them in this process instead (for pilots on one core).
+    """
+
+    def __init__(self, batch_args, stage, start, stop, workers=1, ahead=3):
+        self.batch_args, self.stage = batch_args, stage
+        self.process = None
+        if workers:
+            import multiprocessing
+            ctx = multiprocessing.get_context("spawn")  # no fork after torch started threads
+            self.queue = ctx.Queue(maxsize=ahead)
+            self.process = ctx.Process(target=_produce, daemon=True,
+                                       args=(self.queue, batch_args, stage, start, stop))
+            self.process.start()
+        else:
+            self.batches = Batches(*batch_args)
+
+    def get(self, step):
+        if self.process is None:
+            return step_batches(self.batches, self.stage, step)
+        got_step, out = self.queue.get()
+        if got_step != step:
+            raise RuntimeError(f"batch for step {got_step} arrived, {step} expected")
+        return out
+
+    def close(self):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.join()
+            self.process = None
