@@ -156,11 +156,15 @@ static gboolean anchor_2d(Inference *inf, const char *name, gint64 *rows, gint64
     if (!t)
         return set_error(inf, GLANCE_IMPORT_ERROR_NOT_VLMO,
                          "incomplete VLMo checkpoint: tensor '%s' is missing", name);
-    if (t->ndim != 2 || t->shape[0] < 1 || t->shape[1] < 1 || t->shape[0] > G_MAXINT32 ||
-        t->shape[1] > G_MAXINT32) {
+    if (t->ndim != 2 || t->shape[0] < 1 || t->shape[1] < 1) {
         g_autofree char *got = glance_shape_to_string(t->ndim, t->shape);
         return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
                          "tensor '%s' has shape %s; a non-empty 2-D matrix was expected", name, got);
+    }
+    if (t->shape[0] > G_MAXINT32 || t->shape[1] > G_MAXINT32) {
+        g_autofree char *got = glance_shape_to_string(t->ndim, t->shape);
+        return set_error(inf, GLANCE_IMPORT_ERROR_LIMIT,
+                         "tensor '%s' has shape %s; sizes beyond 2^31 are not supported", name, got);
     }
     *rows = t->shape[0];
     if (cols)
@@ -302,6 +306,9 @@ static gboolean infer_image_size(Inference *inf)
         gint64 rows = inf->rel_pos_rows;
         if (c->image_size) {
             gint64 w = c->image_size / c->patch_size;
+            if (w > 1 << 16)
+                return set_error(inf, GLANCE_IMPORT_ERROR_INVALID, "image_size %d is too large",
+                                 c->image_size);
             gint64 text_rows = rows - (2 * w - 1) * (2 * w - 1) - 5;
             if (text_rows < 4 || text_rows % 2 != 0)
                 return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,

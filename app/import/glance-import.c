@@ -5,6 +5,7 @@
 #include "glance-checkpoint.h"
 #include "glance-config-json.h"
 #include "glance-safetensors-writer.h"
+#include <glib/gstdio.h>
 #include <string.h>
 
 #define GLANCE_FORMAT_VERSION "1"
@@ -87,6 +88,36 @@ static void progress(const GlanceImportOptions *opts, double fraction, const cha
 {
     if (opts->progress)
         opts->progress(fraction, stage, opts->progress_data);
+}
+
+/* A tensor may be a broadcast view (stride 0) of a tiny storage, which the
+ * copy expands: refuse sizes that overflow, and output far larger than any
+ * real conversion makes (F16 -> F32 at most doubles a checkpoint), before
+ * anything is allocated or written. */
+static gboolean check_output_size(const char *checkpoint_path, const GlanceArch *arch,
+                                  GlanceTensorDtype dtype, GError **error)
+{
+    GStatBuf st;
+    guint64 input = g_stat(checkpoint_path, &st) == 0 ? (guint64)st.st_size : 0;
+    guint64 limit = 4 * input + ((guint64)64 << 20), total = 0;
+    for (guint i = 0; i < arch->plan->len; i++) {
+        const GlanceTensorPlan *plan = g_ptr_array_index(arch->plan, i);
+        guint64 bytes = glance_dtype_size(dtype);
+        gboolean fits = TRUE;
+        for (int d = 0; d < plan->view.ndim && fits; d++)
+            fits = g_uint64_checked_mul(&bytes, bytes, (guint64)plan->view.shape[d]);
+        if (fits)
+            fits = g_uint64_checked_add(&total, total, bytes) && total <= limit;
+        if (!fits) {
+            g_autofree char *shape = glance_shape_to_string(plan->view.ndim, plan->view.shape);
+            g_set_error(error, GLANCE_IMPORT_ERROR, GLANCE_IMPORT_ERROR_LIMIT,
+                        "tensor '%s' %s would make the model file far larger than the %"
+                        G_GUINT64_FORMAT "-byte checkpoint (a broadcast view?)", plan->name, shape,
+                        input);
+            return FALSE;
+        }
+    }
+    return TRUE;
 }
 
 /* Writes every planned tensor: straight from the archive when it is already
@@ -219,6 +250,8 @@ gboolean glance_import_checkpoint(const GlanceImportOptions *opts, GlanceImportR
         glance_safetensors_writer_set_metadata(writer, "glance.vocab", vocab);
         if (answers)
             glance_safetensors_writer_set_metadata(writer, "glance.answers", answers);
+        if (!check_output_size(opts->checkpoint_path, &arch, dtype, error))
+            goto out;
         for (guint i = 0; i < arch.plan->len; i++) {
             const GlanceTensorPlan *plan = g_ptr_array_index(arch.plan, i);
             glance_safetensors_writer_add_tensor(writer, plan->name, dtype, plan->view.ndim,

@@ -212,6 +212,7 @@ def main():
     views["text_embeddings.word_embeddings.weight"] = big[3:3 + VOCAB]
     grid = torch.randn(64, 4, 64)
     views["transformer.blocks.1.mlp_imag.fc1.weight"] = grid[:, 1, 16:48]  # strides (256, 1), offset 80
+    views["transformer.blocks.2.gamma_1"] = torch.full((1,), 0.5).expand(32)  # stride 0
     assert not views["transformer.blocks.0.attn.qkv.weight"].is_contiguous()
     f = save("views.pt", views)
     case("strided views, shared storages, offsets", f, config=base_config, source=f, wrapper=None,
@@ -316,6 +317,18 @@ def main():
     f = save("integer-tensor.pt", ints)
     case("integer tensor where floats belong", f, expect="error",
          error_contains=["pooler.dense.bias", "LongStorage"], group="bad-inputs")
+    bomb = collections.OrderedDict(sd)
+    huge = 2 ** 30  # a broadcast (stride 0) FFN of 2^35 elements backed by one float
+    for k in list(bomb):
+        if ".mlp_" in k and k.endswith("fc1.weight"):
+            bomb[k] = torch.zeros(1, 1).expand(huge, 32)
+        elif ".mlp_" in k and k.endswith("fc1.bias"):
+            bomb[k] = torch.zeros(1).expand(huge)
+        elif ".mlp_" in k and k.endswith("fc2.weight"):
+            bomb[k] = torch.zeros(1, 1).expand(32, huge)
+    f = save("expansion-bomb.pt", bomb)
+    case("broadcast views expanding to terabytes", f, expect="error", error_contains=["far larger"],
+         group="bad-inputs")
     case("vocabulary of the wrong size", plain, vocab="vocab-short.txt", expect="error",
          error_contains=["49 entries", "50 rows"], group="bad-inputs")
     case("VQA head without --answers", plain, no_answers=True, expect="error",
