@@ -352,7 +352,10 @@ static void set_transfer_error(Transfer *t, CURL *curl, CURLcode code, const cha
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_GOT_NOTHING:
-        if (t->total)
+        if (!t->body_accepted)   /* no answer yet (or a proxy refused): libcurl's words say more */
+            g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK, "downloading from %s failed: %s",
+                        host, detail);
+        else if (t->total)
             g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK,
                         "the connection to %s was lost after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
                         " bytes", host, t->written, t->total);
@@ -365,7 +368,7 @@ static void set_transfer_error(Transfer *t, CURL *curl, CURLcode code, const cha
                     t->opts->part_path);
         return;
     default:
-        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK, "cannot download from %s: %s",
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK, "downloading from %s failed: %s",
                     host, detail);
         return;
     }
@@ -397,6 +400,9 @@ static void configure_request(CURL *curl, Transfer *t, const char *url, char *er
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, (long)stall_s * 4);
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    /* Through an https proxy, its "200 Connection established" must not reach on_header()
+     * as if it were the file's answer (a resumed .part would be truncated). */
+    curl_easy_setopt(curl, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, t);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);

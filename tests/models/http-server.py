@@ -21,6 +21,9 @@ says how to behave:
     /redirect-remote/F   302 to plain http on a remote host (must be refused)
     /chunked/F           F with chunked transfer encoding: no size announced, no Range
     /no-range/F          F, always 200 and whole, whatever Range asks
+
+As a proxy (https_proxy=http://127.0.0.1:PORT) it logs the CONNECT and refuses it
+with 502, which proves that the client went through the proxy.
 """
 import http.server
 import json
@@ -76,6 +79,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def redirect(self, location):
         self.start(302, [("Location", location), ("Content-Length", "0")])
+
+    def do_CONNECT(self):
+        self.log_request_line()
+        self.start(502, [("Content-Length", "0")])
 
     def do_GET(self):
         self.log_request_line()

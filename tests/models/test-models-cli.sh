@@ -63,6 +63,7 @@ models = [
     entry("tiny-garbage", "/files/garbage.pt", size=None),
     entry("tiny-huge", "/files/vqa.pt", size=10**15),
     entry("remote-http", None, url="http://example.invalid/vqa.pt"),
+    entry("remote-https", None, url="https://example.invalid/vqa.pt"),
 ]
 json.dump({"version": 1, "models": models}, sys.stdout, indent=1)
 EOF
@@ -107,7 +108,7 @@ size_of() { stat -c %s "$1" 2>/dev/null || echo 0; }
 
 # ---- listing before anything is installed ----
 expect_json "models --json: catalogue, nothing installed" \
-  "d['installed']==[] and len(d['available'])==18 and all(a['installed'] is False for a in d['available']) and [a for a in d['available'] if a['name']=='tiny-cut'][0]['size'] is None and d['defaults']=={'retrieval':None,'vqa':None,'nlvr2':None}" \
+  "d['installed']==[] and len(d['available'])==19 and all(a['installed'] is False for a in d['available']) and [a for a in d['available'] if a['name']=='tiny-cut'][0]['size'] is None and d['defaults']=={'retrieval':None,'vqa':None,'nlvr2':None}" \
   "$cli" models --json
 if "$cli" models | grep -q "tiny-vqa .*VQAv2 test-dev 1.5"; then ok "models: human-readable list"
 else bad "models: human-readable list"; fi
@@ -115,6 +116,11 @@ else bad "models: human-readable list"; fi
 # ---- downloads that must fail, each leaving nothing behind ----
 expect_error "plain http to a remote host is refused" "refusing plain http to example.invalid" \
   "$cli" models get remote-http
+https_proxy=http://127.0.0.1:$port expect_error "https goes through \$https_proxy" "cannot get remote-https" \
+  "$cli" models get remote-https
+if grep -q '"path": "example.invalid:443"' "$tmp/requests.log"; then ok "the proxy saw CONNECT example.invalid:443"
+else bad "the proxy saw no CONNECT: $(cat "$tmp/requests.log")"; fi
+files_left "proxy refused" ""
 expect_error "404" "no such file (HTTP 404)" "$cli" models get tiny-404
 files_left "404" ""
 expect_error "size announced differs from the catalogue" "wrong size: the server offers" \
