@@ -185,7 +185,7 @@ typedef struct {
 
 static void draw_bar(double fraction, char bar[31])
 {
-    int filled = (int)(fraction * 30.0 + 0.5);
+    int filled = (int)(fraction * 30.0);   /* full only when done */
     for (int i = 0; i < 30; i++)
         bar[i] = i < filled ? '#' : '.';
     bar[30] = '\0';
