@@ -6,10 +6,12 @@ set -u
 cd "$(dirname "$0")/.."
 tools/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 
-setup() { # dir, options...
-  local dir=$1; shift
-  if [ -f "$dir/build.ninja" ]; then meson setup --reconfigure "$dir" "$@" >/dev/null
-  else meson setup "$dir" "$@" >/dev/null; fi
+setup() { # dir, options... (meson's output is shown only when it fails)
+  local dir=$1 log; shift
+  log=$(mktemp)
+  if [ -f "$dir/build.ninja" ]; then meson setup --reconfigure "$dir" "$@" >"$log" 2>&1
+  else meson setup "$dir" "$@" >"$log" 2>&1; fi || { tail -n 20 "$log"; rm -f "$log"; return 1; }
+  rm -f "$log"
 }
 
 passed=0 failed=0 skipped=0
