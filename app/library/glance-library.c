@@ -7,8 +7,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-G_DEFINE_QUARK(glance-library-error-quark, glance_library_error)
-
 /* Long enough for another process's batch commit; short enough to report a stuck lock. */
 #define BUSY_TIMEOUT_MS 15000
 

@@ -268,8 +268,12 @@ char *glance_query_to_string(const GlanceQuery *query)
         if (i > 0 || t->weight < 0)
             g_string_append(s, i == 0 ? "-" : t->weight < 0 ? " - " : " + ");
         if (w != 1) {
+            /* The shortest of %.15g and %.17g that reads back as the same double. */
             char number[G_ASCII_DTOSTR_BUF_SIZE];
-            g_string_append_printf(s, "%s*", g_ascii_formatd(number, sizeof number, "%g", w));
+            g_ascii_formatd(number, sizeof number, "%.15g", w);
+            if (g_ascii_strtod(number, NULL) != w)
+                g_ascii_formatd(number, sizeof number, "%.17g", w);
+            g_string_append_printf(s, "%s*", number);
         }
         if (t->kind == GLANCE_QUERY_IMAGE)
             g_string_append(s, "image:");
