@@ -32,8 +32,10 @@ static void add(GlanceStateDict *sd, const char *name, int ndim, ...)
         t->shape[i] = va_arg(ap, int);
     va_end(ap);
     GlanceSourceTensor *old = g_hash_table_lookup(sd->by_name, name);
-    if (old)
+    if (old) { /* the key is old->name: out of the table before it is freed */
+        g_hash_table_remove(sd->by_name, name);
         g_ptr_array_remove(sd->tensors, old);
+    }
     g_ptr_array_add(sd->tensors, t);
     g_hash_table_insert(sd->by_name, t->name, t);
 }
