@@ -85,7 +85,10 @@ int cli_import(int argc, char **argv)
         { "json", 0, 0, G_OPTION_ARG_NONE, &cli_json, "Print one JSON object on stdout", NULL },
         { NULL },
     };
-    g_autoptr(GOptionContext) context = g_option_context_new("CKPT.pt - convert an official VLMo checkpoint");
+    g_autoptr(GOptionContext) context = g_option_context_new("CKPT.pt");
+    g_option_context_set_summary(context, "Convert an official VLMo PyTorch checkpoint into a Glance "
+                                          "model file, without Python. The architecture is inferred "
+                                          "from the tensor shapes; the flags override it.");
     g_option_context_add_main_entries(context, entries, NULL);
     if (!cli_parse(context, &argc, &argv))
         return 2;
