@@ -287,14 +287,16 @@ static gboolean rerank(GlanceLibrary *self, GlanceQuery *query, GPtrArray *resul
         return FALSE;
     }
     count = MIN(count, results->len);
+    g_autoptr(GPtrArray) head = g_ptr_array_new();
     for (guint i = 0; i < count; i++) {
         if (g_cancellable_set_error_if_cancelled(cancellable, error))
             return FALSE;
         GlanceSearchResult *r = results->pdata[i];
-        g_autoptr(GError) local = NULL;
-        g_autoptr(GlanceDecodedImage) image = glance_image_load(r->path, library_decode_side(self->model), &local);
+        g_autoptr(GlanceDecodedImage) image = glance_image_load(r->path, library_decode_side(self->model), NULL);
+        if (!image) /* changed into something unreadable since it was indexed: not a result */
+            continue;
         double score = 0;
-        for (guint t = 0; image && t < glance_query_get_n_terms(query); t++) {
+        for (guint t = 0; t < glance_query_get_n_terms(query); t++) {
             const GlanceQueryTerm *term = glance_query_get_term(query, t);
             if (term->kind != GLANCE_QUERY_TEXT)
                 continue;
@@ -303,16 +305,22 @@ static gboolean rerank(GlanceLibrary *self, GlanceQuery *query, GPtrArray *resul
                 return FALSE;
             score += term->weight * match.probability;
         }
-        /* A photo that no longer decodes sinks to the bottom of the re-ranked block. */
-        r->rerank_score = image ? score : -INFINITY;
-        r->score = r->rerank_score;
+        r->rerank_score = r->score = score;
+        g_ptr_array_add(head, r);
     }
-    g_autoptr(GPtrArray) head = g_ptr_array_new();
-    for (guint i = 0; i < count; i++)
-        g_ptr_array_add(head, results->pdata[i]);
     g_ptr_array_sort(head, by_rerank_score);
+    /* The re-ranked block, then the rest in dual-encoder order; unreadable ones dropped. */
+    g_autoptr(GPtrArray) rest = g_ptr_array_new();
+    for (guint i = count; i < results->len; i++)
+        g_ptr_array_add(rest, results->pdata[i]);
     for (guint i = 0; i < count; i++)
-        results->pdata[i] = head->pdata[i];
+        if (isnan(((GlanceSearchResult *)results->pdata[i])->rerank_score))
+            glance_search_result_free(results->pdata[i]);
+    g_ptr_array_set_free_func(results, NULL);
+    g_ptr_array_set_size(results, 0);
+    g_ptr_array_extend(results, head, NULL, NULL);
+    g_ptr_array_extend(results, rest, NULL, NULL);
+    g_ptr_array_set_free_func(results, (GDestroyNotify)glance_search_result_free);
     return TRUE;
 }
 
