@@ -313,6 +313,10 @@ static IndexItem *decode_one(IndexJob *job, const IndexWork *work)
     if (item->reusable)
         return item;
     g_autoptr(GError) error = NULL;
+    if (!library_check_image_size(work->file->path, &error)) {
+        item->error = g_strdup(error->message);
+        return item;
+    }
     item->image = glance_image_from_bytes(bytes, job->decode_side, &error);
     if (!item->image)
         item->error = g_strdup(error->message);
@@ -389,7 +393,7 @@ static gboolean vectorize(IndexJob *job, GlanceContext *ctx, IndexItem *item)
     }
     if (!item->image) { /* the vector it was to reuse is gone: decode after all */
         g_autoptr(GError) error = NULL;
-        item->image = glance_image_load(item->work->file->path, job->decode_side, &error);
+        item->image = library_load_image(item->work->file->path, job->decode_side, &error);
         if (!item->image) {
             item->error = g_strdup(error->message);
             return TRUE;

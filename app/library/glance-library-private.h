@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include "glance-library.h"
 #include "glance-vector-matrix.h"
+#include "glance-image.h"
 
 struct _GlanceLibrary {
     GObject parent_instance;
@@ -53,6 +54,14 @@ void library_folder_range(const char *folder, char **lo, char **hi);
 
 /* Absolute, without "." / ".." or a trailing separator; symlinks are kept as written. */
 char *library_normalize_path(const char *path);
+
+/* Refuses an image whose header claims more than GLANCE_IMAGE_MAX_PIXELS, reading only
+ * the header. Needed before glance_image_load/from_bytes: gdk-pixbuf's PNG (and other)
+ * loaders allocate the full bitmap after "size-prepared" even when asked for 1 x 1, so a
+ * small PNG claiming 20000 x 20000 would be decoded (1.2 GB, seconds) before being refused. */
+gboolean library_check_image_size(const char *path, GError **error);
+/* library_check_image_size, then glance_image_load. */
+GlanceDecodedImage *library_load_image(const char *path, int decode_side, GError **error);
 
 /* Image decoding size for the current model (glance_library_decode_side). */
 int library_decode_side(const GlanceModel *model);

@@ -107,7 +107,7 @@ static gboolean embed_query(GlanceLibrary *self, GlanceQuery *query, float *out,
         if (t->kind == GLANCE_QUERY_TEXT) {
             status = glance_embed_text(self->search_ctx, t->value, 0, term_vector, &err);
         } else {
-            g_autoptr(GlanceDecodedImage) image = glance_image_load(t->value, library_decode_side(self->model), error);
+            g_autoptr(GlanceDecodedImage) image = library_load_image(t->value, library_decode_side(self->model), error);
             if (!image)
                 return FALSE;
             status = glance_embed_image(self->search_ctx, &image->image, 0, term_vector, &err);
@@ -292,7 +292,7 @@ static gboolean rerank(GlanceLibrary *self, GlanceQuery *query, GPtrArray *resul
         if (g_cancellable_set_error_if_cancelled(cancellable, error))
             return FALSE;
         GlanceSearchResult *r = results->pdata[i];
-        g_autoptr(GlanceDecodedImage) image = glance_image_load(r->path, library_decode_side(self->model), NULL);
+        g_autoptr(GlanceDecodedImage) image = library_load_image(r->path, library_decode_side(self->model), NULL);
         if (!image) /* changed into something unreadable since it was indexed: not a result */
             continue;
         double score = 0;

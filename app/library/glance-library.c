@@ -2,6 +2,7 @@
  * model and its id, and the small queries the UI needs (counts, failures). */
 #include "glance-library-private.h"
 #include "glance-tasks.h"
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <errno.h>
 #include <string.h>
@@ -159,6 +160,30 @@ char *library_normalize_path(const char *path)
     while (len > 1 && canonical[len - 1] == G_DIR_SEPARATOR)
         canonical[--len] = '\0';
     return canonical;
+}
+
+gboolean library_check_image_size(const char *path, GError **error)
+{
+    int width = 0, height = 0;
+    /* get_file_info stops the loader with a 0 x 0 size: no loader allocates pixels. */
+    if (gdk_pixbuf_get_file_info(path, &width, &height) &&
+        (width <= 0 || height <= 0 || (gint64)width * height > GLANCE_IMAGE_MAX_PIXELS)) {
+        g_set_error(error, GLANCE_IMAGE_ERROR, GLANCE_IMAGE_ERROR_TOO_LARGE,
+                    "image is %d x %d pixels, more than the limit of %lld", width, height,
+                    (long long)GLANCE_IMAGE_MAX_PIXELS);
+        return FALSE;
+    }
+    return TRUE; /* unknown formats fail in the decoder with their own reason */
+}
+
+GlanceDecodedImage *library_load_image(const char *path, int decode_side, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    if (!library_check_image_size(path, &local)) {
+        g_set_error(error, local->domain, local->code, "%s: %s", path, local->message);
+        return NULL;
+    }
+    return glance_image_load(path, decode_side, error);
 }
 
 int library_decode_side(const GlanceModel *model)

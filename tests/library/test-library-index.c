@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utime.h>
+#include <sys/resource.h>
+#include <zlib.h>
 
 #define N_PHOTOS 12
 
@@ -59,17 +61,6 @@ static void write_bytes(const char *path, const void *data, gsize len)
         g_error("%s", error->message);
 }
 
-static guint32 crc32(const guint8 *p, gsize n)
-{
-    guint32 c = 0xFFFFFFFF;
-    for (gsize i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
-    }
-    return ~c;
-}
-
 static void put_chunk(GByteArray *png, const char *type, const guint8 *data, guint32 len)
 {
     guint8 head[8] = { len >> 24, len >> 16, len >> 8, len, type[0], type[1], type[2], type[3] };
@@ -78,21 +69,38 @@ static void put_chunk(GByteArray *png, const char *type, const guint8 *data, gui
     g_autoptr(GByteArray) crc_input = g_byte_array_new();
     g_byte_array_append(crc_input, head + 4, 4);
     g_byte_array_append(crc_input, data, len);
-    guint32 crc = crc32(crc_input->data, crc_input->len);
+    guint32 crc = crc32(0, crc_input->data, crc_input->len); /* zlib's */
     guint8 tail[4] = { crc >> 24, crc >> 16, crc >> 8, crc };
     g_byte_array_append(png, tail, 4);
 }
 
-/* A decompression bomb's header: a valid PNG claiming 100000 x 100000 pixels, with
- * the start of its image data (the loader reports the size when it reaches IDAT). */
-static void write_huge_png(const char *path)
+/* A decompression bomb: a valid 1 MB PNG of 12000 x 9000 black pixels (324 MB decoded,
+ * over the 100-megapixel limit). */
+static void write_bomb_png(const char *path)
 {
+    const guint32 w = 12000, h = 9000;
     g_autoptr(GByteArray) png = g_byte_array_new();
     g_byte_array_append(png, (const guint8 *)"\x89PNG\r\n\x1a\n", 8);
-    static const guint8 ihdr[13] = { 0, 1, 0x86, 0xA0, 0, 1, 0x86, 0xA0, 8, 2, 0, 0, 0 };
+    guint8 ihdr[13] = { 0, 0, w >> 8, w & 0xff, 0, 0, h >> 8, h & 0xff, 8, 2, 0, 0, 0 };
     put_chunk(png, "IHDR", ihdr, sizeof ihdr);
-    static const guint8 idat[] = { 0x78, 0x9C, 0xED, 0xC1, 0x01, 0x0D, 0x00, 0x00, 0x00, 0xC2 };
-    put_chunk(png, "IDAT", idat, sizeof idat);
+    z_stream z = { 0 };
+    g_assert_cmpint(deflateInit(&z, 9), ==, Z_OK);
+    g_autofree guint8 *row = g_malloc0(1 + 3 * w); /* filter byte 0, then black */
+    g_autoptr(GByteArray) idat = g_byte_array_new();
+    guint8 out[1 << 16];
+    for (guint32 y = 0; y < h; y++) {
+        z.next_in = row;
+        z.avail_in = 1 + 3 * w;
+        do {
+            z.next_out = out;
+            z.avail_out = sizeof out;
+            g_assert_cmpint(deflate(&z, y + 1 == h ? Z_FINISH : Z_NO_FLUSH), !=, Z_STREAM_ERROR);
+            g_byte_array_append(idat, out, sizeof out - z.avail_out);
+        } while (z.avail_out == 0);
+    }
+    deflateEnd(&z);
+    put_chunk(png, "IDAT", idat->data, idat->len);
+    put_chunk(png, "IEND", NULL, 0);
     write_bytes(path, png->data, png->len);
 }
 
@@ -270,11 +278,16 @@ static void test_incremental_counts(void)
     write_bytes(corrupt, garbage, sizeof garbage);
     write_bytes(truncated, s0_data, s0_len / 3);
     write_bytes(empty, "", 0);
-    write_huge_png(huge);
+    write_bomb_png(huge);
     write_bytes(text, "GIF? no: just text in a .gif file\n", -1);
     const guint bad = 5, n = N_PHOTOS;
 
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
     index_expect(lib, "first index", (Expect){ .scanned = n + bad, .added = n, .failed = bad, .encoded = n }, bad);
+    getrusage(RUSAGE_SELF, &after);
+    /* The bomb was refused from its header: decoding it would have taken 324 MB. */
+    g_assert_cmpint(after.ru_maxrss - before.ru_maxrss, <, 150 * 1024);
     check_database(db);
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) failures = glance_library_list_failures(lib, &error);
