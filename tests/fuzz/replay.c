@@ -1,7 +1,7 @@
-/* replay-import.c — a plain main() for the importer's libFuzzer targets:
- * runs LLVMFuzzerTestOneInput over every file of the corpus folders given as
- * arguments, so saved inputs (seeds and fixed crashers) are a regression test
- * built with the project's usual compiler. Fails on an empty folder. */
+/* replay.c — a plain main() for every libFuzzer target in this folder: runs
+ * LLVMFuzzerTestOneInput over each file of the corpus folders given as arguments,
+ * so saved inputs (seeds and fixed crashers) are a regression test built with the
+ * project's usual compiler. Fails on an empty folder. */
 #include <glib.h>
 #include <stdint.h>
 #include <stdio.h>
