@@ -227,7 +227,15 @@ def group_interrupt(tmp):
     for line in p.stderr:  # the indexing phase has begun
         if line.startswith("indexing:"):
             break
-    time.sleep(0.3)
+    # Interrupt once a first batch is committed, however fast or slow this machine is.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and p.poll() is None:
+        try:
+            if db_state(db)[4]:
+                break
+        except sqlite3.Error:
+            pass
+        time.sleep(0.05)
     p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=60)
     check(p.returncode == 130, f"Ctrl+C: exit {p.returncode}, stderr {err!r}")
