@@ -291,6 +291,11 @@ static IndexItem *decode_one(IndexJob *job, const IndexWork *work)
 {
     IndexItem *item = g_new0(IndexItem, 1);
     item->work = work;
+    /* As scanned, until the open file says otherwise: an unreadable file is recorded
+     * with the stat it will still have next time, so it is not retried until it changes. */
+    item->size = work->file->size;
+    item->mtime_ns = work->file->mtime_ns;
+    item->taken = work->file->mtime_ns / 1000000000;
     g_autoptr(GBytes) bytes = read_file(work->file->path, item);
     if (!bytes)
         return item;
@@ -302,8 +307,9 @@ static IndexItem *decode_one(IndexJob *job, const IndexWork *work)
     g_checksum_get_digest(sum, item->sha256, &digest_len);
     item->has_sha256 = TRUE;
     GlanceExifDate date;
-    if (glance_exif_find_date(data, len, &date)) {
-        item->taken = glance_exif_date_to_unix(&date);
+    gint64 taken;
+    if (glance_exif_find_date(data, len, &date) && (taken = glance_exif_date_to_unix(&date)) != 0) {
+        item->taken = taken;
         item->taken_from_exif = TRUE;
     }
     g_autoptr(GBytes) key = g_bytes_new_static(item->sha256, 32);
