@@ -1,0 +1,49 @@
+#!/bin/sh
+# run-ui-tests.sh TEST-UI [GLANCE] — runs the UI test under Xvfb in a private home, with
+# the bundled model when there is one (else the golden checkpoint imported by the build),
+# the shipped samples when data/samples/samples.json exists (else generated ones), then
+# measures the real `glance` binary's launch to first frame.
+set -eu
+test_ui=$1
+glance=${2:-}
+command -v xvfb-run >/dev/null || { echo "xvfb-run is not installed"; exit 77; }
+
+tmp=${GLANCE_TEST_TMP:-/tmp}/ui
+rm -rf "$tmp"
+mkdir -p "$tmp/home" "$tmp/data" "$tmp/config" "$tmp/cache" "$tmp/runtime"
+chmod 700 "$tmp/runtime"
+export HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config" \
+       XDG_CACHE_HOME="$tmp/cache" XDG_RUNTIME_DIR="$tmp/runtime"
+export GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$GLANCE_BUILD_DIR/data"
+export GDK_BACKEND=x11 GTK_A11Y=none NO_AT_BRIDGE=1 LC_ALL=C.UTF-8 LANGUAGE=
+export GLANCE_SCREENSHOT_DIR="$tmp/screenshots" GLANCE_TEST_LIBRARY="$tmp/library"
+
+if [ -f data/models/glance-shapeworld.safetensors ]; then
+    export GLANCE_MODEL="$PWD/data/models/glance-shapeworld.safetensors"
+else
+    export GLANCE_MODEL="$GLANCE_GOLDEN_MODEL_FILE"
+fi
+if [ -f data/samples/samples.json ]; then
+    export GLANCE_DATADIR="$PWD/data"
+else
+    export GLANCE_DATADIR="$tmp/datadir" GLANCE_TEST_MAKE_SAMPLES=1
+fi
+echo "model: $GLANCE_MODEL"
+echo "samples: $GLANCE_DATADIR/samples"
+
+xvfb-run -a -s "-screen 0 1280x900x24" "$test_ui"
+
+# Launch to first frame of the real binary (it prints the frame's wall-clock time).
+if [ -n "$glance" ]; then
+    for run in 1 2 3; do
+        GLANCE_TIMING=1 xvfb-run -a -s "-screen 0 1280x900x24" sh -c '
+            start=$(date +%s%N)
+            "$1" > "$2/timing.log" 2>&1 &
+            pid=$!
+            for i in $(seq 100); do grep -q first-frame "$2/timing.log" && break; sleep 0.1; done
+            kill $pid 2>/dev/null; wait $pid 2>/dev/null || true
+            frame=$(sed -n "s/.*realtime \([0-9]*\) us.*/\1/p" "$2/timing.log")
+            [ -n "$frame" ] && echo "TIMING launch-to-first-frame $(( (frame * 1000 - start) / 1000000 )) ms (run '$run')"
+        ' sh "$glance" "$tmp" || true
+    done
+fi

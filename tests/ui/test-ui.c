@@ -1,0 +1,631 @@
+/* test-ui.c — drives the real Glance window as a person would, under Xvfb: loads a sample
+ * photo and asks about it, compares a sample pair, adds a folder to the library, waits
+ * for indexing and searches it. Everything checked is read back from what the window
+ * shows (labels, pictures, tiles), and the answers are compared with `glance-cli` for
+ * the same inputs. Screenshots of each page go to $GLANCE_SCREENSHOT_DIR.
+ *
+ * Environment (set by run-ui-tests.sh): GLANCE_MODEL, GLANCE_DATADIR (samples),
+ * GLANCE_CLI, GLANCE_TEST_LIBRARY (a folder of images to index), XDG_* in a temp dir. */
+#include "config.h"
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <math.h>
+#include <string.h>
+#include "glance-answer-row.h"
+#include "glance-application.h"
+#include "glance-ask-page.h"
+#include "glance-compare-page.h"
+#include "glance-photo-tile.h"
+#include "glance-search-page.h"
+#include "glance-window.h"
+
+static int failures;
+static GlanceApplication *app;
+static GlanceWindow *window;
+
+#define CHECK(cond, ...) do { \
+    if (!(cond)) { failures++; g_printerr("FAIL %s:%d: ", __FILE__, __LINE__); g_printerr(__VA_ARGS__); g_printerr("\n"); } \
+    else { g_print("ok   "); g_print(__VA_ARGS__); g_print("\n"); } \
+} while (0)
+
+/* ---- waiting ---- */
+
+static gboolean wake(gpointer data)
+{
+    (void)data;
+    return G_SOURCE_CONTINUE;
+}
+
+typedef gboolean (*Predicate)(gpointer data);
+
+/* Runs the main loop until pred holds or timeout_s pass. */
+static gboolean wait_for(Predicate pred, gpointer data, double timeout_s)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)(timeout_s * G_USEC_PER_SEC);
+    guint tick = g_timeout_add(20, wake, NULL);
+    gboolean ok;
+    while (!(ok = pred(data)) && g_get_monotonic_time() < deadline)
+        g_main_context_iteration(NULL, TRUE);
+    g_source_remove(tick);
+    return ok;
+}
+
+static gboolean frame_painted(gpointer data)
+{
+    return *(gboolean *)data;
+}
+
+static void on_after_paint(GdkFrameClock *clock, gpointer data)
+{
+    (void)clock;
+    *(gboolean *)data = TRUE;
+}
+
+/* Lets the window lay out and paint what changed. */
+static void wait_for_paint(void)
+{
+    gboolean painted = FALSE;
+    GdkFrameClock *clock = gtk_widget_get_frame_clock(GTK_WIDGET(window));
+    gulong id = g_signal_connect(clock, "after-paint", G_CALLBACK(on_after_paint), &painted);
+    gtk_widget_queue_draw(GTK_WIDGET(window));
+    wait_for(frame_painted, &painted, 5);
+    g_signal_handler_disconnect(clock, id);
+}
+
+static void settle(double seconds)
+{
+    gint64 until = g_get_monotonic_time() + (gint64)(seconds * G_USEC_PER_SEC);
+    guint tick = g_timeout_add(20, wake, NULL);
+    while (g_get_monotonic_time() < until)
+        g_main_context_iteration(NULL, TRUE);
+    g_source_remove(tick);
+}
+
+/* ---- finding what is on screen ---- */
+
+static gboolean shown(GtkWidget *widget)
+{
+    return gtk_widget_get_mapped(widget) && gtk_widget_get_child_visible(widget);
+}
+
+typedef gboolean (*WidgetMatch)(GtkWidget *widget, gconstpointer data);
+
+static void collect(GtkWidget *root, WidgetMatch match, gconstpointer data, GPtrArray *out)
+{
+    if (match(root, data))
+        g_ptr_array_add(out, root);
+    for (GtkWidget *child = gtk_widget_get_first_child(root); child; child = gtk_widget_get_next_sibling(child))
+        collect(child, match, data, out);
+}
+
+static GtkWidget *find(GtkWidget *root, WidgetMatch match, gconstpointer data)
+{
+    g_autoptr(GPtrArray) all = g_ptr_array_new();
+    collect(root, match, data, all);
+    for (guint i = 0; i < all->len; i++)
+        if (shown(all->pdata[i]))
+            return all->pdata[i];
+    return NULL;
+}
+
+static gboolean is_type(GtkWidget *widget, gconstpointer type)
+{
+    return G_TYPE_CHECK_INSTANCE_TYPE(widget, GPOINTER_TO_SIZE(type));
+}
+
+/* A button as a person finds it: by the words on it. */
+static gboolean button_labelled(GtkWidget *widget, gconstpointer label)
+{
+    return GTK_IS_BUTTON(widget) && g_strcmp0(gtk_button_get_label(GTK_BUTTON(widget)), label) == 0;
+}
+
+/* An entry by its placeholder, the text a person sees in it when empty. */
+static gboolean entry_with_placeholder(GtkWidget *widget, gconstpointer placeholder)
+{
+    if (GTK_IS_ENTRY(widget))
+        return g_strcmp0(gtk_entry_get_placeholder_text(GTK_ENTRY(widget)), placeholder) == 0;
+    if (GTK_IS_SEARCH_ENTRY(widget)) {
+        g_autofree char *text = NULL;
+        g_object_get(widget, "placeholder-text", &text, NULL);
+        return g_strcmp0(text, placeholder) == 0;
+    }
+    return FALSE;
+}
+
+static gboolean label_with_class(GtkWidget *widget, gconstpointer css_class)
+{
+    return GTK_IS_LABEL(widget) && gtk_widget_has_css_class(widget, css_class);
+}
+
+static gboolean label_with_prefix(GtkWidget *widget, gconstpointer prefix)
+{
+    return GTK_IS_LABEL(widget) && g_str_has_prefix(gtk_label_get_text(GTK_LABEL(widget)), prefix);
+}
+
+static gboolean picture_showing_something(GtkWidget *widget, gconstpointer data)
+{
+    (void)data;
+    return GTK_IS_PICTURE(widget) && gtk_picture_get_paintable(GTK_PICTURE(widget)) != NULL;
+}
+
+static GtkWidget *page(const char *name)
+{
+    return glance_window_get_page(window, name);
+}
+
+/* The texts of the visible labels under a widget, in order. */
+static GPtrArray *visible_texts(GtkWidget *root)
+{
+    g_autoptr(GPtrArray) labels = g_ptr_array_new();
+    collect(root, is_type, GSIZE_TO_POINTER(GTK_TYPE_LABEL), labels);
+    GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < labels->len; i++)
+        if (shown(labels->pdata[i]))
+            g_ptr_array_add(texts, g_strdup(gtk_label_get_text(labels->pdata[i])));
+    return texts;
+}
+
+/* Enter in an entry: its text widget's activation, what the Return key binding runs. */
+static void press_enter(GtkWidget *entry)
+{
+    g_autoptr(GPtrArray) texts = g_ptr_array_new();
+    collect(entry, is_type, GSIZE_TO_POINTER(GTK_TYPE_TEXT), texts);
+    gtk_widget_grab_focus(entry);
+    if (texts->len)
+        g_signal_emit_by_name(texts->pdata[0], "activate");   /* GtkText binds Return to it */
+}
+
+/* ---- screenshots ---- */
+
+static void screenshot(GtkWidget *widget, const char *name)
+{
+    const char *dir = g_getenv("GLANCE_SCREENSHOT_DIR");
+    if (!dir)
+        return;
+    settle(0.5);   /* let page transitions finish */
+    wait_for_paint();
+    int width = gtk_widget_get_width(widget), height = gtk_widget_get_height(widget);
+    g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new(widget);
+    GtkSnapshot *snapshot = gtk_snapshot_new();
+    gdk_paintable_snapshot(paintable, snapshot, width, height);
+    g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node(snapshot);
+    if (!node)
+        return;
+    GskRenderer *renderer = gtk_native_get_renderer(gtk_widget_get_native(widget));
+    g_autoptr(GdkTexture) texture = gsk_renderer_render_texture(renderer, node,
+                                                                &GRAPHENE_RECT_INIT(0, 0, width, height));
+    g_mkdir_with_parents(dir, 0755);
+    g_autofree char *path = g_strdup_printf("%s/%s.png", dir, name);
+    CHECK(gdk_texture_save_to_png(texture, path), "screenshot %s (%dx%d)", path, width, height);
+}
+
+/* ---- glance-cli, for what the window should show ---- */
+
+static JsonObject *cli_json(const char *const *args)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)g_getenv("GLANCE_CLI"));
+    for (; *args; args++)
+        g_ptr_array_add(argv, (gpointer)*args);
+    g_ptr_array_add(argv, (gpointer)"--json");
+    g_ptr_array_add(argv, NULL);
+    g_autofree char *out = NULL, *err = NULL;
+    int status = 0;
+    g_autoptr(GError) error = NULL;
+    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error) ||
+        !g_spawn_check_wait_status(status, &error)) {
+        g_printerr("glance-cli %s: %s %s\n", (char *)argv->pdata[1], error->message, err ? err : "");
+        return NULL;
+    }
+    g_autoptr(JsonParser) parser = json_parser_new();
+    if (!json_parser_load_from_data(parser, out, -1, NULL))
+        return NULL;
+    return json_object_ref(json_node_get_object(json_parser_get_root(parser)));
+}
+
+/* ---- the pages ---- */
+
+static gboolean ask_page_done(gpointer data)
+{
+    (void)data;
+    GlanceAskPage *ask = GLANCE_ASK_PAGE(page("ask"));
+    return !glance_ask_page_is_busy(ask) && glance_ask_page_get_last_answer_ms(ask) >= 0;
+}
+
+static gboolean photo_shown(gpointer data)
+{
+    return find(data, picture_showing_something, NULL) != NULL;
+}
+
+static gboolean history_shows(gpointer question)
+{
+    g_autoptr(GPtrArray) texts = visible_texts(page("ask"));
+    gboolean in_history = FALSE;
+    for (guint i = 0; i < texts->len; i++) {
+        if (g_str_equal(texts->pdata[i], "Previous Questions"))
+            in_history = TRUE;
+        else if (in_history && g_str_equal(texts->pdata[i], question))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static double ask_a_question(void)
+{
+    GtkWidget *ask = page("ask");
+    glance_window_set_page(window, "ask");
+    wait_for_paint();
+    screenshot(GTK_WIDGET(window), "ask-empty");
+
+    GtkWidget *sample = find(ask, button_labelled, "Try a _Sample");
+    CHECK(sample != NULL, "the Ask page's empty state offers “Try a Sample”");
+    if (!sample)
+        return -1;
+    gtk_widget_activate(sample);
+    CHECK(wait_for(photo_shown, ask, 30), "the sample photo is shown");
+
+    GtkWidget *entry = find(ask, entry_with_placeholder, "Ask a question…");
+    CHECK(entry && gtk_widget_get_sensitive(entry), "the question entry is ready");
+    if (!entry)
+        return -1;
+    if (!*gtk_editable_get_text(GTK_EDITABLE(entry)))
+        gtk_editable_set_text(GTK_EDITABLE(entry), "what color is the circle?");
+    g_autofree char *question = g_strdup(gtk_editable_get_text(GTK_EDITABLE(entry)));
+    GlancePhoto *photo = glance_ask_page_get_photo(GLANCE_ASK_PAGE(ask));
+    g_autofree char *image = photo && glance_photo_get_file(photo) ? g_file_get_path(glance_photo_get_file(photo)) : NULL;
+
+    press_enter(entry);
+    CHECK(wait_for(ask_page_done, NULL, 120), "an answer arrives for “%s”", question);
+    wait_for_paint();
+
+    /* Read the answers as shown: each row's answer and percentage, best first. */
+    g_autoptr(GPtrArray) rows = g_ptr_array_new();
+    collect(ask, is_type, GSIZE_TO_POINTER(GLANCE_TYPE_ANSWER_ROW), rows);
+    CHECK(rows->len > 0, "%u answers are shown", rows->len);
+    g_autoptr(JsonObject) cli = image ? cli_json((const char *[]){ "ask", image, question, "--top", "5", NULL }) : NULL;
+    JsonArray *expected = cli ? json_object_get_array_member(cli, "answers") : NULL;
+    CHECK(expected != NULL, "glance-cli ask answers the same question");
+    for (guint i = 0; expected && i < rows->len; i++) {
+        g_autoptr(GPtrArray) texts = visible_texts(rows->pdata[i]);
+        JsonObject *want = json_array_get_object_element(expected, i);
+        g_autofree char *want_percent = glance_format_percent(json_object_get_double_member(want, "score"));
+        const char *want_answer = json_object_get_string_member(want, "answer");
+        gboolean same = texts->len == 2 && g_str_equal(texts->pdata[0], want_answer) &&
+                        g_str_equal(texts->pdata[1], want_percent);
+        CHECK(same, "answer %u shows “%s %s” (glance-cli: “%s %s”)", i + 1,
+              texts->len > 0 ? (char *)texts->pdata[0] : "", texts->len > 1 ? (char *)texts->pdata[1] : "",
+              want_answer, want_percent);
+    }
+    CHECK(expected && json_array_get_length(expected) == rows->len, "as many answers as glance-cli gives");
+    CHECK(wait_for(history_shows, question, 10), "“Previous Questions” lists the question");
+    double first_ms = glance_ask_page_get_last_answer_ms(GLANCE_ASK_PAGE(ask));
+    g_print("TIMING enter-to-answer-shown %.1f ms (first question: opens the model)\n", first_ms);
+
+    /* Asked again from “Previous Questions” with one click; the model is open now. */
+    GtkWidget *again = NULL;
+    g_autoptr(GPtrArray) history = g_ptr_array_new();
+    collect(ask, is_type, GSIZE_TO_POINTER(ADW_TYPE_ACTION_ROW), history);
+    for (guint i = 0; i < history->len && !again; i++)
+        if (expected && shown(history->pdata[i]) &&
+            g_str_equal(adw_preferences_row_get_title(history->pdata[i]), question) &&
+            g_str_has_prefix(adw_action_row_get_subtitle(history->pdata[i]), json_object_get_string_member(
+                json_array_get_object_element(expected, 0), "answer")))
+            again = history->pdata[i];
+    CHECK(again != NULL, "the history row shows the question and its best answer");
+    if (again) {
+        g_signal_emit_by_name(gtk_widget_get_parent(again), "row-activated", again);   /* a click */
+        CHECK(wait_for(ask_page_done, NULL, 120), "asking again from the history answers");
+        double ms = glance_ask_page_get_last_answer_ms(GLANCE_ASK_PAGE(ask));
+        g_print("TIMING enter-to-answer-shown %.1f ms (model already open)\n", ms);
+    }
+    screenshot(GTK_WIDGET(window), "ask");
+    return first_ms;
+}
+
+static gboolean verdict_shown(gpointer data)
+{
+    (void)data;
+    GtkWidget *label = find(page("compare"), label_with_class, "title-1");
+    return label && *gtk_label_get_text(GTK_LABEL(label)) &&
+           !glance_compare_page_is_busy(GLANCE_COMPARE_PAGE(page("compare")));
+}
+
+typedef struct {
+    GtkWidget *root;
+    guint n;
+} PicturesWait;
+
+static gboolean pictures_shown(gpointer data)
+{
+    PicturesWait *wait = data;
+    g_autoptr(GPtrArray) all = g_ptr_array_new();
+    collect(wait->root, picture_showing_something, NULL, all);
+    guint n = 0;
+    for (guint i = 0; i < all->len; i++)
+        n += shown(all->pdata[i]);
+    return n >= wait->n;
+}
+
+static void compare_a_pair(void)
+{
+    gtk_widget_activate_action(GTK_WIDGET(window), "win.page", "s", "compare");   /* Alt+3 */
+    wait_for_paint();
+    GtkWidget *compare = page("compare");
+    GtkWidget *sample = find(compare, button_labelled, "Try a Sample _Pair");
+    CHECK(sample != NULL, "the Compare page offers “Try a Sample Pair”");
+    if (!sample)
+        return;
+    gtk_widget_activate(sample);
+    PicturesWait pictures = { compare, 2 };
+    CHECK(wait_for(pictures_shown, &pictures, 30), "both sample images are shown");
+    GtkWidget *entry = find(compare, entry_with_placeholder, "Write a statement about the two images…");
+    CHECK(entry != NULL, "the statement entry is shown");
+    if (!entry)
+        return;
+    if (!*gtk_editable_get_text(GTK_EDITABLE(entry)))
+        gtk_editable_set_text(GTK_EDITABLE(entry), "there are exactly 3 objects in total");
+    g_autofree char *statement = g_strdup(gtk_editable_get_text(GTK_EDITABLE(entry)));
+    press_enter(entry);
+    CHECK(wait_for(verdict_shown, NULL, 120), "a verdict is shown for “%s”", statement);
+    wait_for_paint();
+
+    GtkWidget *verdict = find(compare, label_with_class, "title-1");
+    GtkWidget *probability = find(compare, label_with_prefix, "Probability that the statement is true: ");
+    const char *verdict_text = verdict ? gtk_label_get_text(GTK_LABEL(verdict)) : "";
+    const char *probability_text = probability ? gtk_label_get_text(GTK_LABEL(probability)) : "";
+
+    GlanceSamples *samples = glance_application_get_samples(app);
+    const GlanceSamplePair *pair = glance_samples_get_pair(samples, 0);
+    g_autoptr(JsonObject) cli = cli_json((const char *[]){ "compare", pair->left, pair->right, statement, NULL });
+    CHECK(cli != NULL, "glance-cli compare judges the same pair");
+    if (!cli)
+        return;
+    gboolean want_true = json_object_get_boolean_member(cli, "verdict");
+    g_autofree char *want_percent = glance_format_percent(json_object_get_double_member(cli, "probability"));
+    g_autofree char *want_probability = g_strdup_printf("Probability that the statement is true: %s", want_percent);
+    CHECK(g_str_equal(verdict_text, want_true ? "True" : "False"), "the verdict reads “%s” (glance-cli: %s)",
+          verdict_text, want_true ? "true" : "false");
+    CHECK(g_str_equal(probability_text, want_probability), "it reads “%s” (glance-cli: “%s”)", probability_text,
+          want_probability);
+    screenshot(GTK_WIDGET(window), "compare");
+}
+
+static gboolean indexing_done(gpointer data)
+{
+    (void)data;
+    GlanceSearchPage *search = GLANCE_SEARCH_PAGE(page("search"));
+    return glance_search_page_get_completed_index_runs(search) > 0 && !glance_search_page_is_indexing(search);
+}
+
+typedef struct {
+    guint n;
+} TilesWait;
+
+static gboolean thumbnails_shown(gpointer data)
+{
+    TilesWait *wait = data;
+    g_autoptr(GPtrArray) tiles = g_ptr_array_new();
+    collect(page("search"), is_type, GSIZE_TO_POINTER(GLANCE_TYPE_PHOTO_TILE), tiles);
+    guint n = 0;
+    for (guint i = 0; i < tiles->len; i++)
+        if (shown(tiles->pdata[i]) && glance_photo_tile_get_item(tiles->pdata[i]) &&
+            find(tiles->pdata[i], picture_showing_something, NULL))
+            n++;
+    return n >= wait->n;
+}
+
+static gboolean label_shown_with_prefix(gpointer prefix)
+{
+    return find(page("search"), label_with_prefix, prefix) != NULL;
+}
+
+/* The tile shown first in the grid (the best result). */
+static GlancePhotoTile *first_tile(void)
+{
+    g_autoptr(GPtrArray) tiles = g_ptr_array_new();
+    collect(page("search"), is_type, GSIZE_TO_POINTER(GLANCE_TYPE_PHOTO_TILE), tiles);
+    GlancePhotoTile *best = NULL;
+    double best_y = G_MAXDOUBLE, best_x = G_MAXDOUBLE;
+    for (guint i = 0; i < tiles->len; i++) {
+        GtkWidget *tile = tiles->pdata[i];
+        graphene_point_t p;
+        if (!shown(tile) || !glance_photo_tile_get_item(GLANCE_PHOTO_TILE(tile)) ||
+            !gtk_widget_compute_point(tile, GTK_WIDGET(window), &GRAPHENE_POINT_INIT(0, 0), &p))
+            continue;
+        if (p.y < best_y - 1 || (fabs(p.y - best_y) <= 1 && p.x < best_x)) {
+            best = GLANCE_PHOTO_TILE(tile);
+            best_x = p.x;
+            best_y = p.y;
+        }
+    }
+    return best;
+}
+
+static gboolean results_for(gpointer text)
+{
+    GtkWidget *entry = find(page("search"), entry_with_placeholder, "Describe a photo…");
+    GlanceSearchPage *search = GLANCE_SEARCH_PAGE(page("search"));
+    return entry && g_str_equal(gtk_editable_get_text(GTK_EDITABLE(entry)), text) &&
+           g_list_model_get_n_items(glance_search_page_get_results(search)) > 0 && first_tile() != NULL;
+}
+
+static void search_the_library(void)
+{
+    const char *folder = g_getenv("GLANCE_TEST_LIBRARY");
+    gtk_widget_activate_action(GTK_WIDGET(window), "win.page", "s", "search");   /* Alt+2 */
+    wait_for_paint();
+    GtkWidget *search = page("search");
+    CHECK(find(search, button_labelled, "_Add Folder…") != NULL, "the Search page invites to add a folder");
+    /* What the folder chooser does with the folder a person picks. */
+    glance_application_add_library_folder(app, folder);
+    CHECK(wait_for(indexing_done, NULL, 300), "the folder is indexed");
+    g_autoptr(GDir) dir = g_dir_open(folder, 0, NULL);
+    guint n_files = 0;
+    while (dir && g_dir_read_name(dir))
+        n_files++;
+    g_autofree char *count = g_strdup_printf("%u photos indexed", n_files);
+    CHECK(wait_for(label_shown_with_prefix, count, 10), "the page says “%s”", count);
+
+    GtkWidget *entry = find(search, entry_with_placeholder, "Describe a photo…");
+    CHECK(entry != NULL, "the search entry is shown");
+    if (!entry)
+        return;
+    const char *query = "a large red circle";
+    gtk_widget_grab_focus(entry);
+    gtk_editable_set_text(GTK_EDITABLE(entry), query);   /* typed; results follow by themselves */
+    CHECK(wait_for(results_for, (gpointer)query, 60), "results appear while typing “%s”", query);
+    GListModel *results = glance_search_page_get_results(GLANCE_SEARCH_PAGE(search));
+    TilesWait tiles = { MIN(4, g_list_model_get_n_items(results)) };
+    CHECK(wait_for(thumbnails_shown, &tiles, 30), "thumbnails are shown for the results");
+
+    g_autofree char *db = g_build_filename(g_get_user_data_dir(), "glance", "library.db", NULL);
+    g_autoptr(JsonObject) cli = cli_json((const char *[]){ "search", "--db", db, query, "--limit", "5", NULL });
+    JsonArray *expected = cli ? json_object_get_array_member(cli, "results") : NULL;
+    GlancePhotoTile *best = first_tile();
+    const char *shown_path = best ? glance_photo_item_get_path(glance_photo_tile_get_item(best)) : "";
+    const char *want_path = expected && json_array_get_length(expected)
+        ? json_object_get_string_member(json_array_get_object_element(expected, 0), "path") : NULL;
+    CHECK(want_path && g_str_equal(shown_path, want_path), "the first result is %s (glance-cli: %s)", shown_path,
+          want_path ? want_path : "nothing");
+    screenshot(GTK_WIDGET(window), "search");
+
+    /* "Find similar" on the best result: the photo itself comes first. */
+    g_autofree char *similar_to = g_strdup(shown_path);
+    gtk_widget_activate_action(GTK_WIDGET(best), "page.find-similar", "s", similar_to);
+    g_autofree char *similar_query = g_strdup_printf("image:\"%s\"", similar_to);
+    CHECK(wait_for(results_for, similar_query, 60), "“Find Similar” searches by the photo");
+    best = first_tile();
+    CHECK(best && g_str_equal(glance_photo_item_get_path(glance_photo_tile_get_item(best)), similar_to),
+          "the most similar photo is the photo itself");
+
+    /* Activating a result opens it in Ask. */
+    gtk_widget_activate_action(search, "page.open-result", "u", 0);
+    wait_for_paint();
+    CHECK(g_str_equal(glance_window_get_page_name(window), "ask"), "the result opens on the Ask page");
+}
+
+static void open_preferences(void)
+{
+    g_action_group_activate_action(G_ACTION_GROUP(app), "preferences", NULL);
+    GtkWindow *prefs = NULL;
+    for (int i = 0; i < 100 && !prefs; i++) {
+        settle(0.05);
+        for (GList *l = gtk_application_get_windows(GTK_APPLICATION(app)); l; l = l->next)
+            if (ADW_IS_PREFERENCES_WINDOW(l->data))
+                prefs = l->data;
+    }
+    CHECK(prefs != NULL, "Preferences open");
+    if (!prefs)
+        return;
+    settle(1.0);
+    g_autoptr(GPtrArray) texts = visible_texts(GTK_WIDGET(prefs));
+    gboolean offers_default = FALSE;
+    for (guint i = 0; i < texts->len; i++)
+        offers_default |= g_str_has_prefix(texts->pdata[i], "Default (");
+    CHECK(offers_default, "Preferences show the default model for the tasks");
+    screenshot(GTK_WIDGET(prefs), "preferences");
+    gtk_window_close(prefs);
+}
+
+/* ---- sample images for a tree without data/samples ---- */
+
+static const guint8 palette[][3] = {
+    { 230, 40, 40 }, { 240, 140, 20 }, { 240, 220, 30 }, { 40, 190, 60 },
+    { 30, 200, 220 }, { 40, 80, 230 }, { 150, 50, 200 }, { 240, 110, 190 },
+};
+
+static void fill_shape(GdkPixbuf *pixbuf, int shape, int cx, int cy, int r, const guint8 *rgb)
+{
+    int w = gdk_pixbuf_get_width(pixbuf), h = gdk_pixbuf_get_height(pixbuf);
+    int stride = gdk_pixbuf_get_rowstride(pixbuf), channels = gdk_pixbuf_get_n_channels(pixbuf);
+    guint8 *pixels = gdk_pixbuf_get_pixels(pixbuf);
+    for (int y = MAX(0, cy - r); y < MIN(h, cy + r); y++)
+        for (int x = MAX(0, cx - r); x < MIN(w, cx + r); x++) {
+            int dx = x - cx, dy = y - cy;
+            gboolean inside = shape == 0 ? dx * dx + dy * dy <= r * r          /* circle */
+                            : shape == 1 ? TRUE                                 /* square */
+                            : abs(dx) * 2 <= (dy + r);                          /* triangle */
+            if (inside)
+                memcpy(pixels + y * stride + x * channels, rgb, 3);
+        }
+}
+
+/* A scene: grey background, n shapes. */
+static void write_scene(const char *path, guint seed, int n)
+{
+    GdkPixbuf *pixbuf = gdk_pixbuf_new(GDK_COLORSPACE_RGB, FALSE, 8, 160, 120);
+    gdk_pixbuf_fill(pixbuf, 0xe8e8e0ff);
+    GRand *rand = g_rand_new_with_seed(seed);
+    for (int i = 0; i < n; i++) {
+        int r = g_rand_boolean(rand) ? 22 : 11;
+        fill_shape(pixbuf, g_rand_int_range(rand, 0, 3), 30 + i * 50 % 110, 30 + (i * 37 % 60),
+                   r, palette[g_rand_int_range(rand, 0, 8)]);
+    }
+    gdk_pixbuf_save(pixbuf, path, "png", NULL, NULL);
+    g_rand_free(rand);
+    g_object_unref(pixbuf);
+}
+
+static void make_samples(const char *dir)
+{
+    g_mkdir_with_parents(dir, 0755);
+    for (guint i = 0; i < 4; i++) {
+        g_autofree char *name = g_strdup_printf("%s/scene-%u.png", dir, i + 1);
+        write_scene(name, 100 + i, 1 + i);
+    }
+    g_autofree char *json = g_build_filename(dir, "samples.json", NULL);
+    g_file_set_contents(json,
+        "{\"scenes\": [{\"image\": \"scene-1.png\", \"questions\": [\"what color is the circle?\", \"how many objects are there?\"]},\n"
+        "             {\"image\": \"scene-2.png\", \"questions\": [\"how many objects are there?\"]}],\n"
+        " \"pairs\": [{\"left\": \"scene-3.png\", \"right\": \"scene-4.png\",\n"
+        "            \"statements\": [\"there are exactly 7 objects in total\"]}]}\n", -1, NULL);
+}
+
+static void make_library(const char *dir)
+{
+    g_mkdir_with_parents(dir, 0755);
+    for (guint i = 0; i < 12; i++) {
+        g_autofree char *name = g_strdup_printf("%s/photo-%02u.png", dir, i + 1);
+        write_scene(name, 200 + i, 1 + i % 5);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    setlocale(LC_ALL, "");
+    gint64 started = g_get_monotonic_time();
+    if (g_getenv("GLANCE_TEST_MAKE_SAMPLES")) {
+        g_autofree char *dir = g_build_filename(g_getenv("GLANCE_DATADIR"), "samples", NULL);
+        make_samples(dir);
+    }
+    make_library(g_getenv("GLANCE_TEST_LIBRARY"));
+
+    app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+    g_autoptr(GError) error = NULL;
+    if (!g_application_register(G_APPLICATION(app), NULL, &error)) {
+        g_printerr("cannot start the application: %s\n", error->message);
+        return 1;
+    }
+    g_application_activate(G_APPLICATION(app));
+    window = GLANCE_WINDOW(gtk_application_get_active_window(GTK_APPLICATION(app)));
+    CHECK(window != NULL, "the window opens");
+    if (!window)
+        return 1;
+    gtk_window_set_default_size(GTK_WINDOW(window), 1100, 720);
+    wait_for_paint();
+    g_print("TIMING first-frame %.1f ms (application created %.1f ms after main)\n",
+            glance_window_get_first_frame_ms(window), (glance_application_get_start_time(app) - started) / 1000.0);
+
+    ask_a_question();
+    compare_a_pair();
+    search_the_library();
+    open_preferences();
+
+    gtk_window_destroy(GTK_WINDOW(window));
+    settle(0.2);
+    g_object_unref(app);
+    g_print("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
+    return failures ? 1 : 0;
+}

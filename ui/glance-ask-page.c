@@ -1,0 +1,469 @@
+/* glance-ask-page.c — asking runs on the inference worker; the page shows a spinner with
+ * Cancel meanwhile, then the answers as bars, and records the question in the history
+ * (app/glance-history, in the library database) on a thread of its own. */
+#include "config.h"
+#include <glib/gi18n.h>
+#include "glance-answer-row.h"
+#include "glance-application.h"
+#include "glance-ask-page.h"
+#include "glance-history.h"
+#include "glance-image-drop.h"
+#include "glance-paths.h"
+#include "glance-window.h"
+
+#define HISTORY_SHOWN 20
+
+struct _GlanceAskPage {
+    GtkWidget parent_instance;
+    GlanceImageDrop *image_drop;
+    GtkEntry *question_entry;
+    GtkRevealer *progress_revealer;
+    GtkSpinner *spinner;
+    GtkLabel *progress_label;
+    GtkBox *answers_box;
+    GtkListBox *answers_list;
+    GtkBox *suggestions_box;
+    GtkListBox *suggestions_list;
+    GtkBox *history_box;
+    GtkListBox *history_list;
+
+    GCancellable *asking;          /* the question being answered */
+    GCancellable *history_loading; /* history of the current photo */
+    char *asked_question;
+    gint64 ask_started;
+    double last_answer_ms;
+    gulong after_paint_id;
+    guint next_sample;
+    gboolean prefill_question;     /* a sample was chosen: offer its first question */
+};
+
+G_DEFINE_FINAL_TYPE(GlanceAskPage, glance_ask_page, GTK_TYPE_WIDGET)
+
+static void reload_history(GlanceAskPage *self);
+
+GlancePhoto *glance_ask_page_get_photo(GlanceAskPage *self) { return glance_image_drop_get_photo(self->image_drop); }
+gboolean glance_ask_page_is_busy(GlanceAskPage *self) { return self->asking != NULL; }
+double glance_ask_page_get_last_answer_ms(GlanceAskPage *self) { return self->last_answer_ms; }
+
+void glance_ask_page_load_file(GlanceAskPage *self, GFile *file)
+{
+    glance_image_drop_load_file(self->image_drop, file);
+}
+
+gboolean glance_ask_page_paste(GlanceAskPage *self, GdkClipboard *clipboard)
+{
+    return glance_image_drop_paste(self->image_drop, clipboard);
+}
+
+static void clear_list(GtkListBox *list)
+{
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child(GTK_WIDGET(list))))
+        gtk_list_box_remove(list, child);
+}
+
+/* A row naming a question; activating it asks that question again. */
+static GtkWidget *question_row_new(const char *question, const char *subtitle)
+{
+    GtkWidget *row = adw_action_row_new();
+    adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(row), FALSE);
+    adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), question);
+    if (subtitle)
+        adw_action_row_set_subtitle(ADW_ACTION_ROW(row), subtitle);
+    gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), TRUE);
+    GtkWidget *icon = gtk_image_new_from_icon_name("go-next-symbolic");
+    gtk_accessible_update_property(GTK_ACCESSIBLE(icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Ask again"), -1);
+    adw_action_row_add_suffix(ADW_ACTION_ROW(row), icon);
+    g_object_set_data_full(G_OBJECT(row), "question", g_strdup(question), g_free);
+    return row;
+}
+
+static void update_actions(GlanceAskPage *self)
+{
+    gboolean has_photo = glance_ask_page_get_photo(self) != NULL;
+    const char *text = gtk_editable_get_text(GTK_EDITABLE(self->question_entry));
+    g_autofree char *question = g_strstrip(g_strdup(text));
+    gtk_widget_set_sensitive(GTK_WIDGET(self->question_entry), has_photo);
+    gtk_widget_action_set_enabled(GTK_WIDGET(self), "page.ask", has_photo && *question);
+    gtk_widget_action_set_enabled(GTK_WIDGET(self), "page.cancel", self->asking != NULL);
+    gtk_widget_action_set_enabled(GTK_WIDGET(self), "page.clear-history", has_photo);
+    GlanceSamples *samples = glance_application_get_samples(GLANCE_APPLICATION_DEFAULT);
+    gtk_widget_action_set_enabled(GTK_WIDGET(self), "page.sample",
+                                  samples && glance_samples_get_n_scenes(samples) > 0);
+}
+
+/* ---- asking ---- */
+
+static void on_answers_painted(GdkFrameClock *clock, gpointer data)
+{
+    GlanceAskPage *self = data;
+    self->last_answer_ms = (g_get_monotonic_time() - self->ask_started) / 1000.0;
+    if (g_getenv("GLANCE_TIMING"))
+        g_printerr("glance-timing: answer-shown %.1f ms after asking\n", self->last_answer_ms);
+    g_clear_signal_handler(&self->after_paint_id, clock);
+}
+
+typedef struct {
+    char *key;
+    char *question;
+    char *answer;
+    double score;
+} HistoryRecord;
+
+static void history_record_free(HistoryRecord *record)
+{
+    g_free(record->key);
+    g_free(record->question);
+    g_free(record->answer);
+    g_free(record);
+}
+
+static void record_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    (void)source, (void)cancellable;
+    HistoryRecord *record = data;
+    g_autofree char *db = glance_paths_default_db();
+    GError *error = NULL;
+    if (glance_history_add(db, record->key, record->question, record->answer, record->score, &error))
+        g_task_return_boolean(task, TRUE);
+    else
+        g_task_return_error(task, error);
+}
+
+static void on_recorded(GObject *source, GAsyncResult *result, gpointer data)
+{
+    (void)data;
+    GlanceAskPage *self = GLANCE_ASK_PAGE(source);
+    g_autoptr(GError) error = NULL;
+    if (!g_task_propagate_boolean(G_TASK(result), &error))
+        g_warning("%s", error->message);   /* history is a convenience: no toast */
+    reload_history(self);
+}
+
+static void on_answered(GObject *source, GAsyncResult *result, gpointer data)
+{
+    g_autoptr(GlanceAskPage) self = data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GlanceAskResult) answers = glance_inference_ask_finish(GLANCE_INFERENCE(source), result, &error);
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;   /* the page moved on (new question, new photo or Cancel) */
+    g_clear_object(&self->asking);
+    gtk_revealer_set_reveal_child(self->progress_revealer, FALSE);
+    gtk_spinner_set_spinning(self->spinner, FALSE);
+    update_actions(self);
+    if (!answers) {
+        glance_show_toast(GTK_WIDGET(self), error->message);
+        return;
+    }
+    clear_list(self->answers_list);
+    for (guint i = 0; i < answers->answers->len; i++) {
+        GlanceScoredAnswer *a = &g_array_index(answers->answers, GlanceScoredAnswer, i);
+        gtk_list_box_append(self->answers_list, glance_answer_row_new(a->answer, a->score, i == 0));
+    }
+    gtk_widget_set_visible(GTK_WIDGET(self->answers_box), TRUE);
+    GdkFrameClock *clock = gtk_widget_get_frame_clock(GTK_WIDGET(self));
+    if (clock) {
+        g_clear_signal_handler(&self->after_paint_id, clock);
+        self->after_paint_id = g_signal_connect(clock, "after-paint", G_CALLBACK(on_answers_painted), self);
+    }
+
+    GlancePhoto *photo = glance_ask_page_get_photo(self);
+    const char *key = photo ? glance_photo_get_key(photo) : NULL;
+    if (key && answers->answers->len > 0) {
+        GlanceScoredAnswer *best = &g_array_index(answers->answers, GlanceScoredAnswer, 0);
+        HistoryRecord *record = g_new0(HistoryRecord, 1);
+        record->key = g_strdup(key);
+        record->question = g_strdup(self->asked_question);
+        record->answer = g_strdup(best->answer);
+        record->score = best->score;
+        g_autoptr(GTask) task = g_task_new(self, NULL, on_recorded, NULL);
+        g_task_set_task_data(task, record, (GDestroyNotify)history_record_free);
+        g_task_run_in_thread(task, record_thread);
+    }
+}
+
+static void cancel_asking(GlanceAskPage *self)
+{
+    if (self->asking) {
+        g_cancellable_cancel(self->asking);
+        g_clear_object(&self->asking);
+    }
+    gtk_revealer_set_reveal_child(self->progress_revealer, FALSE);
+    gtk_spinner_set_spinning(self->spinner, FALSE);
+    update_actions(self);
+}
+
+static void ask(GlanceAskPage *self, const char *text)
+{
+    GlancePhoto *photo = glance_ask_page_get_photo(self);
+    g_autofree char *question = g_strstrip(g_strdup(text));
+    if (!photo || !*question)
+        return;
+    cancel_asking(self);
+    GlanceApplication *app = GLANCE_APPLICATION_DEFAULT;
+    int top = g_settings_get_int(glance_application_get_settings(app), "answer-count");
+    self->asking = g_cancellable_new();
+    self->ask_started = g_get_monotonic_time();
+    self->last_answer_ms = -1;
+    g_free(self->asked_question);
+    self->asked_question = g_strdup(question);
+    gtk_label_set_text(self->progress_label, _("Looking at the photo…"));
+    gtk_spinner_set_spinning(self->spinner, TRUE);
+    gtk_revealer_set_reveal_child(self->progress_revealer, TRUE);
+    update_actions(self);
+    glance_inference_ask_async(glance_application_get_inference(app), photo, question, top,
+                               self->asking, on_answered, g_object_ref(self));
+}
+
+/* ---- history and suggestions ---- */
+
+static void list_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    (void)source, (void)cancellable;
+    g_autofree char *db = glance_paths_default_db();
+    GError *error = NULL;
+    GPtrArray *entries = glance_history_list(db, data, HISTORY_SHOWN, &error);
+    if (entries)
+        g_task_return_pointer(task, entries, (GDestroyNotify)g_ptr_array_unref);
+    else
+        g_task_return_error(task, error);
+}
+
+static void on_history_listed(GObject *source, GAsyncResult *result, gpointer data)
+{
+    (void)data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) entries = g_task_propagate_pointer(G_TASK(result), &error);
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+    GlanceAskPage *self = GLANCE_ASK_PAGE(source);
+    g_clear_object(&self->history_loading);
+    clear_list(self->history_list);
+    if (!entries) {
+        g_warning("%s", error->message);
+        entries = g_ptr_array_new();
+    }
+    for (guint i = 0; i < entries->len; i++) {
+        GlanceHistoryEntry *entry = entries->pdata[i];
+        g_autofree char *percent = glance_format_percent(entry->score);
+        /* Translators: the best answer a question got and its confidence, e.g. "red · 93%" */
+        g_autofree char *subtitle = g_strdup_printf(_("%s · %s"), entry->answer, percent);
+        gtk_list_box_append(self->history_list, question_row_new(entry->question, subtitle));
+    }
+    gtk_widget_set_visible(GTK_WIDGET(self->history_box), entries->len > 0);
+}
+
+static void reload_history(GlanceAskPage *self)
+{
+    GlancePhoto *photo = glance_ask_page_get_photo(self);
+    const char *key = photo ? glance_photo_get_key(photo) : NULL;
+    if (self->history_loading)
+        g_cancellable_cancel(self->history_loading);
+    g_clear_object(&self->history_loading);
+    if (!key) {
+        clear_list(self->history_list);
+        gtk_widget_set_visible(GTK_WIDGET(self->history_box), FALSE);
+        return;
+    }
+    self->history_loading = g_cancellable_new();
+    g_autoptr(GTask) task = g_task_new(self, self->history_loading, on_history_listed, NULL);
+    g_task_set_return_on_cancel(task, TRUE);
+    g_task_set_task_data(task, g_strdup(key), g_free);
+    g_task_run_in_thread(task, list_thread);
+}
+
+static const GlanceSampleScene *sample_scene_for(GlancePhoto *photo)
+{
+    GlanceSamples *samples = glance_application_get_samples(GLANCE_APPLICATION_DEFAULT);
+    GFile *file = photo ? glance_photo_get_file(photo) : NULL;
+    g_autofree char *path = file ? g_file_get_path(file) : NULL;
+    for (guint i = 0; path && samples && i < glance_samples_get_n_scenes(samples); i++) {
+        const GlanceSampleScene *scene = glance_samples_get_scene(samples, i);
+        if (g_strcmp0(scene->path, path) == 0)
+            return scene;
+    }
+    return NULL;
+}
+
+static void on_photo_changed(GlanceAskPage *self)
+{
+    GlancePhoto *photo = glance_ask_page_get_photo(self);
+    cancel_asking(self);
+    clear_list(self->answers_list);
+    gtk_widget_set_visible(GTK_WIDGET(self->answers_box), FALSE);
+
+    const GlanceSampleScene *scene = sample_scene_for(photo);
+    clear_list(self->suggestions_list);
+    guint n_questions = scene ? g_strv_length(scene->questions) : 0;
+    for (guint i = 0; i < n_questions; i++)
+        gtk_list_box_append(self->suggestions_list, question_row_new(scene->questions[i], NULL));
+    gtk_widget_set_visible(GTK_WIDGET(self->suggestions_box), n_questions > 0);
+    if (self->prefill_question && n_questions > 0)
+        gtk_editable_set_text(GTK_EDITABLE(self->question_entry), scene->questions[0]);
+    self->prefill_question = FALSE;
+
+    reload_history(self);
+    update_actions(self);
+    if (photo) {
+        glance_inference_prepare(glance_application_get_inference(GLANCE_APPLICATION_DEFAULT),
+                                 GLANCE_MODEL_TASK_VQA);
+        gtk_widget_grab_focus(GTK_WIDGET(self->question_entry));
+    }
+}
+
+static void on_question_activate(GlanceAskPage *self)
+{
+    ask(self, gtk_editable_get_text(GTK_EDITABLE(self->question_entry)));
+}
+
+static void on_question_changed(GlanceAskPage *self)
+{
+    update_actions(self);
+}
+
+static void on_question_row_activated(GlanceAskPage *self, GtkListBoxRow *row)
+{
+    const char *question = g_object_get_data(G_OBJECT(row), "question");
+    if (!question)
+        return;
+    gtk_editable_set_text(GTK_EDITABLE(self->question_entry), question);
+    ask(self, question);
+}
+
+/* ---- actions ---- */
+
+static void ask_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name, (void)param;
+    on_question_activate(GLANCE_ASK_PAGE(widget));
+}
+
+static void cancel_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name, (void)param;
+    cancel_asking(GLANCE_ASK_PAGE(widget));
+}
+
+static void open_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name, (void)param;
+    glance_image_drop_open(GLANCE_ASK_PAGE(widget)->image_drop);
+}
+
+static void focus_entry_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name, (void)param;
+    GlanceAskPage *self = GLANCE_ASK_PAGE(widget);
+    if (gtk_widget_get_sensitive(GTK_WIDGET(self->question_entry)))
+        gtk_widget_grab_focus(GTK_WIDGET(self->question_entry));
+}
+
+static void sample_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name, (void)param;
+    GlanceAskPage *self = GLANCE_ASK_PAGE(widget);
+    GlanceSamples *samples = glance_application_get_samples(GLANCE_APPLICATION_DEFAULT);
+    guint n = samples ? glance_samples_get_n_scenes(samples) : 0;
+    if (n == 0)
+        return;
+    const GlanceSampleScene *scene = glance_samples_get_scene(samples, self->next_sample++ % n);
+    g_autoptr(GFile) file = g_file_new_for_path(scene->path);
+    gtk_editable_set_text(GTK_EDITABLE(self->question_entry), "");
+    self->prefill_question = TRUE;
+    glance_image_drop_load_file(self->image_drop, file);
+}
+
+static void history_cleared(GObject *source, GAsyncResult *result, gpointer data)
+{
+    (void)data;
+    g_autoptr(GError) error = NULL;
+    if (!g_task_propagate_boolean(G_TASK(result), &error))
+        glance_show_toast(GTK_WIDGET(source), error->message);
+    reload_history(GLANCE_ASK_PAGE(source));
+}
+
+static void clear_history_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    (void)source, (void)cancellable;
+    g_autofree char *db = glance_paths_default_db();
+    GError *error = NULL;
+    if (glance_history_clear(db, data, &error))
+        g_task_return_boolean(task, TRUE);
+    else
+        g_task_return_error(task, error);
+}
+
+static void clear_history_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name, (void)param;
+    GlancePhoto *photo = glance_ask_page_get_photo(GLANCE_ASK_PAGE(widget));
+    const char *key = photo ? glance_photo_get_key(photo) : NULL;
+    if (!key)
+        return;
+    g_autoptr(GTask) task = g_task_new(widget, NULL, history_cleared, NULL);
+    g_task_set_task_data(task, g_strdup(key), g_free);
+    g_task_run_in_thread(task, clear_history_thread);
+}
+
+/* ---- object ---- */
+
+static void glance_ask_page_dispose(GObject *object)
+{
+    GlanceAskPage *self = GLANCE_ASK_PAGE(object);
+    if (self->asking)
+        g_cancellable_cancel(self->asking);
+    g_clear_object(&self->asking);
+    if (self->history_loading)
+        g_cancellable_cancel(self->history_loading);
+    g_clear_object(&self->history_loading);
+    if (self->after_paint_id) {
+        GdkFrameClock *clock = gtk_widget_get_frame_clock(GTK_WIDGET(self));
+        if (clock)
+            g_signal_handler_disconnect(clock, self->after_paint_id);
+        self->after_paint_id = 0;
+    }
+    g_clear_pointer(&self->asked_question, g_free);
+    gtk_widget_dispose_template(GTK_WIDGET(self), GLANCE_TYPE_ASK_PAGE);
+    /* GTK 4.8 leaves the template's root child in place: unparent it too. */
+    for (GtkWidget *child; (child = gtk_widget_get_first_child(GTK_WIDGET(self)));)
+        gtk_widget_unparent(child);
+    G_OBJECT_CLASS(glance_ask_page_parent_class)->dispose(object);
+}
+
+static void glance_ask_page_class_init(GlanceAskPageClass *klass)
+{
+    GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+    G_OBJECT_CLASS(klass)->dispose = glance_ask_page_dispose;
+
+    g_type_ensure(GLANCE_TYPE_IMAGE_DROP);
+    gtk_widget_class_set_template_from_resource(widget_class, "/io/github/glance/Glance/ui/glance-ask-page.ui");
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, image_drop);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, question_entry);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, progress_revealer);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, spinner);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, progress_label);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, answers_box);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, answers_list);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, suggestions_box);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, suggestions_list);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, history_box);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, history_list);
+    gtk_widget_class_bind_template_callback(widget_class, on_photo_changed);
+    gtk_widget_class_bind_template_callback(widget_class, on_question_activate);
+    gtk_widget_class_bind_template_callback(widget_class, on_question_changed);
+    gtk_widget_class_bind_template_callback(widget_class, on_question_row_activated);
+
+    gtk_widget_class_install_action(widget_class, "page.ask", NULL, ask_action);
+    gtk_widget_class_install_action(widget_class, "page.cancel", NULL, cancel_action);
+    gtk_widget_class_install_action(widget_class, "page.open", NULL, open_action);
+    gtk_widget_class_install_action(widget_class, "page.focus-entry", NULL, focus_entry_action);
+    gtk_widget_class_install_action(widget_class, "page.sample", NULL, sample_action);
+    gtk_widget_class_install_action(widget_class, "page.clear-history", NULL, clear_history_action);
+}
+
+static void glance_ask_page_init(GlanceAskPage *self)
+{
+    self->last_answer_ms = -1;
+    gtk_widget_init_template(GTK_WIDGET(self));
+    update_actions(self);
+}
