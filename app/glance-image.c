@@ -18,8 +18,9 @@ static void on_size_prepared(GdkPixbufLoader *loader, int width, int height, gpo
     check->height = height;
     if (width <= 0 || height <= 0 || (gint64)width * height > GLANCE_IMAGE_MAX_PIXELS) {
         check->too_large = TRUE;
-        /* Asking for a 1x1 result keeps the loader from allocating the full bitmap. */
-        gdk_pixbuf_loader_set_size(loader, 1, 1);
+        /* A 0x0 request makes the PNG and JPEG loaders stop before allocating anything
+         * (a 1x1 request does not: the PNG loader still decodes the full bitmap). */
+        gdk_pixbuf_loader_set_size(loader, 0, 0);
         return;
     }
     int short_side = MIN(width, height);
@@ -97,7 +98,9 @@ GlanceDecodedImage *glance_image_from_bytes(GBytes *bytes, int max_side, GError 
                     : local ? local->message : "unknown or truncated format");
         return NULL;
     }
-    return from_pixbuf(pixbuf);
+    /* Camera photos store their rotation in EXIF; show and embed them upright. */
+    g_autoptr(GdkPixbuf) upright = gdk_pixbuf_apply_embedded_orientation(pixbuf);
+    return from_pixbuf(upright ? upright : pixbuf);
 }
 
 GlanceDecodedImage *glance_image_load(const char *path, int max_side, GError **error)

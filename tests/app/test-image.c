@@ -1,0 +1,91 @@
+/* test-image.c — decoding user images (app/glance-image.c): EXIF rotation applied,
+ * decompression bombs refused before any pixel is decoded, alpha dropped as PIL's
+ * convert("RGB") does, truncated files refused. */
+#include "glance-image.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+static int failures, checks;
+
+#define CHECK(cond, ...)                                                              \
+    do {                                                                              \
+        checks++;                                                                     \
+        if (!(cond)) {                                                                \
+            failures++;                                                               \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                      \
+            fprintf(stderr, __VA_ARGS__);                                             \
+            fprintf(stderr, "\n");                                                    \
+        }                                                                             \
+    } while (0)
+
+static char *dir;
+
+static GlanceDecodedImage *load(const char *name, GError **error)
+{
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    return glance_image_load(path, 0, error);
+}
+
+static long peak_kb(void)
+{
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+
+int main(void)
+{
+    const char *tmp = g_getenv("GLANCE_TEST_TMP");
+    dir = g_build_filename(tmp ? tmp : g_get_tmp_dir(), "images", NULL);
+    g_mkdir_with_parents(dir, 0755);
+    g_autofree char *cmd = g_strdup_printf("/usr/bin/python3 tests/app/make-images.py '%s'", dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "FAIL %s\n", cmd);
+        return 1;
+    }
+    GError *error = NULL;
+
+    g_autoptr(GlanceDecodedImage) plain = load("plain.jpg", &error);
+    CHECK(plain && plain->image.width == 40 && plain->image.height == 20, "plain JPEG is 40 x 20");
+    g_clear_error(&error);
+    g_autoptr(GlanceDecodedImage) rotated = load("rotated.jpg", &error);
+    CHECK(rotated && rotated->image.width == 20 && rotated->image.height == 40,
+          "EXIF orientation 6 gives an upright 20 x 40 image (got %d x %d)", rotated ? rotated->image.width : 0,
+          rotated ? rotated->image.height : 0);
+    g_clear_error(&error);
+
+    long before = peak_kb();
+    gint64 start = g_get_monotonic_time();
+    g_autoptr(GlanceDecodedImage) bomb = load("bomb.png", &error);
+    double seconds = (g_get_monotonic_time() - start) / 1e6;
+    CHECK(!bomb && error && g_error_matches(error, GLANCE_IMAGE_ERROR, GLANCE_IMAGE_ERROR_TOO_LARGE),
+          "the 20000 x 20000 PNG is refused as too large");
+    /* 20000^2 RGB would be 1.2 GB; refusing before decoding keeps the peak near where it was. */
+    CHECK(peak_kb() - before < 64 * 1024, "peak memory grew by %ld KB for the bomb", peak_kb() - before);
+    printf("bomb refused in %.3f s: %s\n", seconds, error ? error->message : "(accepted)");
+    g_clear_error(&error);
+
+    g_autoptr(GlanceDecodedImage) alpha = load("alpha.png", &error);
+    CHECK(alpha && alpha->image.width == 8 && alpha->pixels[0] == 10 && alpha->pixels[1] == 200 &&
+          alpha->pixels[2] == 30, "alpha is dropped, colour kept (PIL convert('RGB'))");
+    g_clear_error(&error);
+
+    const char *truncated[] = { "truncated.png", "truncated.jpg" };
+    for (int i = 0; i < 2; i++) {
+        GlanceDecodedImage *t = load(truncated[i], &error);
+        CHECK(!t && error && strstr(error->message, "truncated"), "%s is refused as truncated: %s", truncated[i],
+              error ? error->message : "(accepted)");
+        glance_decoded_image_free(t);
+        g_clear_error(&error);
+    }
+    g_autoptr(GBytes) empty = g_bytes_new(NULL, 0);
+    GlanceDecodedImage *none = glance_image_from_bytes(empty, 0, &error);
+    CHECK(!none && error && strstr(error->message, "empty"), "empty data is refused");
+    g_clear_error(&error);
+
+    printf("image decoding: %d checks, %d failures\n", checks, failures);
+    g_free(dir);
+    return failures ? 1 : 0;
+}
