@@ -16,6 +16,8 @@
 struct _GlanceAskPage {
     GtkWidget parent_instance;
     GlanceImageDrop *image_drop;
+    GtkWidget *side_separator;
+    GtkWidget *side_panel;
     GtkEntry *question_entry;
     GtkRevealer *progress_revealer;
     GtkSpinner *spinner;
@@ -83,6 +85,9 @@ static void update_actions(GlanceAskPage *self)
     gboolean has_photo = glance_ask_page_get_photo(self) != NULL;
     const char *text = gtk_editable_get_text(GTK_EDITABLE(self->question_entry));
     g_autofree char *question = g_strstrip(g_strdup(text));
+    /* Without a photo the empty state has the page to itself. */
+    gtk_widget_set_visible(self->side_panel, has_photo);
+    gtk_widget_set_visible(self->side_separator, has_photo);
     gtk_widget_set_sensitive(GTK_WIDGET(self->question_entry), has_photo);
     gtk_widget_action_set_enabled(GTK_WIDGET(self), "page.ask", has_photo && *question);
     gtk_widget_action_set_enabled(GTK_WIDGET(self), "page.cancel", self->asking != NULL);
@@ -438,6 +443,8 @@ static void glance_ask_page_class_init(GlanceAskPageClass *klass)
     g_type_ensure(GLANCE_TYPE_IMAGE_DROP);
     gtk_widget_class_set_template_from_resource(widget_class, "/io/github/glance/Glance/ui/glance-ask-page.ui");
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, image_drop);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, side_separator);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, side_panel);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, question_entry);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, progress_revealer);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, spinner);

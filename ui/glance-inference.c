@@ -3,7 +3,9 @@
 #include "config.h"
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include "glance-catalogue.h"
 #include "glance-inference.h"
+#include "glance-model-registry.h"
 #include "glance-paths.h"
 
 /* Models kept open on the worker (one per task is the common case). */
@@ -12,6 +14,8 @@
 struct _GlanceInference {
     GObject parent_instance;
     GSettings *settings;
+    GlanceModelRegistry *registry;   /* main-thread snapshot of models.json */
+    GFileMonitor *registry_monitor;
     GThreadPool *worker;     /* one thread: passes run one after another */
     int threads;             /* from settings, read by the worker atomically */
     /* Worker-thread state. */
@@ -37,11 +41,18 @@ typedef struct {
     GDestroyNotify result_free;
 } Job;
 
-static const char *const task_keys[] = {
-    [GLANCE_MODEL_TASK_VQA] = "vqa-model",
-    [GLANCE_MODEL_TASK_NLVR2] = "nlvr2-model",
-    [GLANCE_MODEL_TASK_RETRIEVAL] = "retrieval-model",
-};
+enum { SIGNAL_MODELS_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+const char *glance_model_task_name(GlanceModelTask task)
+{
+    static const char *const names[] = {
+        [GLANCE_MODEL_TASK_VQA] = GLANCE_TASK_VQA,
+        [GLANCE_MODEL_TASK_NLVR2] = GLANCE_TASK_NLVR2,
+        [GLANCE_MODEL_TASK_RETRIEVAL] = GLANCE_TASK_RETRIEVAL,
+    };
+    return names[task];
+}
 
 void glance_ask_result_free(GlanceAskResult *result)
 {
@@ -69,10 +80,39 @@ static void job_free(Job *job)
 
 char *glance_inference_dup_model_path(GlanceInference *self, GlanceModelTask task)
 {
-    g_autofree char *chosen = g_settings_get_string(self->settings, task_keys[task]);
-    if (chosen && *chosen && g_file_test(chosen, G_FILE_TEST_EXISTS))
-        return g_steal_pointer(&chosen);
-    return glance_paths_default_model();
+    if (!self->registry)
+        return glance_paths_default_model();
+    return glance_model_registry_default_path(self->registry, glance_model_task_name(task));
+}
+
+static void reload_registry(GlanceInference *self)
+{
+    g_autoptr(GError) error = NULL;
+    if (!self->registry)
+        self->registry = glance_model_registry_load(NULL, &error);
+    else if (!glance_model_registry_reload(self->registry, &error))
+        g_clear_pointer(&self->registry, glance_model_registry_free);
+    if (error)
+        g_warning("%s", error->message);   /* a damaged registry: the bundled model serves */
+}
+
+void glance_inference_reload_models(GlanceInference *self)
+{
+    reload_registry(self);
+    g_signal_emit(self, signals[SIGNAL_MODELS_CHANGED], 0);
+}
+
+static void on_registry_changed(GFileMonitor *monitor, GFile *file, GFile *other, GFileMonitorEvent event,
+                                gpointer data)
+{
+    (void)monitor, (void)file, (void)other;
+    GlanceInference *self = data;
+    if (event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT && event != G_FILE_MONITOR_EVENT_CREATED &&
+        event != G_FILE_MONITOR_EVENT_DELETED && event != G_FILE_MONITOR_EVENT_RENAMED &&
+        event != G_FILE_MONITOR_EVENT_MOVED_IN)
+        return;
+    reload_registry(self);
+    g_signal_emit(self, signals[SIGNAL_MODELS_CHANGED], 0);
 }
 
 static gboolean same_file(const GStatBuf *a, const GStatBuf *b)
@@ -335,12 +375,18 @@ static void glance_inference_dispose(GObject *object)
     if (self->settings)
         g_signal_handlers_disconnect_by_data(self->settings, self);
     g_clear_object(&self->settings);
+    if (self->registry_monitor)
+        g_file_monitor_cancel(self->registry_monitor);
+    g_clear_object(&self->registry_monitor);
+    g_clear_pointer(&self->registry, glance_model_registry_free);
     G_OBJECT_CLASS(glance_inference_parent_class)->dispose(object);
 }
 
 static void glance_inference_class_init(GlanceInferenceClass *klass)
 {
     G_OBJECT_CLASS(klass)->dispose = glance_inference_dispose;
+    signals[SIGNAL_MODELS_CHANGED] = g_signal_new("models-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void glance_inference_init(GlanceInference *self)
@@ -356,5 +402,13 @@ GlanceInference *glance_inference_new(GSettings *settings)
     self->worker = g_thread_pool_new_full(run_job, self, g_object_unref, 1, FALSE, NULL);
     g_signal_connect(settings, "changed::threads", G_CALLBACK(on_threads_changed), self);
     on_threads_changed(settings, "threads", self);
+
+    reload_registry(self);
+    g_autofree char *dir = glance_models_dir();
+    g_autofree char *path = g_build_filename(dir, "models.json", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path(path);
+    self->registry_monitor = g_file_monitor_file(file, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
+    if (self->registry_monitor)
+        g_signal_connect(self->registry_monitor, "changed", G_CALLBACK(on_registry_changed), self);
     return self;
 }

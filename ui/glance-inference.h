@@ -36,9 +36,17 @@ G_DECLARE_FINAL_TYPE(GlanceInference, glance_inference, GLANCE, INFERENCE, GObje
 
 GlanceInference *glance_inference_new(GSettings *settings);
 
-/* The model file a task uses: the one chosen in Preferences, else the default
- * ($GLANCE_MODEL or the bundled model). Newly allocated. */
+/* "vqa", "nlvr2", "retrieval": the task's name in the model registry and catalogue. */
+const char *glance_model_task_name(GlanceModelTask task);
+
+/* The model file a task uses: the registry's default for it (app/models, shared with
+ * glance-cli: chosen in Preferences, or the latest model installed for it), else the
+ * bundled model ($GLANCE_MODEL overrides that). Newly allocated.
+ * "models-changed" is emitted when the registry changes on disk (this or another
+ * process installed, removed or chose a model). */
 char *glance_inference_dup_model_path(GlanceInference *self, GlanceModelTask task);
+/* Re-reads the registry now (after this process changed it) and emits "models-changed". */
+void glance_inference_reload_models(GlanceInference *self);
 
 /* Opens the task's model on the worker ahead of the first pass (a photo is on screen, a
  * question will follow), so the first answer does not wait for it. */

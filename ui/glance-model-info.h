@@ -1,5 +1,5 @@
-/* glance-model-info.h — a model file the user can choose in Preferences, with the tasks its
- * heads support. */
+/* glance-model-info.h — a model the user can choose for a task in Preferences: the
+ * bundled one, or one in the model registry (app/models), with the tasks it serves. */
 #ifndef GLANCE_MODEL_INFO_H
 #define GLANCE_MODEL_INFO_H
 #include <gio/gio.h>
@@ -10,17 +10,23 @@ G_BEGIN_DECLS
 #define GLANCE_TYPE_MODEL_INFO (glance_model_info_get_type())
 G_DECLARE_FINAL_TYPE(GlanceModelInfo, glance_model_info, GLANCE, MODEL_INFO, GObject)
 
-/* The file; "" for the default model (the bundled one, or $GLANCE_MODEL). */
-const char *glance_model_info_get_setting(GlanceModelInfo *self);
-const char *glance_model_info_get_path(GlanceModelInfo *self);
+/* The registry name; "" for the bundled model. */
+const char *glance_model_info_get_name(GlanceModelInfo *self);
 /* "title" property: what the chooser shows. */
 const char *glance_model_info_get_title(GlanceModelInfo *self);
 gboolean glance_model_info_supports(GlanceModelInfo *self, GlanceModelTask task);
 
-/* In a thread: the default model, then every model in $XDG_DATA_HOME/glance/models,
- * each opened to read its heads (files that do not open are left out). */
-void glance_model_info_list_async(GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-GListStore *glance_model_info_list_finish(GAsyncResult *result, GError **error);
+typedef struct {
+    GListStore *models;     /* of GlanceModelInfo: the bundled model first */
+    char *defaults[3];      /* per GlanceModelTask: the registry name serving it, "" bundled */
+} GlanceModelList;
+
+void glance_model_list_free(GlanceModelList *list);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GlanceModelList, glance_model_list_free)
+
+/* In a thread: the bundled model (opened to read its heads) and the registry. */
+void glance_model_list_async(GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+GlanceModelList *glance_model_list_finish(GAsyncResult *result, GError **error);
 
 G_END_DECLS
 #endif

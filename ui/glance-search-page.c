@@ -66,6 +66,7 @@ struct _GlanceSearchPage {
     GlanceLibraryCounts counts;
     GListStore *results;
     char *shown_query;           /* the query the results belong to */
+    char *model_path;            /* the retrieval model the library was opened with */
 };
 
 G_DEFINE_FINAL_TYPE(GlanceSearchPage, glance_search_page, GTK_TYPE_WIDGET)
@@ -313,8 +314,11 @@ static void on_indexed(GObject *source, GAsyncResult *result, gpointer data)
     if (ok)
         self->completed_index_runs++;
     if (self->paused) {
-        g_autofree char *text = g_strdup_printf(_("Indexing paused · %u new or changed photos indexed so far"),
-                                                stats.added + stats.updated);
+        guint n = stats.added + stats.updated;
+        g_autofree char *text = g_strdup_printf(g_dngettext(GETTEXT_PACKAGE,
+                                                            "Indexing paused · %u new or changed photo indexed so far",
+                                                            "Indexing paused · %u new or changed photos indexed so far", n),
+                                                n);
         gtk_label_set_text(self->index_label, text);
     } else if (!ok && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
         g_autofree char *message = g_strdup_printf(_("Indexing failed: %s"), error->message);
@@ -424,6 +428,8 @@ static void open_library(GlanceSearchPage *self)
     request->db_path = glance_paths_default_db();
     request->model_path = glance_inference_dup_model_path(glance_application_get_inference(GLANCE_APPLICATION_DEFAULT),
                                                           GLANCE_MODEL_TASK_RETRIEVAL);
+    g_free(self->model_path);
+    self->model_path = g_strdup(request->model_path);
     self->opening = g_cancellable_new();
     request->job = page_job_new(self, self->opening);
     g_autoptr(GTask) task = g_task_new(NULL, self->opening, on_opened, NULL);
@@ -661,13 +667,20 @@ static void on_settings_changed(GSettings *settings, const char *key, gpointer d
         g_clear_pointer(&self->shown_query, g_free);
         run_search(self);
         show_content(self);
-    } else if (g_str_equal(key, "retrieval-model")) {
-        if (self->started)
-            open_library(self);
     } else if (g_str_equal(key, "precise-search")) {
         g_clear_pointer(&self->shown_query, g_free);
         run_search(self);
     }
+}
+
+/* Another model serves search now (chosen in Preferences, or installed): the library
+ * indexes with it, while the old vectors stay in the database for switching back. */
+static void on_models_changed(GlanceInference *inference, gpointer data)
+{
+    GlanceSearchPage *self = data;
+    g_autofree char *path = glance_inference_dup_model_path(inference, GLANCE_MODEL_TASK_RETRIEVAL);
+    if (self->started && g_strcmp0(path, self->model_path) != 0)
+        open_library(self);
 }
 
 static void glance_search_page_map(GtkWidget *widget)
@@ -693,6 +706,10 @@ static void glance_search_page_dispose(GObject *object)
     g_clear_object(&self->settings);
     g_clear_object(&self->results);
     g_clear_pointer(&self->shown_query, g_free);
+    g_clear_pointer(&self->model_path, g_free);
+    GApplication *app = g_application_get_default();
+    if (GLANCE_IS_APPLICATION(app) && glance_application_get_inference(GLANCE_APPLICATION(app)))
+        g_signal_handlers_disconnect_by_data(glance_application_get_inference(GLANCE_APPLICATION(app)), self);
     gtk_widget_dispose_template(GTK_WIDGET(self), GLANCE_TYPE_SEARCH_PAGE);
     /* GTK 4.8 leaves the template's root child in place: unparent it too. */
     for (GtkWidget *child; (child = gtk_widget_get_first_child(GTK_WIDGET(self)));)
@@ -757,6 +774,8 @@ static void glance_search_page_init(GlanceSearchPage *self)
         self->settings = g_object_ref(settings);
         g_settings_bind(settings, "precise-search", self->precise_button, "active", G_SETTINGS_BIND_DEFAULT);
         g_signal_connect(settings, "changed", G_CALLBACK(on_settings_changed), self);
+        g_signal_connect(glance_application_get_inference(GLANCE_APPLICATION(app)), "models-changed",
+                         G_CALLBACK(on_models_changed), self);
         rebuild_folders_list(self);
     }
     update_index_controls(self);

@@ -10,13 +10,14 @@ command -v xvfb-run >/dev/null || { echo "xvfb-run is not installed"; exit 77; }
 
 tmp=${GLANCE_TEST_TMP:-/tmp}/ui
 rm -rf "$tmp"
-mkdir -p "$tmp/home" "$tmp/data" "$tmp/config" "$tmp/cache" "$tmp/runtime"
+mkdir -p "$tmp/locales" "$tmp/home" "$tmp/data" "$tmp/config" "$tmp/cache" "$tmp/runtime"
 chmod 700 "$tmp/runtime"
 export HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config" \
        XDG_CACHE_HOME="$tmp/cache" XDG_RUNTIME_DIR="$tmp/runtime"
 export GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$GLANCE_BUILD_DIR/data"
 export GDK_BACKEND=x11 GTK_A11Y=none NO_AT_BRIDGE=1 LC_ALL=C.UTF-8 LANGUAGE=
 export GLANCE_SCREENSHOT_DIR="$tmp/screenshots" GLANCE_TEST_LIBRARY="$tmp/library"
+export GLANCE_TEST_CHECKPOINT="$PWD/../shared/golden/vlmo-ref-a/vlmo-ref-a.pt"
 
 if [ -f data/models/glance-shapeworld.safetensors ]; then
     export GLANCE_MODEL="$PWD/data/models/glance-shapeworld.safetensors"
@@ -27,11 +28,25 @@ if [ -f data/samples/samples.json ]; then
     export GLANCE_DATADIR="$PWD/data"
 else
     export GLANCE_DATADIR="$tmp/datadir" GLANCE_TEST_MAKE_SAMPLES=1
+    mkdir -p "$GLANCE_DATADIR"
+    for shipped in vocab answers catalogue.json; do
+        ln -s "$PWD/data/$shipped" "$GLANCE_DATADIR/$shipped"
+    done
 fi
 echo "model: $GLANCE_MODEL"
 echo "samples: $GLANCE_DATADIR/samples"
 
 xvfb-run -a -s "-screen 0 1280x900x24" "$test_ui"
+
+# The window in German: the catalogue compiled from po/de.po and a de_DE locale made here.
+if command -v localedef >/dev/null && localedef -i de_DE -f UTF-8 "$tmp/locales/de_DE.UTF-8" 2>/dev/null; then
+    mkdir -p "$tmp/locale/de/LC_MESSAGES"
+    msgfmt -o "$tmp/locale/de/LC_MESSAGES/glance.mo" po/de.po
+    LOCPATH="$tmp/locales" LC_ALL=de_DE.UTF-8 GLANCE_LOCALEDIR="$tmp/locale" \
+        xvfb-run -a -s "-screen 0 1280x900x24" "$test_ui" --translated
+else
+    echo "no de_DE locale can be made here: the German window is not checked"
+fi
 
 # Launch to first frame of the real binary (it prints the frame's wall-clock time).
 if [ -n "$glance" ]; then

@@ -8,6 +8,7 @@
  * GLANCE_CLI, GLANCE_TEST_LIBRARY (a folder of images to index), XDG_* in a temp dir. */
 #include "config.h"
 #include <json-glib/json-glib.h>
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <math.h>
@@ -17,6 +18,7 @@
 #include "glance-ask-page.h"
 #include "glance-compare-page.h"
 #include "glance-photo-tile.h"
+#include "glance-preferences-window.h"
 #include "glance-search-page.h"
 #include "glance-window.h"
 
@@ -505,6 +507,28 @@ static void search_the_library(void)
     CHECK(g_str_equal(glance_window_get_page_name(window), "ask"), "the result opens on the Ask page");
 }
 
+typedef struct {
+    GtkWidget *root;
+    const char *text;
+} PrefsWait;
+
+static gboolean prefs_label_with_prefix(gpointer data)
+{
+    PrefsWait *wait = data;
+    return find(wait->root, label_with_prefix, wait->text) != NULL;
+}
+
+static gboolean label_is(GtkWidget *widget, gconstpointer text)
+{
+    return GTK_IS_LABEL(widget) && g_str_equal(gtk_label_get_text(GTK_LABEL(widget)), text);
+}
+
+static gboolean prefs_label_exact(gpointer data)
+{
+    PrefsWait *wait = data;
+    return find(wait->root, label_is, wait->text) != NULL;
+}
+
 static void open_preferences(void)
 {
     g_action_group_activate_action(G_ACTION_GROUP(app), "preferences", NULL);
@@ -522,10 +546,37 @@ static void open_preferences(void)
     g_autoptr(GPtrArray) texts = visible_texts(GTK_WIDGET(prefs));
     gboolean offers_default = FALSE;
     for (guint i = 0; i < texts->len; i++)
-        offers_default |= g_str_has_prefix(texts->pdata[i], "Default (");
-    CHECK(offers_default, "Preferences show the default model for the tasks");
+        offers_default |= g_str_has_prefix(texts->pdata[i], "Bundled (");
+    CHECK(offers_default, "Preferences show the bundled model for the tasks");
     screenshot(GTK_WIDGET(prefs), "preferences");
+
+    /* "Import VLMo Checkpoint…" with the official-layout golden checkpoint: it is
+     * converted, registered and becomes the model of every task it has a head for. */
+    const char *checkpoint = g_getenv("GLANCE_TEST_CHECKPOINT");
+    g_autoptr(GFile) file = g_file_new_for_path(checkpoint);
+    glance_preferences_window_import(GLANCE_PREFERENCES_WINDOW(prefs), file);
+    PrefsWait imported = { GTK_WIDGET(prefs), "Imported “vlmo-ref-a”" };
+    CHECK(wait_for(prefs_label_with_prefix, &imported, 120), "the import ends with “Imported “vlmo-ref-a”…”");
+    PrefsWait chosen = { GTK_WIDGET(prefs), "vlmo-ref-a" };
+    CHECK(wait_for(prefs_label_exact, &chosen, 10), "the imported model is chosen for the tasks");
+    g_autofree char *models_json = g_build_filename(g_get_user_data_dir(), "glance", "models", "models.json", NULL);
+    g_autofree char *registry = NULL;
+    g_file_get_contents(models_json, &registry, NULL, NULL);
+    CHECK(registry && strstr(registry, "\"vlmo-ref-a\""), "the model is in the registry glance-cli reads");
+    screenshot(GTK_WIDGET(prefs), "preferences-imported");
+
+    /* The catalogue of official models, each with a Get button. */
+    g_autoptr(GPtrArray) pages = g_ptr_array_new();
+    collect(GTK_WIDGET(prefs), is_type, GSIZE_TO_POINTER(ADW_TYPE_PREFERENCES_PAGE), pages);
+    if (pages->len > 1)
+        adw_preferences_window_set_visible_page(ADW_PREFERENCES_WINDOW(prefs), pages->pdata[1]);
+    settle(0.5);
+    PrefsWait base_vqa = { GTK_WIDGET(prefs), "VLMo-Base, fine-tuned on VQAv2" };
+    CHECK(wait_for(prefs_label_exact, &base_vqa, 5), "the catalogue lists “VLMo-Base, fine-tuned on VQAv2”");
+    CHECK(find(GTK_WIDGET(prefs), button_labelled, "_Get") != NULL, "catalogue models can be downloaded (“Get”)");
+    screenshot(GTK_WIDGET(prefs), "preferences-catalogue");
     gtk_window_close(prefs);
+    settle(0.2);
 }
 
 /* ---- sample images for a tree without data/samples ---- */
@@ -591,10 +642,44 @@ static void make_library(const char *dir)
     }
 }
 
+static gboolean label_with_text(GtkWidget *widget, gconstpointer text)
+{
+    return GTK_IS_LABEL(widget) && g_str_equal(gtk_label_get_text(GTK_LABEL(widget)), text);
+}
+
+/* --translated: the window in German (LC_ALL=de_DE.UTF-8, catalogue in GLANCE_LOCALEDIR). */
+static int check_translation(void)
+{
+    bindtextdomain(GETTEXT_PACKAGE, g_getenv("GLANCE_LOCALEDIR"));
+    bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+    textdomain(GETTEXT_PACKAGE);
+    app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+    if (!g_application_register(G_APPLICATION(app), NULL, NULL))
+        return 1;
+    g_application_activate(G_APPLICATION(app));
+    window = GLANCE_WINDOW(gtk_application_get_active_window(GTK_APPLICATION(app)));
+    gtk_window_set_default_size(GTK_WINDOW(window), 1100, 720);
+    wait_for_paint();
+    settle(0.3);
+    const char *const shown_texts[] = { "Fragen", "Suchen", "Vergleichen", "Fragen zu einem Foto", NULL };
+    for (guint i = 0; shown_texts[i]; i++)
+        CHECK(find(GTK_WIDGET(window), label_with_text, shown_texts[i]) != NULL, "the window shows “%s”",
+              shown_texts[i]);
+    CHECK(find(GTK_WIDGET(window), button_labelled, "_Beispiel ausprobieren") != NULL,
+          "the sample button reads “Beispiel ausprobieren”");
+    screenshot(GTK_WIDGET(window), "ask-empty-de");
+    gtk_window_destroy(GTK_WINDOW(window));
+    settle(0.2);
+    g_object_unref(app);
+    g_print("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-    (void)argc, (void)argv;
     setlocale(LC_ALL, "");
+    if (argc > 1 && g_str_equal(argv[1], "--translated"))
+        return check_translation();
     gint64 started = g_get_monotonic_time();
     if (g_getenv("GLANCE_TEST_MAKE_SAMPLES")) {
         g_autofree char *dir = g_build_filename(g_getenv("GLANCE_DATADIR"), "samples", NULL);
