@@ -56,6 +56,7 @@ static void glance_application_activate(GApplication *app)
 static void glance_application_open(GApplication *app, GFile **files, int n_files, const char *hint)
 {
     (void)hint;
+    g_debug("opening %d file(s) from the command line or the file manager", n_files);
     GtkWindow *window = glance_application_get_main_window(GLANCE_APPLICATION(app));
     glance_window_open_files(GLANCE_WINDOW(window), files, n_files);
     gtk_window_present(window);

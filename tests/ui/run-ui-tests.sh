@@ -4,6 +4,7 @@
 # the shipped samples when data/samples/samples.json exists (else generated ones), then
 # measures the real `glance` binary's launch to first frame.
 set -eu
+failed=0
 test_ui=$1
 glance=${2:-}
 command -v xvfb-run >/dev/null || { echo "xvfb-run is not installed"; exit 77; }
@@ -48,6 +49,26 @@ else
     echo "no de_DE locale can be made here: the German window is not checked"
 fi
 
+# What a screen reader finds in the real binary: every control named, with and without a
+# photo open (the second start opens one the way the file manager does).
+if /usr/bin/python3 -c "import pyatspi" 2>/dev/null && command -v dbus-run-session >/dev/null && [ -n "$glance" ]; then
+    photo="$GLANCE_TEST_LIBRARY/photo-01.png"
+    for args in "" "$photo"; do
+        GTK_A11Y= dbus-run-session -- xvfb-run -a -s "-screen 0 1280x900x24" sh -c '
+            GTK_A11Y=atspi "$1" $2 > "$3/a11y-app.log" 2>&1 &
+            app=$!
+            sleep 4
+            /usr/bin/python3 tests/ui/a11y-audit.py; status=$?
+            kill $app; wait $app 2>/dev/null
+            exit $status
+        ' sh "$glance" "$args" "$tmp" > "$tmp/a11y.log" 2>&1 || true
+        grep -v "dbus-daemon\|SpiRegistry" "$tmp/a11y.log" || true
+        grep -q "^ok " "$tmp/a11y.log" || failed=1
+    done
+else
+    echo "python3-pyatspi or dbus-run-session is missing: the accessibility audit is skipped"
+fi
+
 # Launch to first frame of the real binary (it prints the frame's wall-clock time).
 if [ -n "$glance" ]; then
     for run in 1 2 3; do
@@ -62,3 +83,4 @@ if [ -n "$glance" ]; then
         ' sh "$glance" "$tmp" || true
     done
 fi
+exit $failed

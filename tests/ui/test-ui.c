@@ -529,6 +529,44 @@ static gboolean prefs_label_exact(gpointer data)
     return find(wait->root, label_is, wait->text) != NULL;
 }
 
+static gboolean pasted_photo_shown(gpointer data)
+{
+    (void)data;
+    GlancePhoto *photo = glance_ask_page_get_photo(GLANCE_ASK_PAGE(page("ask")));
+    GtkWidget *picture = find(page("ask"), picture_showing_something, NULL);
+    return photo && picture && g_strcmp0(gtk_picture_get_alternative_text(GTK_PICTURE(picture)), "Pasted Image") == 0;
+}
+
+/* Ctrl+V with an image on the clipboard (a screenshot, say): it becomes the photo, and
+ * the answers match glance-cli's for the same pixels saved as PNG. */
+static void paste_and_ask(void)
+{
+    gtk_widget_activate_action(GTK_WIDGET(window), "win.page", "s", "ask");
+    wait_for_paint();
+    g_autofree char *png = g_build_filename(g_getenv("GLANCE_TEST_LIBRARY"), "photo-03.png", NULL);
+    g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename(png, NULL);
+    GdkClipboard *clipboard = gtk_widget_get_clipboard(GTK_WIDGET(window));
+    gdk_clipboard_set_texture(clipboard, texture);
+    CHECK(glance_ask_page_paste(GLANCE_ASK_PAGE(page("ask")), clipboard), "the clipboard offers an image");
+    CHECK(wait_for(pasted_photo_shown, NULL, 30), "the pasted image is shown");
+    GtkWidget *entry = find(page("ask"), entry_with_placeholder, "Ask a question…");
+    if (!entry)
+        return;
+    const char *question = "how many objects are there?";
+    gtk_editable_set_text(GTK_EDITABLE(entry), question);
+    press_enter(entry);
+    CHECK(wait_for(ask_page_done, NULL, 120), "the pasted image is answered");
+    g_autoptr(GPtrArray) rows = g_ptr_array_new();
+    collect(page("ask"), is_type, GSIZE_TO_POINTER(GLANCE_TYPE_ANSWER_ROW), rows);
+    g_autoptr(JsonObject) cli = cli_json((const char *[]){ "ask", png, question, "--top", "5", NULL });
+    JsonArray *expected = cli ? json_object_get_array_member(cli, "answers") : NULL;
+    g_autoptr(GPtrArray) texts = rows->len ? visible_texts(rows->pdata[0]) : NULL;
+    const char *want = expected ? json_object_get_string_member(json_array_get_object_element(expected, 0), "answer") : NULL;
+    CHECK(texts && texts->len && want && g_str_equal(texts->pdata[0], want),
+          "the best answer for the pasted image is “%s” (glance-cli on the PNG: “%s”)",
+          texts && texts->len ? (char *)texts->pdata[0] : "", want ? want : "");
+}
+
 static void open_preferences(void)
 {
     g_action_group_activate_action(G_ACTION_GROUP(app), "preferences", NULL);
@@ -621,10 +659,18 @@ static void write_scene(const char *path, guint seed, int n)
 static void make_samples(const char *dir)
 {
     g_mkdir_with_parents(dir, 0755);
-    for (guint i = 0; i < 4; i++) {
+    for (guint i = 1; i < 4; i++) {
         g_autofree char *name = g_strdup_printf("%s/scene-%u.png", dir, i + 1);
         write_scene(name, 100 + i, 1 + i);
     }
+    /* The first scene matches its questions: a large red circle and a small blue square. */
+    GdkPixbuf *first = gdk_pixbuf_new(GDK_COLORSPACE_RGB, FALSE, 8, 160, 120);
+    gdk_pixbuf_fill(first, 0xe8e8e0ff);
+    fill_shape(first, 0, 55, 60, 26, palette[0]);
+    fill_shape(first, 1, 120, 85, 11, palette[5]);
+    g_autofree char *first_name = g_build_filename(dir, "scene-1.png", NULL);
+    gdk_pixbuf_save(first, first_name, "png", NULL, NULL);
+    g_object_unref(first);
     g_autofree char *json = g_build_filename(dir, "samples.json", NULL);
     g_file_set_contents(json,
         "{\"scenes\": [{\"image\": \"scene-1.png\", \"questions\": [\"what color is the circle?\", \"how many objects are there?\"]},\n"
@@ -706,6 +752,7 @@ int main(int argc, char **argv)
     ask_a_question();
     compare_a_pair();
     search_the_library();
+    paste_and_ask();
     open_preferences();
 
     gtk_window_destroy(GTK_WINDOW(window));
