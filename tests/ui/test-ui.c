@@ -452,6 +452,43 @@ static gboolean results_for(gpointer text)
            g_list_model_get_n_items(glance_search_page_get_results(search)) > 0 && first_tile() != NULL;
 }
 
+static gboolean indexing_photos(gpointer data)
+{
+    (void)data;
+    return find(page("search"), label_with_prefix, "Indexing ") != NULL ||
+           !glance_search_page_is_indexing(GLANCE_SEARCH_PAGE(page("search")));
+}
+
+static void write_scene(const char *path, guint seed, int n);
+
+/* A bigger folder: pausing keeps what was indexed, resuming finishes the rest. */
+static void pause_and_resume(void)
+{
+    gtk_widget_activate_action(GTK_WIDGET(window), "win.page", "s", "search");
+    wait_for_paint();
+    g_autofree char *big = g_strdup_printf("%s-big", g_getenv("GLANCE_TEST_LIBRARY"));
+    g_mkdir_with_parents(big, 0755);
+    for (guint i = 0; i < 240; i++) {
+        g_autofree char *name = g_strdup_printf("%s/shot-%03u.png", big, i);
+        write_scene(name, 1000 + i, 1 + i % 6);
+    }
+    GlanceSearchPage *search = GLANCE_SEARCH_PAGE(page("search"));
+    guint runs = glance_search_page_get_completed_index_runs(search);
+    glance_application_add_library_folder(app, big);
+    wait_for(indexing_photos, NULL, 60);
+    if (!glance_search_page_is_indexing(search)) {
+        g_print("skip the folder was indexed before it could be paused\n");
+        return;
+    }
+    gtk_widget_activate_action(GTK_WIDGET(search), "page.pause", NULL);   /* Ctrl+P */
+    CHECK(wait_for(label_shown_with_prefix, "Indexing paused", 30), "pausing says “Indexing paused…”");
+    gtk_widget_activate_action(GTK_WIDGET(search), "page.pause", NULL);   /* Ctrl+P again */
+    CHECK(wait_for(indexing_done, NULL, 300) && glance_search_page_get_completed_index_runs(search) > runs,
+          "resuming finishes the folder");
+    CHECK(wait_for(label_shown_with_prefix, "252 photos indexed", 10), "the page says “252 photos indexed”");
+    g_action_group_activate_action(G_ACTION_GROUP(app), "remove-folder", g_variant_new_string(big));
+}
+
 static void search_the_library(void)
 {
     const char *folder = g_getenv("GLANCE_TEST_LIBRARY");
@@ -752,6 +789,7 @@ int main(int argc, char **argv)
     ask_a_question();
     compare_a_pair();
     search_the_library();
+    pause_and_resume();
     paste_and_ask();
     open_preferences();
 
