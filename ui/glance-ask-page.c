@@ -160,6 +160,9 @@ static void on_answered(GObject *source, GAsyncResult *result, gpointer data)
         glance_show_toast(GTK_WIDGET(self), error->message);
         return;
     }
+    if (g_getenv("GLANCE_TIMING"))
+        g_printerr("glance-timing: model pass %.1f ms, result on the main loop %.1f ms after asking\n",
+                   answers->seconds * 1000.0, (g_get_monotonic_time() - self->ask_started) / 1000.0);
     clear_list(self->answers_list);
     for (guint i = 0; i < answers->answers->len; i++) {
         GlanceScoredAnswer *a = &g_array_index(answers->answers, GlanceScoredAnswer, i);
