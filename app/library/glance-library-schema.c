@@ -45,11 +45,23 @@ static const char schema_v1[] =
     ");"
     "CREATE INDEX embeddings_by_model ON embeddings(model_id, id);";
 
+/* Version 2: the questions asked about each image (the Ask page's history). */
+static const char schema_v2[] =
+    "CREATE TABLE question_history ("
+    "  image TEXT NOT NULL,"          /* path, or sha256:<hex> of a pasted image */
+    "  question TEXT NOT NULL,"
+    "  answer TEXT NOT NULL,"
+    "  score REAL NOT NULL,"
+    "  asked_at INTEGER NOT NULL,"    /* unix seconds */
+    "  PRIMARY KEY (image, question)"
+    ");";
+
 static const struct {
     const char *summary;
     const char *sql;
 } migrations[] = {
     { "photos, models and per-model vectors", schema_v1 },
+    { "question history", schema_v2 },
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == GLANCE_LIBRARY_SCHEMA_VERSION);

@@ -34,7 +34,7 @@ typedef enum {
 } GlanceLibraryErrorCode;
 
 /* The newest database schema (PRAGMA user_version) this build reads and writes. */
-#define GLANCE_LIBRARY_SCHEMA_VERSION 1
+#define GLANCE_LIBRARY_SCHEMA_VERSION 2
 
 #define GLANCE_TYPE_LIBRARY (glance_library_get_type())
 G_DECLARE_FINAL_TYPE(GlanceLibrary, glance_library, GLANCE, LIBRARY, GObject)

@@ -4,6 +4,7 @@
 #include "glance-exif.h"
 #include "glance-query.h"
 #include "glance-library.h"
+#include "glance-history.h"
 #include "glance-library-private.h"
 #include "glance-vector-matrix.h"
 #include <glib/gstdio.h>
@@ -429,6 +430,25 @@ static void test_open_versions(void)
     g_assert_true(glance_library_get_counts(lib, &counts, &error));
     g_assert_cmpuint(counts.photos, ==, 0);
     g_clear_object(&lib);
+
+    /* A version-1 library (before the question history) keeps its rows and gains the table. */
+    g_autofree char *v1 = tmp_path("v1.db");
+    lib = glance_library_open(v1, TRUE, &error);
+    g_assert_no_error(error);
+    g_clear_object(&lib);
+    run_sql(v1, "DROP TABLE question_history; INSERT INTO models (sha256, dim) VALUES ('ab', 4); "
+                "PRAGMA user_version = 1");
+    g_assert_true(glance_history_add(v1, "/photos/a.png", "what colour?", "red", 0.9, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(user_version(v1), ==, GLANCE_LIBRARY_SCHEMA_VERSION);
+    g_autoptr(GPtrArray) asked = glance_history_list(v1, "/photos/a.png", 0, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(asked->len, ==, 1);
+    g_assert_cmpstr(((GlanceHistoryEntry *)asked->pdata[0])->answer, ==, "red");
+    g_autoptr(GPtrArray) none = glance_history_list(missing, "/photos/a.png", 0, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(none->len, ==, 0);
+    g_assert_false(g_file_test(missing, G_FILE_TEST_EXISTS));
 
     /* A newer Glance's library: refused, byte for byte untouched. */
     g_autofree char *future = tmp_path("future.db");

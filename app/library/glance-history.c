@@ -1,21 +1,10 @@
-/* glance-history.c — one table, question_history, in the library's database file. The
- * library owns that file's schema (PRAGMA user_version), so a new file is created by
- * glance_library_open() first and this table is added beside the library's own. */
+/* glance-history.c — the questions asked about each image, kept in the library's database
+ * (table question_history, created by the library's schema migrations) so the Ask page can
+ * offer them again. */
 #include "glance-history.h"
-#include "glance-library.h"
+#include "glance-library-private.h"
 #include <gio/gio.h>
 #include <sqlite3.h>
-
-#define BUSY_TIMEOUT_MS 15000
-
-static const char create_table[] =
-    "CREATE TABLE IF NOT EXISTS question_history ("
-    "  image TEXT NOT NULL,"          /* path, or sha256:<hex> of a pasted image */
-    "  question TEXT NOT NULL,"
-    "  answer TEXT NOT NULL,"
-    "  score REAL NOT NULL,"
-    "  asked_at INTEGER NOT NULL,"    /* unix seconds */
-    "  PRIMARY KEY (image, question))";
 
 void glance_history_entry_free(GlanceHistoryEntry *entry)
 {
@@ -38,32 +27,17 @@ static void close_db(sqlite3 *db)
     sqlite3_close_v2(db);
 }
 
-/* A connection with the table in place; NULL with *error set, or NULL without error when
- * `create` is FALSE and there is no database yet. */
+/* A connection to the migrated database; NULL with *error set, or NULL without error when
+ * `create` is FALSE and there is no library yet (no history either). */
 static sqlite3 *open_db(const char *db_path, gboolean create, GError **error)
 {
-    if (!g_file_test(db_path, G_FILE_TEST_EXISTS)) {
-        if (!create)
-            return NULL;
-        /* Let the library create the file and its schema. */
-        GlanceLibrary *library = glance_library_open(db_path, TRUE, error);
-        if (!library)
-            return NULL;
-        g_object_unref(library);
-    }
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
-        fail(error, db, db_path);
-        close_db(db);
-        return NULL;
-    }
-    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
-    if (sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(db, create_table, NULL, NULL, NULL) != SQLITE_OK) {
-        fail(error, db, db_path);
-        close_db(db);
-        return NULL;
-    }
+    GError *local = NULL;
+    g_autofree char *path = library_normalize_path(db_path);
+    sqlite3 *db = library_db_open(path, create, &local);
+    if (!db && !create && g_error_matches(local, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_NOT_FOUND))
+        g_clear_error(&local);
+    if (local)
+        g_propagate_error(error, local);
     return db;
 }
 
