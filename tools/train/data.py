@@ -23,9 +23,10 @@ STREAMS = {"mim": 1, "text": 2, "captions": 3, "vqa": 4, "nlvr2": 5, "validation
 ANSWER_INDEX = {a: i for i, a in enumerate(sw.ANSWERS)}
 COLOR_INDEX = {c: i for i, c in enumerate(sw.COLOR_NAMES)}
 SHAPE_INDEX = {s: i for i, s in enumerate(sw.SHAPES)}
-# Visual tokens of the "scene" MIM targets: background, or the object's colour, shape
-# and size, and whether the patch holds the object's centre (one such patch per object).
-NUM_SCENE_CODES = 1 + len(sw.COLOR_NAMES) * len(sw.SHAPES) * 2 * 2
+# Visual tokens of the "scene" MIM targets, four factors per patch: the colour, shape
+# and size of the object there (or background), and whether the patch holds the
+# object's centre (exactly one patch per object does).
+SCENE_FACTORS = (1 + len(sw.COLOR_NAMES), 1 + len(sw.SHAPES), 3, 2)
 COLOR_LEVELS = 4  # per channel, for the "color" MIM targets
 NUM_COLOR_CODES = COLOR_LEVELS ** 3
 
@@ -62,7 +63,8 @@ def pad_ids(id_lists, pad_id):
 
 
 def scene_codes(scene, image_size, patch_size):
-    """(grid*grid,) visual tokens of one scene: background, or object class x centre."""
+    """(grid*grid, 4) visual tokens of one scene, per patch: colour, shape, size (each
+    0 for background, else 1 + index) and 1 on the patch holding an object's centre."""
     objects = sw.object_map(scene, image_size)
     grid = image_size // patch_size
     # Pixels of each object (0 = background) in each patch.
@@ -73,13 +75,13 @@ def scene_codes(scene, image_size, patch_size):
     owner = counts.argmax(1)
     # A patch belongs to an object when it covers at least 15% of it.
     owner[counts.max(1) < 0.15 * patch_size * patch_size] = 0
-    codes = np.zeros(grid * grid, dtype=np.int64)
+    codes = np.zeros((grid * grid, 4), dtype=np.int64)
     for k, obj in enumerate(scene.objects, start=1):
-        cls = (COLOR_INDEX[obj.color] * len(sw.SHAPES) + SHAPE_INDEX[obj.shape]) * 2 \
-            + (obj.size == "large")
+        codes[owner == k, :3] = (1 + COLOR_INDEX[obj.color], 1 + SHAPE_INDEX[obj.shape],
+                                 1 + (obj.size == "large"))
         centre = min(int(obj.cy * grid), grid - 1) * grid + min(int(obj.cx * grid), grid - 1)
-        codes[owner == k] = 1 + cls * 2
-        codes[centre] = 1 + cls * 2 + 1
+        codes[centre] = (1 + COLOR_INDEX[obj.color], 1 + SHAPE_INDEX[obj.shape],
+                         1 + (obj.size == "large"), 1)
     return codes
 
 
@@ -218,7 +220,12 @@ def _produce(queue, batch_args, stage, start, stop):
     torch.set_num_threads(1)
     batches = Batches(*batch_args)
     for step in range(start, stop):
-        queue.put((step, step_batches(batches, stage, step)))
+        out = step_batches(batches, stage, step)
+        # Plain arrays: torch would share tensors through file descriptors that vanish
+        # when this process ends before the trainer has read them.
+        out = {kind: {k: v.numpy() if torch.is_tensor(v) else v for k, v in batch.items()}
+               for kind, batch in out.items()}
+        queue.put((step, out))
 
 
 class Prefetcher:

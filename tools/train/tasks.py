@@ -12,15 +12,18 @@ import torch.nn.functional as F
 
 class MimHead(nn.Module):
     """Stage 1 only: the embedding that replaces masked patches, and the classifier
-    that predicts their visual tokens (BEiT's lm_head)."""
+    that predicts their visual tokens (BEiT's lm_head).
 
-    def __init__(self, dim, num_codes):
+    With factors (the "scene" tokens), the classifier's outputs are split into one
+    softmax per factor (colour, shape, size, centre flag), so colour can be learnt
+    before shape instead of every combination being its own rare class."""
+
+    def __init__(self, dim, num_codes, factors=None):
         super().__init__()
+        self.factors = tuple(factors) if factors else (num_codes,)
         self.mask_token = nn.Parameter(torch.zeros(1, 1, dim))
         nn.init.trunc_normal_(self.mask_token, std=0.02)
-        self.classifier = nn.Linear(dim, num_codes)
-        nn.init.normal_(self.classifier.weight, std=0.02)
-        nn.init.zeros_(self.classifier.bias)
+        self.classifier = nn.Linear(dim, sum(self.factors))  # PyTorch's fan-in init
 
 
 def encode_masked_image(model, pixels, patch_mask, mask_token):
@@ -40,25 +43,37 @@ def encode_masked_image(model, pixels, patch_mask, mask_token):
 
 
 def mim_loss(model, mim_head, batch, mask_ratio, generator, visible_weight=0.0):
-    """Cross-entropy of the visual tokens of masked patches (BEiT); visible_weight > 0
-    adds the same loss on the patches left visible, a denser signal for a short stage."""
+    """Cross-entropy of the visual tokens of masked patches (BEiT), per factor;
+    visible_weight > 0 adds the same loss on the patches left visible, a denser signal
+    for a short stage.  batch["codes"]: (B, P, factors) or (B, P) token ids."""
     pixels, codes = batch["pixels"], batch["codes"]
-    B, P = codes.shape
+    if codes.dim() == 2:
+        codes = codes[:, :, None]
+    B, P, _ = codes.shape
     # Exactly round(mask_ratio * P) random patches per image.
     scores = torch.rand(B, P, generator=generator)
     k = max(1, int(round(mask_ratio * P)))
     patch_mask = torch.zeros(B, P, dtype=torch.bool)
     patch_mask.scatter_(1, scores.topk(k, dim=1).indices, True)
     feats = encode_masked_image(model, pixels, patch_mask, mim_head.mask_token)[:, 1:]
-    logits = mim_head.classifier(feats)
-    masked_logits, target = logits[patch_mask], codes[patch_mask]
-    loss = F.cross_entropy(masked_logits, target)
-    if visible_weight:
-        loss = loss + visible_weight * F.cross_entropy(logits[~patch_mask], codes[~patch_mask])
-    on_object = target > 0
-    return loss, {"mim_acc": (masked_logits.argmax(-1) == target).float().mean().item(),
-                  "mim_object_acc": (masked_logits[on_object].argmax(-1)
-                                     == target[on_object]).float().mean().item()}
+    logits = mim_head.classifier(feats).split(mim_head.factors, dim=-1)
+    loss, metrics = 0.0, {}
+    on_object = codes[:, :, 0][patch_mask] > 0
+    for f, factor_logits in enumerate(logits):
+        target = codes[:, :, f]
+        masked = factor_logits[patch_mask]
+        loss = loss + F.cross_entropy(masked, target[patch_mask])
+        if visible_weight:
+            loss = loss + visible_weight * F.cross_entropy(factor_logits[~patch_mask],
+                                                           target[~patch_mask])
+        hit = masked.argmax(-1) == target[patch_mask]
+        metrics[f"mim_acc{f}"] = hit[on_object].float().mean().item()
+        if visible_weight and f < 2:  # colour and shape where the model can see them
+            seen = factor_logits[~patch_mask]
+            seen_object = codes[:, :, 0][~patch_mask] > 0
+            metrics[f"seen_acc{f}"] = (seen.argmax(-1) == target[~patch_mask])[seen_object] \
+                .float().mean().item()
+    return loss, metrics
 
 
 def mask_tokens(ids, mask, tokenizer, vocab_size, prob, generator):

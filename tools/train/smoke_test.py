@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+"""Smoke training: every stage's objectives on a tiny model, on one thread, < 60 s.
+
+1. Each stage trains 30 steps on one fixed batch: its loss must fall clearly (a model
+   that can fit one batch has gradients reaching every part the stage trains), and
+   stage 2 must leave the frozen attention and V-FFN untouched.
+2. The full trainer runs a tiny four-stage config twice: straight through, and
+   stopped after every step and resumed (as after a kill).  Both must end with the
+   same weights, and the exported Glance file must give the trained model's outputs.
+
+Run: /usr/bin/python3 tools/train/smoke_test.py  (prints one summary line; exit 1 on failure)
+"""
+
+import os
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import contextlib  # noqa: E402
+import copy  # noqa: E402
+import io  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+import torch  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import data  # noqa: E402
+import tasks  # noqa: E402
+import train  # noqa: E402
+from evaluate import load_glance_model  # noqa: E402
+from wordpiece import Tokenizer, load_vocab, reduced_vocab  # noqa: E402
+
+TEXT_ONLY = ["text_embeddings\\.", "token_type_embeddings", "relative_position_bias_table",
+             "transformer\\.blocks\\.\\d+\\.(mlp_text|norm2_text)\\.", "mlm_score\\."]
+TINY = {
+    "name": "smoke", "seed": 5, "threads": 1, "workers": 0, "log_every": 1000,
+    "model": {"dim": 32, "depth": 2, "heads": 2, "mlp_hidden": 64, "vlffn_start": 1,
+              "patch_size": 12, "image_size": 48, "max_text_len": 40, "rel_pos_text_len": 40},
+    "validation": {"vqa": 9, "nlvr2": 8, "retrieval": 8},
+    "stages": [
+        {"name": "mim", "steps": 3, "lr": 2e-3, "warmup": 1,
+         "tasks": {"mim": {"batch": 8, "mask_ratio": 0.4}}},
+        {"name": "text", "steps": 3, "lr": 2e-3, "warmup": 1, "train_only": TEXT_ONLY,
+         "tasks": {"text_mlm": {"batch": 8}}},
+        {"name": "vl", "steps": 3, "lr": 2e-3, "warmup": 1,
+         "tasks": {"itc": {"batch": 8}, "itm": {"batch": 8}, "mlm": {"batch": 4}}},
+        {"name": "ft", "steps": 3, "lr": 2e-3, "warmup": 1, "init_third_token_type": True,
+         "tasks": {"vqa": {"batch": 8}, "nlvr2": {"batch": 4}, "itc": {"batch": 8},
+                   "itm": {"batch": 4}}},
+    ],
+}
+
+
+def check_each_stage_fits_a_batch():
+    vocab = reduced_vocab(load_vocab(train.FULL_VOCAB), data.shapeworld_texts())
+    tokenizer = Tokenizer(vocab)
+    torch.manual_seed(0)
+    model = train.build_model(TINY["model"], vocab)
+    mim_head = tasks.MimHead(model.cfg.dim, 0, data.SCENE_FACTORS)
+    batches = data.Batches(5, 48, 12, tokenizer, 40)
+    for stage in TINY["stages"]:
+        stage = {**stage, "steps": 40, "lr": 3e-3, "warmup": 3}
+        params = train.trainable(model, mim_head, stage)
+        optimizer = train.make_optimizer(params, stage)
+        frozen = {n: p.detach().clone() for n, p in model.named_parameters()
+                  if not p.requires_grad}
+        fixed = data.step_batches(batches, stage, 0)
+        losses = []
+        for step in range(stage["steps"]):
+            for group in optimizer.param_groups:
+                group["lr"] = train.lr_at(stage, step)
+            generator = torch.Generator().manual_seed(0)  # the same masks every step
+            loss, _ = train.step_loss(model, mim_head, stage, fixed, tokenizer, generator)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        first, last = sum(losses[:3]) / 3, sum(losses[-3:]) / 3
+        assert last < 0.8 * first, f"stage {stage['name']}: loss {first:.3f} -> {last:.3f}"
+        for name, before in frozen.items():
+            assert torch.equal(before, dict(model.named_parameters())[name]), \
+                f"stage {stage['name']} changed frozen {name}"
+        if stage["name"] == "text":
+            assert frozen and any(".attn." in n for n in frozen) and \
+                any("mlp_imag" in n for n in frozen), "stage 2 froze nothing"
+    return model
+
+
+def check_resume_and_export():
+    with tempfile.TemporaryDirectory() as tmp:
+        straight = os.path.join(tmp, "straight")
+        out = train.train(copy.deepcopy(TINY), straight, threads=1, workers=0)
+        resumed = os.path.join(tmp, "resumed")
+        result, runs = None, 0
+        while result is None:
+            # A limit already passed stops the run after its next step, as a kill would.
+            result = train.train(copy.deepcopy(TINY), resumed, threads=1, workers=0,
+                                 max_minutes=1e-9)
+            runs += 1
+        assert runs > 4, f"the stopped run finished in {runs} runs"
+        a = torch.load(os.path.join(straight, "checkpoint.pt"))["model"]
+        b = torch.load(os.path.join(resumed, "checkpoint.pt"))["model"]
+        for key in a:
+            assert torch.equal(a[key], b[key]), f"resumed run differs in {key}"
+
+        trained = train.build_model(TINY["model"], torch.load(
+            os.path.join(straight, "checkpoint.pt"))["vocab"])
+        trained.load_state_dict(a)
+        trained.eval()
+        exported, tokenizer, answers = load_glance_model(out)
+        assert answers[0] == "red" and tokenizer.vocab[:3] == ["[PAD]", "[UNK]", "[CLS]"]
+        ids = torch.tensor([tokenizer.encode("what color is the star?", 40)])
+        pixels = torch.rand(1, 3, 48, 48) * 2 - 1
+        with torch.no_grad():
+            want = trained.vqa_logits(trained.fusion(ids, pixels)["cls_feats"])
+            got = exported.vqa_logits(exported.fusion(ids, pixels)["cls_feats"])
+        assert torch.allclose(want, got, atol=1e-6), "exported model disagrees"
+        assert not hasattr(exported, "mlm_score"), "the MLM head was exported"
+
+
+def main():
+    torch.set_num_threads(1)
+    start = time.time()
+    failed = []
+    for check in (check_each_stage_fits_a_batch, check_resume_and_export):
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):  # the trainer's progress lines
+                check()
+        except Exception as e:  # report both checks
+            failed.append(check.__name__)
+            print(f"FAIL {check.__name__}: {type(e).__name__}: {e}")
+    print(f"smoke_test: {2 - len(failed)} passed, {len(failed)} failed "
+          f"({time.time() - start:.0f} s)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
