@@ -2,23 +2,12 @@
  * decompression bombs refused before any pixel is decoded, alpha dropped as PIL's
  * convert("RGB") does, truncated files refused. */
 #include "glance-image.h"
+#include "check.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                              \
-    do {                                                                              \
-        checks++;                                                                     \
-        if (!(cond)) {                                                                \
-            failures++;                                                               \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                      \
-            fprintf(stderr, __VA_ARGS__);                                             \
-            fprintf(stderr, "\n");                                                    \
-        }                                                                             \
-    } while (0)
 
 static char *dir;
 
@@ -85,7 +74,6 @@ int main(void)
     CHECK(!none && error && strstr(error->message, "empty"), "empty data is refused");
     g_clear_error(&error);
 
-    printf("image decoding: %d checks, %d failures\n", checks, failures);
     g_free(dir);
-    return failures ? 1 : 0;
+    return check_summary("image decoding");
 }

@@ -7,33 +7,7 @@ model=${GLANCE_GOLDEN_MODEL_FILE:?}
 tmp=${GLANCE_TEST_TMP:?}/cli
 mkdir -p "$tmp"
 img=../shared/golden/vlmo-ref-a/images
-py=/usr/bin/python3
-failures=0 checks=0
-
-ok() { checks=$((checks + 1)); echo "ok   $1"; }
-bad() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL $1"; }
-
-# expect_error NAME NEEDLE COMMAND... : non-zero exit below 128 (no signal), one stderr line with NEEDLE
-expect_error() {
-  local name=$1 needle=$2; shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local status=$? lines
-  lines=$(wc -l <"$tmp/err")
-  if [ $status -eq 0 ]; then bad "$name: exit 0"
-  elif [ $status -ge 128 ]; then bad "$name: killed by signal $((status - 128))"
-  elif [ "$lines" -ne 1 ]; then bad "$name: $lines lines on stderr: $(cat "$tmp/err")"
-  elif ! grep -qi -- "$needle" "$tmp/err"; then bad "$name: '$(cat "$tmp/err")' lacks '$needle'"
-  elif [ -s "$tmp/out" ]; then bad "$name: wrote to stdout"
-  else ok "$name: $(cat "$tmp/err")"; fi
-}
-
-# expect_json NAME PYTHON-CHECK COMMAND... : exit 0 and the check holds for `d` = the parsed stdout
-expect_json() {
-  local name=$1 check=$2; shift 2
-  if ! "$@" >"$tmp/out" 2>"$tmp/err"; then bad "$name: exit status $?: $(cat "$tmp/err")"; return; fi
-  if $py -c "import json,sys,math; d=json.load(open(sys.argv[1])); sys.exit(0 if ($check) else 1)" "$tmp/out"
-  then ok "$name"; else bad "$name: check failed on $(head -c 300 "$tmp/out")"; fi
-}
+. "$(dirname "$0")/../expect.sh"
 
 M=(--model "$model")
 expect_json "info --json" "d['dim']==96 and d['depth']==4 and d['heads']==4 and 'vqa' in d['heads_present']" \
@@ -115,5 +89,4 @@ expect_error "--top 0" "--top" "$cli" ask "${M[@]}" --top 0 "$img/img1_64x64.png
 expect_error "embed without inputs" "--image" "$cli" embed "${M[@]}"
 expect_error "unknown command" "unknown command" "$cli" frobnicate
 
-echo "cli: $checks checks, $failures failures"
-[ $failures -eq 0 ]
+expect_summary cli

@@ -3,22 +3,11 @@
  * many threads with results identical to a single thread's. */
 #include "glance-engine.h"
 #include <glib.h>
+#include "check.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-static int failures, checks;
-
-#define CHECK(cond, ...)                                        \
-    do {                                                        \
-        checks++;                                               \
-        if (!(cond)) {                                          \
-            failures++;                                         \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                       \
-            fprintf(stderr, "\n");                              \
-        }                                                       \
-    } while (0)
 
 static GlanceModel *model;
 
@@ -151,6 +140,5 @@ int main(void)
     test_threads();
     glance_context_free(ctx);
     glance_model_close(model);
-    printf("engine api: %d checks, %d failures\n", checks, failures);
-    return failures ? 1 : 0;
+    return check_summary("engine api");
 }

@@ -15,23 +15,7 @@
 #define CANARY 0xA5
 #define CANARY_BYTES 64
 
-static int n_passed, n_failed;
-
-static void check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void check(int ok, const char *fmt, ...)
-{
-    if (ok) {
-        n_passed++;
-        return;
-    }
-    n_failed++;
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("FAIL: ", stdout);
-    vprintf(fmt, ap);
-    fputc('\n', stdout);
-    va_end(ap);
-}
+#include "check.h"
 
 /* Copies a packed RGB8 image into rows `padding` bytes longer, the gap filled with
  * junk, so a resize that ignores the stride reads the junk. */
@@ -54,11 +38,11 @@ static uint8_t *resize_checked(const GlanceImage *image, int size, const char *n
     memset(out, CANARY, n + CANARY_BYTES);
     GlanceError err = { 0 };
     GlanceStatus status = glance_resize_rgb8(image, size, out, &err);
-    check(status == GLANCE_OK, "%s: resize failed: %s", name, err.message);
+    CHECK(status == GLANCE_OK, "%s: resize failed: %s", name, err.message);
     int canary_intact = 1;
     for (size_t i = n; i < n + CANARY_BYTES; i++)
         canary_intact &= out[i] == CANARY;
-    check(canary_intact, "%s: wrote past the output", name);
+    CHECK(canary_intact, "%s: wrote past the output", name);
     if (status != GLANCE_OK || !canary_intact) {
         free(out);
         return NULL;
@@ -95,12 +79,12 @@ static void test_golden_image(int index)
     snprintf(path, sizeof path, GOLDEN_DIR "%s", golden_images[index]);
     GError *error = NULL;
     GdkPixbuf *pixbuf = gdk_pixbuf_new_from_file(path, &error);
-    check(pixbuf != NULL, "cannot decode %s: %s", path, error ? error->message : "");
+    CHECK(pixbuf != NULL, "cannot decode %s: %s", path, error ? error->message : "");
     if (!pixbuf) {
         g_clear_error(&error);
         return;
     }
-    check(gdk_pixbuf_get_n_channels(pixbuf) == 3 && !gdk_pixbuf_get_has_alpha(pixbuf) &&
+    CHECK(gdk_pixbuf_get_n_channels(pixbuf) == 3 && !gdk_pixbuf_get_has_alpha(pixbuf) &&
               gdk_pixbuf_get_bits_per_sample(pixbuf) == 8,
           "%s decodes as 8-bit RGB", path);
     GlanceImage image = {
@@ -114,7 +98,7 @@ static void test_golden_image(int index)
     int loaded = npy_load(path, &resized) == 0;
     snprintf(path, sizeof path, GOLDEN_DIR "expected/image%d_pixel_values.npy", index);
     loaded = npy_load(path, &pixel_values) == 0 && loaded;
-    check(loaded && resized.ndim == 3 && resized.shape[0] == resized.shape[1] &&
+    CHECK(loaded && resized.ndim == 3 && resized.shape[0] == resized.shape[1] &&
               resized.shape[2] == 3 && pixel_values.count == resized.count,
           "golden image %d: expected arrays load", index);
     if (loaded && resized.ndim == 3) {
@@ -123,12 +107,12 @@ static void test_golden_image(int index)
         uint8_t *out = resize_checked(&image, size, golden_images[index]);
         if (out) {
             int differences = count_differences(out, resized.data, n);
-            check(differences == 0, "golden image %d: %d of %zu samples differ", index, differences, n);
+            CHECK(differences == 0, "golden image %d: %d of %zu samples differ", index, differences, n);
             printf("golden image %d (%dx%d -> %d): %zu of %zu samples exact\n", index, image.width,
                    image.height, size, n - (size_t)differences, n);
             float *chw = malloc(n * sizeof *chw);
             normalise_chw(out, size, chw);
-            check(memcmp(chw, pixel_values.data, n * sizeof *chw) == 0,
+            CHECK(memcmp(chw, pixel_values.data, n * sizeof *chw) == 0,
                   "golden image %d: pixel_values differ", index);
             free(chw);
             free(out);
@@ -156,7 +140,7 @@ static void test_fixture(const char *name)
     int loaded = npy_load(path, &input) == 0;
     snprintf(path, sizeof path, FIXTURE_DIR "%s_out.npy", name);
     loaded = npy_load(path, &expected) == 0 && loaded;
-    check(loaded && input.ndim == 3 && expected.ndim == 3, "%s: fixture loads", name);
+    CHECK(loaded && input.ndim == 3 && expected.ndim == 3, "%s: fixture loads", name);
     if (loaded && input.ndim == 3 && expected.ndim == 3) {
         int width = (int)input.shape[1], height = (int)input.shape[0];
         int size = (int)expected.shape[0];
@@ -167,7 +151,7 @@ static void test_fixture(const char *name)
             uint8_t *out = resize_checked(&image, size, name);
             if (out) {
                 int differences = count_differences(out, expected.data, expected.count);
-                check(differences == 0, "%s (row padding %d): %d of %zu samples differ", name,
+                CHECK(differences == 0, "%s (row padding %d): %d of %zu samples differ", name,
                       padding, differences, expected.count);
             }
             free(out);
@@ -196,7 +180,7 @@ static void test_flat_image_stays_flat(void)
         int flat = out != NULL;
         for (int i = 0; out && i < sizes[s] * sizes[s]; i++)
             flat &= out[3 * i] == 200 && out[3 * i + 1] == 0 && out[3 * i + 2] == 255;
-        check(flat, "a flat 37x23 image stays flat at %d", sizes[s]);
+        CHECK(flat, "a flat 37x23 image stays flat at %d", sizes[s]);
         free(out);
     }
     free(pixels);
@@ -222,7 +206,7 @@ static void test_photo_sized_downscale(void)
     if (out) {
         /* A smooth gradient resamples to the gradient: corners near 0 / 255. */
         const uint8_t *last = out + ((size_t)size * size - 1) * 3;
-        check(out[0] <= 1 && out[1] <= 1 && last[0] >= 254 && last[1] >= 254 && out[2] == 128,
+        CHECK(out[0] <= 1 && out[1] <= 1 && last[0] >= 254 && last[1] >= 254 && out[2] == 128,
               "4000x3000 gradient corners (%d %d) (%d %d)", out[0], out[1], last[0], last[1]);
         printf("4000x3000 -> %d: %.1f ms\n", size, ms);
     }
@@ -236,10 +220,10 @@ static void expect_invalid(const GlanceImage *image, int size, uint8_t *out, con
 {
     GlanceError err = { 0 };
     GlanceStatus status = glance_resize_rgb8(image, size, out, &err);
-    check(status == GLANCE_ERR_INVALID && err.status == GLANCE_ERR_INVALID &&
+    CHECK(status == GLANCE_ERR_INVALID && err.status == GLANCE_ERR_INVALID &&
               strncmp(err.message, "resize:", 7) == 0,
           "%s: status %d (\"%s\"), expected invalid input", what, status, err.message);
-    check(glance_resize_rgb8(image, size, out, NULL) == GLANCE_ERR_INVALID,
+    CHECK(glance_resize_rgb8(image, size, out, NULL) == GLANCE_ERR_INVALID,
           "%s: refused without an error struct too", what);
 }
 
@@ -270,7 +254,7 @@ static void test_bad_arguments(void)
     expect_invalid(&image, 2, out, "negative stride");
     image = good, image.width = INT_MAX / 2, image.stride = INT_MAX;
     expect_invalid(&image, 2, out, "3 x width overflows int");
-    check(glance_resize_rgb8(&good, 4, out, NULL) == GLANCE_OK, "the good image still resizes");
+    CHECK(glance_resize_rgb8(&good, 4, out, NULL) == GLANCE_OK, "the good image still resizes");
 }
 
 int main(void)
@@ -282,6 +266,5 @@ int main(void)
     test_flat_image_stays_flat();
     test_photo_sized_downscale();
     test_bad_arguments();
-    printf("%d passed, %d failed\n", n_passed, n_failed);
-    return n_failed ? 1 : 0;
+    return check_summary("resize");
 }

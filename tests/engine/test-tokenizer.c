@@ -13,23 +13,7 @@
 #define MANIFEST_PATH "../shared/golden/vlmo-ref-a/manifest.json"
 #define MAX_IDS 512
 
-static int n_passed, n_failed;
-
-static void check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void check(int ok, const char *fmt, ...)
-{
-    if (ok) {
-        n_passed++;
-        return;
-    }
-    n_failed++;
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("FAIL: ", stdout);
-    vprintf(fmt, ap);
-    fputc('\n', stdout);
-    va_end(ap);
-}
+#include "check.h"
 
 static void print_ids(const char *label, const int32_t *ids, int n)
 {
@@ -49,7 +33,7 @@ static int expect_ids(const GlanceVocab *vocab, const char *name, const char *te
     GlanceStatus status = glance_wordpiece_encode(vocab, text, max_len, ids, &n, &err);
     int ok = status == GLANCE_OK && n == n_expected &&
              memcmp(ids, expected, (size_t)n * sizeof *ids) == 0;
-    check(ok, "%s: ids differ (status %d %s)", name, status, err.message);
+    CHECK(ok, "%s: ids differ (status %d %s)", name, status, err.message);
     if (!ok && status == GLANCE_OK) {
         print_ids("expected", expected, n_expected);
         print_ids("got     ", ids, n);
@@ -82,7 +66,7 @@ static void test_golden_texts(const GlanceVocab *vocab)
     GError *error = NULL;
     JsonParser *parser = json_parser_new();
     if (!json_parser_load_from_file(parser, MANIFEST_PATH, &error)) {
-        check(0, "cannot parse " MANIFEST_PATH ": %s", error->message);
+        CHECK(0, "cannot parse " MANIFEST_PATH ": %s", error->message);
         g_error_free(error);
         g_object_unref(parser);
         return;
@@ -92,7 +76,7 @@ static void test_golden_texts(const GlanceVocab *vocab)
     int max_len = (int)json_object_get_int_member(config, "max_text_len");
     JsonArray *texts = json_object_get_array_member(manifest, "texts");
     guint n_texts = json_array_get_length(texts);
-    check(n_texts == 7, "manifest has %u texts, expected 7", n_texts);
+    CHECK(n_texts == 7, "manifest has %u texts, expected 7", n_texts);
     int exact = 0;
     for (guint t = 0; t < n_texts; t++) {
         JsonObject *entry = json_array_get_object_element(texts, t);
@@ -117,7 +101,7 @@ static void test_golden_texts(const GlanceVocab *vocab)
             const char *piece = glance_vocab_piece(vocab, expected[i]);
             same &= piece && strcmp(piece, json_array_get_string_element(pieces, (guint)i - 1)) == 0;
         }
-        check(same, "golden text %u: word pieces differ from the manifest", t);
+        CHECK(same, "golden text %u: word pieces differ from the manifest", t);
     }
     printf("golden texts: %d of %u tokenised exactly\n", exact, n_texts);
     g_object_unref(parser);
@@ -244,15 +228,15 @@ static void test_long_inputs(const GlanceVocab *vocab)
     int32_t ids[40];
     int n = 0;
     GlanceStatus status = glance_wordpiece_encode(vocab, text, 40, ids, &n, NULL);
-    check(status == GLANCE_OK && n == 3 && ids[1] == 100, "1 MB word: one [UNK] (n=%d)", n);
+    CHECK(status == GLANCE_OK && n == 3 && ids[1] == 100, "1 MB word: one [UNK] (n=%d)", n);
     for (size_t i = 0; i < len; i += 4)
         memcpy(text + i, "the ", 4);
     gint64 start = g_get_monotonic_time();
     status = glance_wordpiece_encode(vocab, text, 40, ids, &n, NULL);
     gint64 elapsed = g_get_monotonic_time() - start;
-    check(status == GLANCE_OK && n == 40 && ids[38] == 1996 && ids[39] == 102,
+    CHECK(status == GLANCE_OK && n == 40 && ids[38] == 1996 && ids[39] == 102,
           "1 MB of words: truncated to 40 (n=%d)", n);
-    check(elapsed < 1000000, "1 MB of words: %lld us, stops after max_len words", (long long)elapsed);
+    CHECK(elapsed < 1000000, "1 MB of words: %lld us, stops after max_len words", (long long)elapsed);
     g_free(text);
 }
 
@@ -274,7 +258,7 @@ static void test_invalid_utf8(const GlanceVocab *vocab)
         int n = 99;
         GlanceError err = { 0 };
         GlanceStatus status = glance_wordpiece_encode(vocab, bad_texts[i], 8, ids, &n, &err);
-        check(status == GLANCE_ERR_INVALID && err.status == GLANCE_ERR_INVALID && n == 0 &&
+        CHECK(status == GLANCE_ERR_INVALID && err.status == GLANCE_ERR_INVALID && n == 0 &&
                   strstr(err.message, "UTF-8") != NULL,
               "invalid UTF-8 #%zu rejected (status %d, n %d, \"%s\")", i, status, n, err.message);
     }
@@ -285,17 +269,17 @@ static void test_bad_arguments(const GlanceVocab *vocab)
     int32_t ids[4];
     int n = 0;
     GlanceError err = { 0 };
-    check(glance_wordpiece_encode(vocab, "a", 1, ids, &n, &err) == GLANCE_ERR_INVALID,
+    CHECK(glance_wordpiece_encode(vocab, "a", 1, ids, &n, &err) == GLANCE_ERR_INVALID,
           "max_len 1 is refused");
-    check(glance_wordpiece_encode(vocab, "a", 0, ids, &n, &err) == GLANCE_ERR_INVALID,
+    CHECK(glance_wordpiece_encode(vocab, "a", 0, ids, &n, &err) == GLANCE_ERR_INVALID,
           "max_len 0 is refused");
-    check(glance_wordpiece_encode(NULL, "a", 4, ids, &n, &err) == GLANCE_ERR_INVALID,
+    CHECK(glance_wordpiece_encode(NULL, "a", 4, ids, &n, &err) == GLANCE_ERR_INVALID,
           "NULL vocabulary is refused");
-    check(glance_wordpiece_encode(vocab, NULL, 4, ids, &n, &err) == GLANCE_ERR_INVALID,
+    CHECK(glance_wordpiece_encode(vocab, NULL, 4, ids, &n, &err) == GLANCE_ERR_INVALID,
           "NULL text is refused");
-    check(glance_wordpiece_encode(vocab, "a", 4, NULL, &n, NULL) == GLANCE_ERR_INVALID,
+    CHECK(glance_wordpiece_encode(vocab, "a", 4, NULL, &n, NULL) == GLANCE_ERR_INVALID,
           "NULL ids is refused");
-    check(glance_wordpiece_encode(vocab, "a", 4, ids, NULL, NULL) == GLANCE_ERR_INVALID,
+    CHECK(glance_wordpiece_encode(vocab, "a", 4, ids, NULL, NULL) == GLANCE_ERR_INVALID,
           "NULL n_ids is refused");
 }
 
@@ -303,20 +287,20 @@ static void test_bad_arguments(const GlanceVocab *vocab)
 
 static void test_vocab_lookup(const GlanceVocab *vocab)
 {
-    check(glance_vocab_size(vocab) == 30522, "bert vocabulary size %d", glance_vocab_size(vocab));
-    check(glance_vocab_lookup(vocab, "[PAD]") == 0 && glance_vocab_lookup(vocab, "[UNK]") == 100 &&
+    CHECK(glance_vocab_size(vocab) == 30522, "bert vocabulary size %d", glance_vocab_size(vocab));
+    CHECK(glance_vocab_lookup(vocab, "[PAD]") == 0 && glance_vocab_lookup(vocab, "[UNK]") == 100 &&
               glance_vocab_lookup(vocab, "[CLS]") == 101 && glance_vocab_lookup(vocab, "[SEP]") == 102 &&
               glance_vocab_lookup(vocab, "[MASK]") == 103 && glance_vocab_lookup(vocab, ".") == 1012 &&
               glance_vocab_lookup(vocab, "the") == 1996 && glance_vocab_lookup(vocab, "is") == 2003,
           "the README's ids");
-    check(glance_vocab_lookup(vocab, "##s") == 2015, "##s is 2015");
-    check(glance_vocab_lookup(vocab, "glancewordnotthere") == -1, "absent piece gives -1");
-    check(glance_vocab_lookup(vocab, "") == -1 && glance_vocab_lookup(vocab, NULL) == -1,
+    CHECK(glance_vocab_lookup(vocab, "##s") == 2015, "##s is 2015");
+    CHECK(glance_vocab_lookup(vocab, "glancewordnotthere") == -1, "absent piece gives -1");
+    CHECK(glance_vocab_lookup(vocab, "") == -1 && glance_vocab_lookup(vocab, NULL) == -1,
           "empty and NULL pieces give -1");
-    check(glance_vocab_lookup_span(vocab, 1, "sxyz", 1) == 2015, "span lookup with ## prefix");
+    CHECK(glance_vocab_lookup_span(vocab, 1, "sxyz", 1) == 2015, "span lookup with ## prefix");
     const char *piece = glance_vocab_piece(vocab, 7592);
-    check(piece && strcmp(piece, "hello") == 0, "piece 7592 is hello");
-    check(glance_vocab_piece(vocab, -1) == NULL && glance_vocab_piece(vocab, 30522) == NULL,
+    CHECK(piece && strcmp(piece, "hello") == 0, "piece 7592 is hello");
+    CHECK(glance_vocab_piece(vocab, -1) == NULL && glance_vocab_piece(vocab, 30522) == NULL,
           "out-of-range ids give NULL");
 }
 
@@ -330,7 +314,7 @@ static void test_small_vocabularies(void)
     static const char toy[] = "[PAD]\n[UNK]\n[CLS]\n[SEP]\nun\n##aff\n##able\n##a\nuna\n";
     GlanceError err = { 0 };
     GlanceVocab *vocab = vocab_from(toy, &err);
-    check(vocab && glance_vocab_size(vocab) == 9, "toy vocabulary: 9 pieces");
+    CHECK(vocab && glance_vocab_size(vocab) == 9, "toy vocabulary: 9 pieces");
     if (vocab) {
         /* Specials are looked up by name: here [CLS] is 2, [SEP] 3, [UNK] 1. Greedy
          * longest match takes "una", then nothing covers "ffable": the whole word is
@@ -342,47 +326,47 @@ static void test_small_vocabularies(void)
     }
 
     vocab = vocab_from("[UNK]\n[CLS]\n[SEP]\nun\n##aff\n##able", &err);
-    check(vocab && glance_vocab_size(vocab) == 6, "no trailing newline: 6 pieces");
+    CHECK(vocab && glance_vocab_size(vocab) == 6, "no trailing newline: 6 pieces");
     if (vocab)
         expect_ids(vocab, "toy without trailing newline", "Unaffable", 8,
                    (const int32_t[]){ 1, 3, 4, 5, 2 }, 5);
     glance_vocab_free(vocab);
 
     vocab = vocab_from("[UNK]\r\n[CLS]\r\n[SEP]\r\nhi\r\n", &err);
-    check(vocab && glance_vocab_lookup(vocab, "hi") == 3 && glance_vocab_size(vocab) == 4,
+    CHECK(vocab && glance_vocab_lookup(vocab, "hi") == 3 && glance_vocab_size(vocab) == 4,
           "CRLF lines: the \\r is not part of the piece");
     glance_vocab_free(vocab);
 
     vocab = vocab_from("[UNK]\n[CLS]\n[SEP]\nhi\nhi\n", &err);
-    check(vocab && glance_vocab_lookup(vocab, "hi") == 4 && glance_vocab_size(vocab) == 5 &&
+    CHECK(vocab && glance_vocab_lookup(vocab, "hi") == 4 && glance_vocab_size(vocab) == 5 &&
               strcmp(glance_vocab_piece(vocab, 3), "hi") == 0,
           "a repeated piece looks up as its last id");
     glance_vocab_free(vocab);
 
     vocab = vocab_from("a\n\nb\n", &err);
-    check(vocab && glance_vocab_size(vocab) == 3 && glance_vocab_lookup(vocab, "b") == 2,
+    CHECK(vocab && glance_vocab_size(vocab) == 3 && glance_vocab_lookup(vocab, "b") == 2,
           "an empty line keeps its id");
     if (vocab) {
         int32_t ids[4];
         int n = 0;
         err.message[0] = '\0';
         GlanceStatus status = glance_wordpiece_encode(vocab, "a", 4, ids, &n, &err);
-        check(status == GLANCE_ERR_FORMAT && strstr(err.message, "[CLS]") != NULL,
+        CHECK(status == GLANCE_ERR_FORMAT && strstr(err.message, "[CLS]") != NULL,
               "a vocabulary without [CLS] cannot encode (status %d, \"%s\")", status, err.message);
     }
     glance_vocab_free(vocab);
 
     err.status = GLANCE_OK;
-    check(glance_vocab_new("", 0, &err) == NULL && err.status == GLANCE_ERR_FORMAT,
+    CHECK(glance_vocab_new("", 0, &err) == NULL && err.status == GLANCE_ERR_FORMAT,
           "an empty vocabulary is refused");
-    check(glance_vocab_new(NULL, 4, &err) == NULL, "a NULL vocabulary is refused");
+    CHECK(glance_vocab_new(NULL, 4, &err) == NULL, "a NULL vocabulary is refused");
     err.status = GLANCE_OK;
-    check(vocab_from("ok\nbad\377\n", &err) == NULL && err.status == GLANCE_ERR_FORMAT &&
+    CHECK(vocab_from("ok\nbad\377\n", &err) == NULL && err.status == GLANCE_ERR_FORMAT &&
               strstr(err.message, "line 2") != NULL,
           "a non-UTF-8 vocabulary line is refused with its number (\"%s\")", err.message);
-    check(glance_vocab_new("a\0b\n", 4, &err) == NULL, "a NUL byte inside a piece is refused");
+    CHECK(glance_vocab_new("a\0b\n", 4, &err) == NULL, "a NUL byte inside a piece is refused");
     glance_vocab_free(NULL);
-    check(glance_vocab_size(NULL) == 0 && glance_vocab_lookup(NULL, "a") == -1 &&
+    CHECK(glance_vocab_size(NULL) == 0 && glance_vocab_lookup(NULL, "a") == -1 &&
               glance_vocab_piece(NULL, 0) == NULL,
           "NULL vocabulary accessors are safe");
 }
@@ -424,13 +408,13 @@ static void test_concurrent_readers(const GlanceVocab *vocab)
         g_thread_join(threads[t]);
         mismatches += jobs[t].mismatches;
     }
-    check(mismatches == 0, "4 threads sharing one vocabulary: %d mismatches", mismatches);
+    CHECK(mismatches == 0, "4 threads sharing one vocabulary: %d mismatches", mismatches);
 }
 
 int main(void)
 {
     GlanceVocab *vocab = load_bert_vocab();
-    check(vocab != NULL, "the bert-base-uncased vocabulary loads");
+    CHECK(vocab != NULL, "the bert-base-uncased vocabulary loads");
     if (vocab) {
         test_vocab_lookup(vocab);
         test_golden_texts(vocab);
@@ -442,6 +426,5 @@ int main(void)
     }
     test_small_vocabularies();
     glance_vocab_free(vocab);
-    printf("%d passed, %d failed\n", n_passed, n_failed);
-    return n_failed ? 1 : 0;
+    return check_summary("tokenizer");
 }

@@ -9,14 +9,11 @@
 set -u
 cli=${GLANCE_CLI:?run through meson test}
 tmp=${GLANCE_TEST_TMP:?}/models-cli
-py=/usr/bin/python3
 here=tests/models
 img=../shared/golden/vlmo-ref-a/images/img0_100x75.png
 rm -rf "$tmp"
 mkdir -p "$tmp/www"
-failures=0 checks=0
-ok() { checks=$((checks + 1)); echo "ok   $1"; }
-bad() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL $1"; }
+. "$here/../expect.sh"
 
 $py "$here/make-checkpoints.py" "$tmp/www" || exit $?   # 77: no PyTorch, skipped
 
@@ -67,28 +64,6 @@ models = [
 ]
 json.dump({"version": 1, "models": models}, sys.stdout, indent=1)
 EOF
-
-# expect_error NAME NEEDLE COMMAND... : exit 1..127, one stderr line holding NEEDLE, no stdout
-expect_error() {
-  local name=$1 needle=$2; shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local status=$? lines
-  lines=$(wc -l <"$tmp/err")
-  if [ $status -eq 0 ]; then bad "$name: exit 0"
-  elif [ $status -ge 128 ]; then bad "$name: killed by signal $((status - 128))"
-  elif [ "$lines" -ne 1 ]; then bad "$name: $lines lines on stderr: $(cat "$tmp/err")"
-  elif ! grep -qi -- "$needle" "$tmp/err"; then bad "$name: '$(cat "$tmp/err")' lacks '$needle'"
-  elif [ -s "$tmp/out" ]; then bad "$name: wrote to stdout"
-  else ok "$name: $(cat "$tmp/err")"; fi
-}
-
-# expect_json NAME PYTHON-CHECK COMMAND... : exit 0 and the check holds for d = parsed stdout
-expect_json() {
-  local name=$1 check=$2; shift 2
-  if ! "$@" >"$tmp/out" 2>"$tmp/err"; then bad "$name: exit status $?: $(cat "$tmp/err")"; return; fi
-  if $py -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($check) else 1)" "$tmp/out"
-  then ok "$name"; else bad "$name: check failed on $(head -c 400 "$tmp/out")"; fi
-}
 
 # registry_check NAME PYTHON-CHECK : the check holds for d = `models --json`
 registry_check() {
@@ -261,5 +236,4 @@ GLANCE_CATALOGUE=$tmp/missing.json expect_error "missing catalogue" "cannot read
 expect_error "unknown subcommand" "unknown subcommand 'fetch'" "$cli" models fetch tiny-vqa
 expect_error "get without a name" "which model" "$cli" models get
 
-echo "$checks checks, $failures failed"
-[ $failures -eq 0 ]
+expect_summary models-cli
