@@ -52,6 +52,7 @@ struct _GlanceSearchPage {
     AdwStatusPage *empty_page;
     GtkGridView *results_grid;
     GtkLabel *count_label;
+    GtkLabel *serving_label;
 
     GSettings *settings;
     LibraryHandle *handle;       /* NULL until opened */
@@ -209,16 +210,25 @@ static void update_index_controls(GlanceSearchPage *self)
 
 /* ---- counts ---- */
 
+typedef struct {
+    GlanceLibraryCounts counts;
+    gboolean previous_model_serves; /* the new model is still being indexed */
+} LibraryState;
+
 static void count_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
     (void)source, (void)cancellable;
     PageJob *job = data;
-    GlanceLibraryCounts *counts = g_new0(GlanceLibraryCounts, 1);
+    GlanceLibrary *library = job->handle->library;
+    LibraryState *state = g_new0(LibraryState, 1);
     GError *error = NULL;
-    if (glance_library_get_counts(job->handle->library, counts, &error))
-        g_task_return_pointer(task, counts, g_free);
-    else {
-        g_free(counts);
+    g_autofree char *serving = NULL;
+    if (glance_library_get_counts(library, &state->counts, &error) &&
+        (serving = glance_library_dup_serving_model_id(library, &error))) {
+        state->previous_model_serves = g_strcmp0(serving, glance_library_get_model_id(library)) != 0;
+        g_task_return_pointer(task, state, g_free);
+    } else {
+        g_free(state);
         g_task_return_error(task, error);
     }
 }
@@ -228,13 +238,14 @@ static void on_counted(GObject *source, GAsyncResult *result, gpointer data)
     (void)source, (void)data;
     PageJob *job = g_task_get_task_data(G_TASK(result));
     g_autoptr(GError) error = NULL;
-    g_autofree GlanceLibraryCounts *counts = g_task_propagate_pointer(G_TASK(result), &error);
-    if (!counts)
+    g_autofree LibraryState *state = g_task_propagate_pointer(G_TASK(result), &error);
+    if (!state)
         return;
     GlanceSearchPage *self = job->self;
     g_clear_object(&self->counting);
-    self->counts = *counts;
+    self->counts = state->counts;
     update_count_label(self);
+    gtk_widget_set_visible(GTK_WIDGET(self->serving_label), state->previous_model_serves);
 }
 
 static void refresh_counts(GlanceSearchPage *self)
@@ -424,6 +435,7 @@ static void open_library(GlanceSearchPage *self)
     cancel_and_clear(&self->counting);
     g_clear_pointer(&self->handle, library_handle_unref);
     g_clear_pointer(&self->shown_query, g_free);
+    gtk_widget_set_visible(GTK_WIDGET(self->serving_label), FALSE);
     OpenRequest *request = g_new0(OpenRequest, 1);
     request->db_path = glance_paths_default_db();
     request->model_path = glance_inference_dup_model_path(glance_application_get_inference(GLANCE_APPLICATION_DEFAULT),
@@ -673,8 +685,9 @@ static void on_settings_changed(GSettings *settings, const char *key, gpointer d
     }
 }
 
-/* Another model serves search now (chosen in Preferences, or installed): the library
- * indexes with it, while the old vectors stay in the database for switching back. */
+/* Another model is chosen for search (in Preferences, or installed): the library indexes
+ * with it, while the previous model's vectors keep answering searches until the new
+ * ones are complete (serving_label says so); both stay in the database for switching back. */
 static void on_models_changed(GlanceInference *inference, gpointer data)
 {
     GlanceSearchPage *self = data;
@@ -737,6 +750,7 @@ static void glance_search_page_class_init(GlanceSearchPageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, empty_page);
     gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, results_grid);
     gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, count_label);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, serving_label);
     gtk_widget_class_bind_template_callback(widget_class, on_search_changed);
     gtk_widget_class_bind_template_callback(widget_class, on_search_activate);
     gtk_widget_class_bind_template_callback(widget_class, on_result_activated);
@@ -757,6 +771,8 @@ static void glance_search_page_class_init(GlanceSearchPageClass *klass)
 static void glance_search_page_init(GlanceSearchPage *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
+    gtk_label_set_text(self->serving_label,
+                       _("Re-indexing for the new model; results come from the previous model until it finishes."));
     self->results = g_list_store_new(GLANCE_TYPE_PHOTO_ITEM);
     GtkListItemFactory *factory = gtk_signal_list_item_factory_new();
     g_signal_connect(factory, "setup", G_CALLBACK(setup_tile), NULL);

@@ -646,9 +646,9 @@ gboolean glance_library_index(GlanceLibrary *library, const char *const *folders
         .progress_data = progress_data,
     };
     g_mutex_lock(&library->lock);
-    job.model = library->model;
-    job.model_row = library->model_row;
-    job.dim = library->dim;
+    job.model = library->current.model;
+    job.model_row = library->current.row;
+    job.dim = library->current.dim;
     g_autofree char *db_path = g_strdup(library->db_path);
     g_mutex_unlock(&library->lock);
     if (stats)
@@ -682,6 +682,13 @@ gboolean glance_library_index(GlanceLibrary *library, const char *const *folders
     }
     if (ok)
         ok = remove_missing(&job, scan, error);
+    /* Complete now (or even after a cancelled job that had little left)? Then this model
+     * serves searches from here on. Cancelled or not; not after a failure. */
+    if (scan && (ok || g_cancellable_is_cancelled(cancellable))) {
+        g_autoptr(GError) promote_error = NULL;
+        if (!library_promote_model(job.db, job.model_row, ok ? error : &promote_error))
+            ok = FALSE;
+    }
     if (ok) {
         job.phase = GLANCE_INDEX_PHASE_DONE;
         job.done = job.total;

@@ -63,7 +63,9 @@ typedef struct {
  * between encoder layers), commits the finished ones and fails with
  * G_IO_ERROR_CANCELLED; stats (may be NULL) holds the counts so far in every case.
  * Photos under a folder are removed only after a complete walk of it, never under a
- * subfolder that could not be read. */
+ * subfolder that could not be read. At the end (cancelled too), the current model is
+ * recorded as the serving model if its vectors now cover the previous one's photos
+ * (glance_library_set_model). */
 gboolean glance_library_index(GlanceLibrary *library, const char *const *folders,
                               const GlanceIndexOptions *options, GlanceIndexProgressFunc progress,
                               gpointer progress_data, GCancellable *cancellable,

@@ -7,20 +7,33 @@
 #include "glance-vector-matrix.h"
 #include "glance-image.h"
 
+/* A model searches can use: its engine context and its vectors. */
+typedef struct {
+    GlanceModel *model;         /* NULL when unset                                     */
+    GlanceContext *ctx;         /* query embedding and re-ranking                      */
+    char sha256[65];            /* hex; the model id                                   */
+    gint64 row;                 /* models.id                                           */
+    int dim;                    /* ITC vector length                                   */
+    GlanceVectorMatrix *matrix; /* its vectors, NULL until a search                    */
+    gint64 matrix_data_version; /* PRAGMA data_version when the matrix was last synced */
+} LibrarySearcher;
+
 struct _GlanceLibrary {
     GObject parent_instance;
     char *db_path;
     /* Guards everything below: searches may run in GTask threads. */
     GMutex lock;
     sqlite3 *db;              /* this object's connection; an index job opens its own */
-    GlanceModel *model;       /* borrowed, NULL until set_model                        */
+    /* The current model: indexing embeds with it. Its model is borrowed (set_model). */
+    LibrarySearcher current;
     char *model_path;
-    char model_sha256[65];    /* hex; the model id                                     */
-    gint64 model_row;         /* models.id of the current model                        */
-    int dim;                  /* ITC vector length of the current model                */
-    GlanceContext *search_ctx;
-    GlanceVectorMatrix *matrix; /* the current model's vectors, NULL until a search    */
-    gint64 matrix_data_version; /* PRAGMA data_version when the matrix was last synced */
+    /* The previously serving model, while the current model's vectors do not yet cover
+     * its photos: opened by the library itself from the file it was last used from,
+     * owned, and closed (under the lock, so never during a search) once the current
+     * model takes over. model is NULL when none is open. */
+    LibrarySearcher previous;
+    gboolean serve_previous;  /* the last decision: previous serves searches            */
+    gint64 serving_data_version; /* PRAGMA data_version of that decision; -1: decide again */
 };
 
 /* Opens a connection with the library's settings (WAL, busy timeout, foreign keys) and
@@ -65,5 +78,16 @@ GlanceDecodedImage *library_load_image(const char *path, int decode_side, GError
 
 /* Image decoding size for the current model (glance_library_decode_side). */
 int library_decode_side(const GlanceModel *model);
+
+/* Switching models (glance-library.c). The serving model is recorded in models.served
+ * (the largest value); a model takes over once its vectors cover every photo that the
+ * serving model's vectors cover. */
+
+/* Records model_row as the serving model if it is not and its vectors now cover the
+ * serving model's photos. Reads first: writes (and takes the write lock) only then. */
+gboolean library_promote_model(sqlite3 *db, gint64 model_row, GError **error);
+/* The searcher that serves searches now: current, or previous (opened here when
+ * needed). Decided again whenever another connection wrote. Call under the lock. */
+LibrarySearcher *library_serving_searcher(GlanceLibrary *library, GError **error);
 
 #endif

@@ -56,12 +56,23 @@ static const char schema_v2[] =
     "  PRIMARY KEY (image, question)"
     ");";
 
+/* Version 3: which model serves searches. When the model changes, the old vectors keep
+ * serving until the new model's cover the same photos; then the new one is recorded.
+ * The serving model has the largest `served`. A version-2 library had one model in use:
+ * the one with the most vectors is taken to be it. */
+static const char schema_v3[] =
+    "ALTER TABLE models ADD COLUMN served INTEGER;"   /* NULL: never served searches */
+    "UPDATE models SET served = 1 WHERE id = ("
+    "  SELECT model_id FROM embeddings GROUP BY model_id ORDER BY count(*) DESC, model_id DESC LIMIT 1"
+    ");";
+
 static const struct {
     const char *summary;
     const char *sql;
 } migrations[] = {
     { "photos, models and per-model vectors", schema_v1 },
     { "question history", schema_v2 },
+    { "the model that serves searches", schema_v3 },
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == GLANCE_LIBRARY_SCHEMA_VERSION);

@@ -1,6 +1,8 @@
 /* glance-library-search.c — query vector, ranking, filters, existence, re-ranking.
  *
- * The matrix of the current model's vectors is synced before each search: nothing is
+ * A search uses one model throughout (query vector, matrix, re-ranking): the serving
+ * one, which is the current model or, while the current model is being indexed, the
+ * previous one (library_serving_searcher). Its matrix is synced before each search: nothing is
  * read when PRAGMA data_version says no other connection wrote; otherwise the rows
  * with ids above the newest loaded one are appended, and only when rows were also
  * deleted (ids never come back; a changed vector gets a new id) is it reloaded whole. */
@@ -32,62 +34,62 @@ void glance_search_result_free(GlanceSearchResult *result)
 
 /* ---- the matrix ---- */
 
-static gboolean append_rows(GlanceLibrary *self, gint64 after_id, GError **error)
+static gboolean append_rows(GlanceLibrary *self, LibrarySearcher *s, gint64 after_id, GError **error)
 {
     sqlite3_stmt *stmt = library_db_prepare(self->db,
         "SELECT id, photo_id, vector FROM embeddings WHERE model_id = ?1 AND id > ?2 AND dim = ?3 ORDER BY id",
         error);
     if (!stmt)
         return FALSE;
-    sqlite3_bind_int64(stmt, 1, self->model_row);
+    sqlite3_bind_int64(stmt, 1, s->row);
     sqlite3_bind_int64(stmt, 2, after_id);
-    sqlite3_bind_int(stmt, 3, self->dim);
-    g_autofree float *vector = g_new(float, self->dim);
+    sqlite3_bind_int(stmt, 3, s->dim);
+    g_autofree float *vector = g_new(float, s->dim);
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        if (sqlite3_column_bytes(stmt, 2) != 4 * self->dim)
+        if (sqlite3_column_bytes(stmt, 2) != 4 * s->dim)
             continue; /* a vector of another size is never mixed in */
-        library_vector_from_blob(sqlite3_column_blob(stmt, 2), self->dim, vector);
-        glance_vector_matrix_append(self->matrix, vector, sqlite3_column_int64(stmt, 1),
+        library_vector_from_blob(sqlite3_column_blob(stmt, 2), s->dim, vector);
+        glance_vector_matrix_append(s->matrix, vector, sqlite3_column_int64(stmt, 1),
                                     sqlite3_column_int64(stmt, 0));
     }
     sqlite3_finalize(stmt);
     return rc == SQLITE_DONE || library_db_fail(error, self->db, "loading vectors");
 }
 
-static gboolean count_rows(GlanceLibrary *self, gint64 *count, GError **error)
+static gboolean count_rows(GlanceLibrary *self, LibrarySearcher *s, gint64 *count, GError **error)
 {
     sqlite3_stmt *stmt = library_db_prepare(self->db,
         "SELECT count(*) FROM embeddings WHERE model_id = ?1 AND dim = ?2", error);
     if (!stmt)
         return FALSE;
-    sqlite3_bind_int64(stmt, 1, self->model_row);
-    sqlite3_bind_int(stmt, 2, self->dim);
+    sqlite3_bind_int64(stmt, 1, s->row);
+    sqlite3_bind_int(stmt, 2, s->dim);
     gboolean ok = sqlite3_step(stmt) == SQLITE_ROW;
     *count = ok ? sqlite3_column_int64(stmt, 0) : 0;
     sqlite3_finalize(stmt);
     return ok || library_db_fail(error, self->db, "counting vectors");
 }
 
-static gboolean sync_matrix(GlanceLibrary *self, GError **error)
+static gboolean sync_matrix(GlanceLibrary *self, LibrarySearcher *s, GError **error)
 {
     gint64 version = library_db_data_version(self->db);
-    if (self->matrix && version == self->matrix_data_version && version >= 0)
+    if (s->matrix && version == s->matrix_data_version && version >= 0)
         return TRUE;
-    if (!self->matrix)
-        self->matrix = glance_vector_matrix_new(self->dim);
+    if (!s->matrix)
+        s->matrix = glance_vector_matrix_new(s->dim);
     /* One read transaction: the count and the rows come from the same snapshot. */
     if (!library_db_exec(self->db, "BEGIN", error))
         return FALSE;
-    GlanceVectorMatrix *m = self->matrix;
+    GlanceVectorMatrix *m = s->matrix;
     gint64 newest = m->n ? m->row_ids[m->n - 1] : 0, count = 0;
-    gboolean ok = append_rows(self, newest, error) && count_rows(self, &count, error);
+    gboolean ok = append_rows(self, s, newest, error) && count_rows(self, s, &count, error);
     if (ok && (gsize)count != m->n) { /* rows were deleted or replaced: start over */
         glance_vector_matrix_clear(m);
-        ok = append_rows(self, 0, error);
+        ok = append_rows(self, s, 0, error);
     }
     library_db_exec(self->db, "COMMIT", NULL);
-    self->matrix_data_version = ok ? version : -1;
+    s->matrix_data_version = ok ? version : -1;
     if (!ok)
         glance_vector_matrix_clear(m);
     return ok;
@@ -95,9 +97,9 @@ static gboolean sync_matrix(GlanceLibrary *self, GError **error)
 
 /* ---- the query vector ---- */
 
-static gboolean embed_query(GlanceLibrary *self, GlanceQuery *query, float *out, GError **error)
+static gboolean embed_query(LibrarySearcher *s, GlanceQuery *query, float *out, GError **error)
 {
-    int dim = self->dim;
+    int dim = s->dim;
     g_autofree float *term_vector = g_new(float, dim);
     memset(out, 0, sizeof(float) * dim);
     for (guint i = 0; i < glance_query_get_n_terms(query); i++) {
@@ -105,12 +107,12 @@ static gboolean embed_query(GlanceLibrary *self, GlanceQuery *query, float *out,
         GlanceError err = { 0 };
         GlanceStatus status;
         if (t->kind == GLANCE_QUERY_TEXT) {
-            status = glance_embed_text(self->search_ctx, t->value, 0, term_vector, &err);
+            status = glance_embed_text(s->ctx, t->value, 0, term_vector, &err);
         } else {
-            g_autoptr(GlanceDecodedImage) image = library_load_image(t->value, library_decode_side(self->model), error);
+            g_autoptr(GlanceDecodedImage) image = library_load_image(t->value, library_decode_side(s->model), error);
             if (!image)
                 return FALSE;
-            status = glance_embed_image(self->search_ctx, &image->image, 0, term_vector, &err);
+            status = glance_embed_image(s->ctx, &image->image, 0, term_vector, &err);
         }
         if (status != GLANCE_OK) {
             glance_set_error_from_engine(error, &err);
@@ -143,7 +145,8 @@ static gboolean has_filters(const GlanceSearchOptions *o)
 
 /* One flag per matrix row: does its photo pass the filters? The filters become one SQL
  * query over photos; rows are matched by photo id. */
-static guint8 *eligible_rows(GlanceLibrary *self, const GlanceSearchOptions *o, GError **error)
+static guint8 *eligible_rows(GlanceLibrary *self, const GlanceVectorMatrix *m, const GlanceSearchOptions *o,
+                             GError **error)
 {
     GString *sql = g_string_new("SELECT id FROM photos WHERE error IS NULL");
     g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
@@ -194,7 +197,6 @@ static guint8 *eligible_rows(GlanceLibrary *self, const GlanceSearchOptions *o, 
         library_db_fail(error, self->db, "filtering photos");
         return NULL;
     }
-    GlanceVectorMatrix *m = self->matrix;
     guint8 *eligible = g_malloc0(MAX(m->n, 1));
     for (gsize i = 0; i < m->n; i++)
         eligible[i] = g_hash_table_contains(passing, &m->photo_ids[i]);
@@ -228,9 +230,9 @@ static GlanceSearchResult *existing_result(GlanceLibrary *self, sqlite3_stmt *lo
 /* The best `wanted` existing photos. Candidates are taken in growing rounds, so a
  * library full of deleted files still fills the list without scoring everything twice
  * per photo. */
-static GPtrArray *collect(GlanceLibrary *self, const float *query, guint8 *eligible, gsize wanted, GError **error)
+static GPtrArray *collect(GlanceLibrary *self, GlanceVectorMatrix *m, const float *query, guint8 *eligible,
+                          gsize wanted, GError **error)
 {
-    GlanceVectorMatrix *m = self->matrix;
     GPtrArray *results = g_ptr_array_new_with_free_func((GDestroyNotify)glance_search_result_free);
     sqlite3_stmt *lookup = library_db_prepare(self->db,
         "SELECT path, taken, taken_from_exif, format FROM photos WHERE id = ?1 AND error IS NULL", error);
@@ -270,10 +272,10 @@ static int by_rerank_score(gconstpointer a, gconstpointer b)
 /* VLMo's second stage: the fusion encoder judges each (photo, text) pair with the ITM
  * head. The score is the query's text weights times the match probabilities, so
  * "beach" - "people" rewards beaches and penalises people as the vector query does. */
-static gboolean rerank(GlanceLibrary *self, GlanceQuery *query, GPtrArray *results, guint count,
+static gboolean rerank(LibrarySearcher *s, GlanceQuery *query, GPtrArray *results, guint count,
                        GCancellable *cancellable, GError **error)
 {
-    if (!glance_model_config(self->model)->has_itm) {
+    if (!glance_model_config(s->model)->has_itm) {
         g_set_error_literal(error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_MODEL,
                             "--rerank needs a model with an image-text matching (ITM) head");
         return FALSE;
@@ -292,7 +294,7 @@ static gboolean rerank(GlanceLibrary *self, GlanceQuery *query, GPtrArray *resul
         if (g_cancellable_set_error_if_cancelled(cancellable, error))
             return FALSE;
         GlanceSearchResult *r = results->pdata[i];
-        g_autoptr(GlanceDecodedImage) image = library_load_image(r->path, library_decode_side(self->model), NULL);
+        g_autoptr(GlanceDecodedImage) image = library_load_image(r->path, library_decode_side(s->model), NULL);
         if (!image) /* changed into something unreadable since it was indexed: not a result */
             continue;
         double score = 0;
@@ -301,7 +303,7 @@ static gboolean rerank(GlanceLibrary *self, GlanceQuery *query, GPtrArray *resul
             if (term->kind != GLANCE_QUERY_TEXT)
                 continue;
             GlanceJudgement match;
-            if (!glance_task_match(self->search_ctx, &image->image, term->value, &match, error))
+            if (!glance_task_match(s->ctx, &image->image, term->value, &match, error))
                 return FALSE;
             score += term->weight * match.probability;
         }
@@ -352,26 +354,30 @@ GPtrArray *glance_library_search(GlanceLibrary *self, GlanceQuery *query, const 
     GPtrArray *results = NULL;
     g_autofree guint8 *eligible = NULL;
     g_autofree float *query_vector = NULL;
-    if (!self->model) {
+    LibrarySearcher *s = NULL;
+    if (!self->current.model) {
         g_set_error_literal(error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_NO_MODEL,
                             "no model chosen for the library");
         goto out;
     }
-    glance_context_set_cancel(self->search_ctx, cancellable ? engine_cancel : NULL, cancellable);
-    query_vector = g_new(float, self->dim);
-    if (!embed_query(self, query, query_vector, error) || !sync_matrix(self, error))
+    /* The current model, or the previous one while the current one is re-indexing. */
+    if (!(s = library_serving_searcher(self, error)))
         goto out;
-    if (has_filters(options) && !(eligible = eligible_rows(self, options, error)))
+    glance_context_set_cancel(s->ctx, cancellable ? engine_cancel : NULL, cancellable);
+    query_vector = g_new(float, s->dim);
+    if (!embed_query(s, query, query_vector, error) || !sync_matrix(self, s, error))
+        goto out;
+    if (has_filters(options) && !(eligible = eligible_rows(self, s->matrix, options, error)))
         goto out;
     /* Re-ranking may promote any of its candidates, so it needs all of them. */
-    results = collect(self, query_vector, eligible, MAX(limit, (gsize)options->rerank), error);
-    if (results && options->rerank > 0 && !rerank(self, query, results, options->rerank, cancellable, error))
+    results = collect(self, s->matrix, query_vector, eligible, MAX(limit, (gsize)options->rerank), error);
+    if (results && options->rerank > 0 && !rerank(s, query, results, options->rerank, cancellable, error))
         g_clear_pointer(&results, g_ptr_array_unref);
     if (results && results->len > limit)
         g_ptr_array_set_size(results, limit);
 out:
-    if (self->search_ctx)
-        glance_context_set_cancel(self->search_ctx, NULL, NULL);
+    if (s)
+        glance_context_set_cancel(s->ctx, NULL, NULL);
     g_mutex_unlock(&self->lock);
     return results;
 }

@@ -1,7 +1,9 @@
 /* glance-library-search.h — finding photos by text or example image.
  *
- * The current model's vectors are held in one contiguous matrix, loaded on the first
- * search and topped up incrementally as indexing adds rows; a search is one BLAS
+ * The serving model's vectors are held in one contiguous matrix, loaded on the first
+ * search and topped up incrementally as indexing adds rows (the serving model is the
+ * current one, or the previous one while the current one is re-indexing: see
+ * glance_library_set_model); a search is one BLAS
  * matrix-vector product and a top-k selection. Only photos whose files still exist
  * are returned. The best candidates can be re-ranked with the fusion encoder's
  * image-text matching head, as VLMo itself does after dual-encoder retrieval. */
@@ -39,7 +41,7 @@ typedef struct {
 void glance_search_result_free(GlanceSearchResult *result);
 
 /* Best first (GlanceSearchResult *, freed with the array). An empty array when nothing
- * matches or no photo has a vector of the current model. */
+ * matches or no photo has a vector of the serving model. */
 GPtrArray *glance_library_search(GlanceLibrary *library, GlanceQuery *query,
                                  const GlanceSearchOptions *options, GCancellable *cancellable,
                                  GError **error);

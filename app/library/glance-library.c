@@ -1,5 +1,6 @@
 /* glance-library.c — the GlanceLibrary object: its database connection, the current
- * model and its id, and the small queries the UI needs (counts, failures). */
+ * model and its id, which model serves searches while another one is being indexed,
+ * and the small queries the UI needs (counts, failures). */
 #include "glance-library-private.h"
 #include "glance-tasks.h"
 #include <gdk-pixbuf/gdk-pixbuf.h>
@@ -195,11 +196,21 @@ int library_decode_side(const GlanceModel *model)
 
 /* ---- the object ---- */
 
+/* Frees the searcher's context and vectors; closes its model only when it owns it. */
+static void searcher_clear(LibrarySearcher *searcher, gboolean owns_model)
+{
+    glance_vector_matrix_free(searcher->matrix);
+    glance_context_free(searcher->ctx);
+    if (owns_model && searcher->model)
+        glance_model_close(searcher->model);
+    memset(searcher, 0, sizeof *searcher);
+}
+
 static void glance_library_finalize(GObject *object)
 {
     GlanceLibrary *self = GLANCE_LIBRARY(object);
-    glance_vector_matrix_free(self->matrix);
-    glance_context_free(self->search_ctx);
+    searcher_clear(&self->previous, TRUE);
+    searcher_clear(&self->current, FALSE); /* borrowed */
     library_db_close(self->db);
     g_free(self->model_path);
     g_free(self->db_path);
@@ -215,6 +226,7 @@ static void glance_library_class_init(GlanceLibraryClass *klass)
 static void glance_library_init(GlanceLibrary *self)
 {
     g_mutex_init(&self->lock);
+    self->serving_data_version = -1;
 }
 
 GlanceLibrary *glance_library_open(const char *db_path, gboolean create, GError **error)
@@ -351,25 +363,28 @@ gboolean glance_library_set_model(GlanceLibrary *self, GlanceModel *model, const
     GlanceError err = { 0 };
     g_mutex_lock(&self->lock);
     gboolean ok = model_file_sha256(self->db, path, sha256, error) &&
-                  register_model(self->db, sha256, name ? name : "", dim, &row, error);
+                  register_model(self->db, sha256, name ? name : "", dim, &row, error) &&
+                  library_promote_model(self->db, row, error);
     if (ok && glance_context_new(model, &ctx, &err) != GLANCE_OK) {
         glance_set_error_from_engine(error, &err);
         ok = FALSE;
     }
     if (ok) {
-        glance_context_free(self->search_ctx);
-        self->search_ctx = ctx;
-        self->model = model;
+        LibrarySearcher *current = &self->current;
+        glance_context_free(current->ctx);
+        current->ctx = ctx;
+        current->model = model;
         g_free(self->model_path);
         self->model_path = g_steal_pointer(&path);
-        memcpy(self->model_sha256, sha256, sizeof sha256);
-        self->model_row = row;
-        self->dim = dim;
-        if (self->matrix && self->matrix->dim != dim)
-            g_clear_pointer(&self->matrix, glance_vector_matrix_free);
-        if (self->matrix)
-            glance_vector_matrix_clear(self->matrix);
-        self->matrix_data_version = -1; /* reload for the new model on the next search */
+        memcpy(current->sha256, sha256, sizeof sha256);
+        current->row = row;
+        current->dim = dim;
+        if (current->matrix && current->matrix->dim != dim)
+            g_clear_pointer(&current->matrix, glance_vector_matrix_free);
+        if (current->matrix)
+            glance_vector_matrix_clear(current->matrix);
+        current->matrix_data_version = -1; /* reload for the new model on the next search */
+        self->serving_data_version = -1;   /* and decide again which model serves */
     }
     g_mutex_unlock(&self->lock);
     return ok;
@@ -377,12 +392,148 @@ gboolean glance_library_set_model(GlanceLibrary *self, GlanceModel *model, const
 
 const char *glance_library_get_model_id(GlanceLibrary *self)
 {
-    return self->model ? self->model_sha256 : NULL;
+    return self->current.model ? self->current.sha256 : NULL;
 }
 
 int glance_library_decode_side(GlanceLibrary *self)
 {
-    return self->model ? library_decode_side(self->model) : 0;
+    return self->current.model ? library_decode_side(self->current.model) : 0;
+}
+
+/* ---- which model serves searches ---- */
+
+/* The recorded serving model (serving_row 0: none yet), and whether model_row's vectors
+ * cover every photo that the serving model's vectors cover. One statement, so one
+ * snapshot even while another connection indexes. Free when model_row is the serving
+ * model; during a switch it walks the serving model's rows up to the first photo the
+ * new model lacks (about 0.1 s at 100,000 photos). */
+static gboolean serving_state(sqlite3 *db, gint64 model_row, gint64 *serving_row, char sha256[65], int *dim,
+                              gboolean *covered, GError **error)
+{
+    sqlite3_stmt *stmt = library_db_prepare(db,
+        "SELECT s.id, s.sha256, s.dim, CASE WHEN s.id = ?1 THEN 1 ELSE NOT EXISTS ("   /* CASE: lazily */
+        "    SELECT 1 FROM embeddings e WHERE e.model_id = s.id AND NOT EXISTS ("
+        "        SELECT 1 FROM embeddings c WHERE c.photo_id = e.photo_id AND c.model_id = ?1)) END "
+        "FROM models s WHERE s.served IS NOT NULL ORDER BY s.served DESC LIMIT 1", error);
+    if (!stmt)
+        return FALSE;
+    sqlite3_bind_int64(stmt, 1, model_row);
+    int rc = sqlite3_step(stmt);
+    *serving_row = 0;
+    *dim = 0;
+    *covered = TRUE;
+    sha256[0] = '\0';
+    if (rc == SQLITE_ROW) {
+        *serving_row = sqlite3_column_int64(stmt, 0);
+        g_strlcpy(sha256, (const char *)sqlite3_column_text(stmt, 1), 65);
+        *dim = sqlite3_column_int(stmt, 2);
+        *covered = sqlite3_column_int(stmt, 3);
+    }
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE || library_db_fail(error, db, "finding the serving model");
+}
+
+gboolean library_promote_model(sqlite3 *db, gint64 model_row, GError **error)
+{
+    gint64 serving_row;
+    char sha256[65];
+    int dim;
+    gboolean covered;
+    if (!serving_state(db, model_row, &serving_row, sha256, &dim, &covered, error))
+        return FALSE;
+    if (serving_row == model_row || !covered)
+        return TRUE;
+    /* The same test again inside the write: another process may have indexed or
+     * promoted since the read. */
+    sqlite3_stmt *stmt = library_db_prepare(db,
+        "UPDATE models SET served = (SELECT coalesce(max(served), 0) + 1 FROM models) "
+        "WHERE id = ?1 AND NOT EXISTS ("
+        "    SELECT 1 FROM models s WHERE s.served = (SELECT max(served) FROM models) AND (s.id = ?1 OR EXISTS ("
+        "        SELECT 1 FROM embeddings e WHERE e.model_id = s.id AND NOT EXISTS ("
+        "            SELECT 1 FROM embeddings c WHERE c.photo_id = e.photo_id AND c.model_id = ?1))))", error);
+    if (!stmt)
+        return FALSE;
+    sqlite3_bind_int64(stmt, 1, model_row);
+    int rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_DONE || library_db_fail(error, db, "recording the serving model");
+}
+
+/* Opens the model sha256 from a file it was used from (model_files), trusting the
+ * cached hash when the size and mtime still match, as set_model does. FALSE when no
+ * such file is left (moved, removed, replaced): the current model then serves alone. */
+static gboolean open_previous(GlanceLibrary *self, gint64 row, const char *sha256, int dim)
+{
+    sqlite3_stmt *stmt = library_db_prepare(self->db, "SELECT path, size, mtime_ns FROM model_files "
+                                                      "WHERE sha256 = ?1 ORDER BY rowid DESC", NULL);
+    if (!stmt)
+        return FALSE;
+    sqlite3_bind_text(stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+    LibrarySearcher *previous = &self->previous;
+    while (!previous->model && sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *path = (const char *)sqlite3_column_text(stmt, 0);
+        struct stat st;
+        if (!path || stat(path, &st) != 0 || st.st_size != sqlite3_column_int64(stmt, 1) ||
+            (gint64)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != sqlite3_column_int64(stmt, 2))
+            continue;
+        GlanceModel *model = NULL;
+        GlanceContext *ctx = NULL;
+        GlanceError err = { 0 };
+        if (glance_model_open(path, &model, &err) != GLANCE_OK)
+            continue;
+        if (!glance_model_config(model)->has_itc || glance_model_embed_dim(model) != dim ||
+            glance_context_new(model, &ctx, &err) != GLANCE_OK) {
+            glance_model_close(model);
+            continue;
+        }
+        previous->model = model;
+        previous->ctx = ctx;
+        g_strlcpy(previous->sha256, sha256, sizeof previous->sha256);
+        previous->row = row;
+        previous->dim = dim;
+        previous->matrix_data_version = -1;
+    }
+    sqlite3_finalize(stmt);
+    return previous->model != NULL;
+}
+
+LibrarySearcher *library_serving_searcher(GlanceLibrary *self, GError **error)
+{
+    gint64 version = library_db_data_version(self->db);
+    if (version < 0 || version != self->serving_data_version) {
+        gint64 serving_row;
+        char sha256[65];
+        int dim;
+        gboolean covered;
+        if (!serving_state(self->db, self->current.row, &serving_row, sha256, &dim, &covered, error))
+            return NULL;
+        gboolean previous = serving_row != 0 && serving_row != self->current.row && !covered;
+        if (previous && self->previous.row != serving_row) {
+            searcher_clear(&self->previous, TRUE);
+            previous = open_previous(self, serving_row, sha256, dim);
+        }
+        if (!previous)
+            searcher_clear(&self->previous, TRUE); /* no search runs: the lock is held */
+        self->serve_previous = previous;
+        self->serving_data_version = version;
+    }
+    return self->serve_previous ? &self->previous : &self->current;
+}
+
+char *glance_library_dup_serving_model_id(GlanceLibrary *self, GError **error)
+{
+    g_return_val_if_fail(GLANCE_IS_LIBRARY(self), NULL);
+    char *id = NULL;
+    g_mutex_lock(&self->lock);
+    if (!self->current.model) {
+        g_set_error_literal(error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_NO_MODEL,
+                            "no model chosen for the library");
+    } else {
+        LibrarySearcher *serving = library_serving_searcher(self, error);
+        id = serving ? g_strdup(serving->sha256) : NULL;
+    }
+    g_mutex_unlock(&self->lock);
+    return id;
 }
 
 gboolean glance_library_get_counts(GlanceLibrary *self, GlanceLibraryCounts *counts, GError **error)
@@ -395,7 +546,7 @@ gboolean glance_library_get_counts(GlanceLibrary *self, GlanceLibraryCounts *cou
         "       (SELECT count(*) FROM photos WHERE error IS NOT NULL)", error);
     gboolean ok = stmt != NULL;
     if (ok) {
-        sqlite3_bind_int64(stmt, 1, self->model ? self->model_row : -1);
+        sqlite3_bind_int64(stmt, 1, self->current.model ? self->current.row : -1);
         ok = sqlite3_step(stmt) == SQLITE_ROW;
         if (ok) {
             counts->photos = sqlite3_column_int(stmt, 0);

@@ -2,7 +2,8 @@
  * shared by glance-cli and the GUI. No SQL leaves app/library/.
  *
  * A GlanceLibrary is one database file plus the model whose vectors it indexes and
- * searches. Typical use (GUI):
+ * searches (after a model switch, the previous model's vectors serve searches until the
+ * new ones are complete: see glance_library_set_model). Typical use (GUI):
  *
  *     GlanceLibrary *library = glance_library_open(db_path, TRUE, &error);
  *     glance_library_set_model(library, model, model_path, &error);
@@ -34,7 +35,7 @@ typedef enum {
 } GlanceLibraryErrorCode;
 
 /* The newest database schema (PRAGMA user_version) this build reads and writes. */
-#define GLANCE_LIBRARY_SCHEMA_VERSION 2
+#define GLANCE_LIBRARY_SCHEMA_VERSION 3
 
 #define GLANCE_TYPE_LIBRARY (glance_library_get_type())
 G_DECLARE_FINAL_TYPE(GlanceLibrary, glance_library, GLANCE, LIBRARY, GObject)
@@ -45,14 +46,31 @@ G_DECLARE_FINAL_TYPE(GlanceLibrary, glance_library, GLANCE, LIBRARY, GObject)
 GlanceLibrary *glance_library_open(const char *db_path, gboolean create, GError **error);
 const char *glance_library_get_path(GlanceLibrary *library);
 
-/* Chooses the model whose vectors are indexed and searched. model is borrowed: keep it
- * open while the library uses it (until the next set_model or the last unref).
- * model_path is the file it was opened from; its SHA-256 is the model id (cached in the
- * database by path, size and mtime, so a large file is hashed once). */
+/* Chooses the current model: the one whose vectors index jobs compute. model is
+ * borrowed: keep it open while the library uses it (until the next set_model or the
+ * last unref). model_path is the file it was opened from; its SHA-256 is the model id
+ * (cached in the database by path, size and mtime, so a large file is hashed once).
+ *
+ * Switching models: searches keep using the previously serving model's vectors until
+ * the current model's vectors cover every photo those cover (an index job with the new
+ * model completes); then the current model serves, and the database records it as the
+ * serving model (at set_model or at the end of an index job, in whichever process).
+ * The database remembers the serving model, so a library opened later (another
+ * process, the app restarted mid-way) makes the same choice. To embed text queries the
+ * library opens the previous model itself, read-only, from the file it was last used
+ * from, and owns it: it is closed under the library's lock, never during a search, once
+ * the current model takes over or the library is finalized. If that file is gone or
+ * changed, the current model serves with the vectors it has. */
 gboolean glance_library_set_model(GlanceLibrary *library, GlanceModel *model, const char *model_path,
                                   GError **error);
 /* Hex SHA-256 of the current model file, or NULL before set_model. */
 const char *glance_library_get_model_id(GlanceLibrary *library);
+/* The id of the model whose vectors a search uses now (newly allocated): the current
+ * model's id, or the previous model's while the current one is re-indexing. Compare it
+ * with glance_library_get_model_id() to tell the user. Reads the database (a query,
+ * skipped when no other connection wrote since the last decision); call it off the
+ * main thread. NULL with GLANCE_LIBRARY_ERROR_NO_MODEL before set_model. */
+char *glance_library_dup_serving_model_id(GlanceLibrary *library, GError **error);
 
 /* Decoding size for index and query images: the loader may decode at reduced size, but
  * never below this many pixels on the short side (twice the model's input). */

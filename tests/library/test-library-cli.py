@@ -93,6 +93,10 @@ def db_state(db):
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
     try:
         integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
+        if not con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'photos'").fetchone()[0]:
+            # Killed after SQLite created the file, before the first migration committed:
+            # an empty version-0 file, which the next run takes as a new library.
+            return integrity, 0, 0, 0, set()
         dup_paths = con.execute("SELECT count(*) FROM (SELECT path FROM photos GROUP BY path "
                                 "HAVING count(*) > 1)").fetchone()[0]
         dup_vectors = con.execute("SELECT count(*) FROM (SELECT 1 FROM embeddings GROUP BY photo_id, "

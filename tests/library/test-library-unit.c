@@ -436,8 +436,8 @@ static void test_open_versions(void)
     lib = glance_library_open(v1, TRUE, &error);
     g_assert_no_error(error);
     g_clear_object(&lib);
-    run_sql(v1, "DROP TABLE question_history; INSERT INTO models (sha256, dim) VALUES ('ab', 4); "
-                "PRAGMA user_version = 1");
+    run_sql(v1, "DROP TABLE question_history; ALTER TABLE models DROP COLUMN served; "
+                "INSERT INTO models (sha256, dim) VALUES ('ab', 4); PRAGMA user_version = 1");
     g_assert_true(glance_history_add(v1, "/photos/a.png", "what colour?", "red", 0.9, &error));
     g_assert_no_error(error);
     g_assert_cmpint(user_version(v1), ==, GLANCE_LIBRARY_SCHEMA_VERSION);
@@ -449,6 +449,32 @@ static void test_open_versions(void)
     g_assert_no_error(error);
     g_assert_cmpuint(none->len, ==, 0);
     g_assert_false(g_file_test(missing, G_FILE_TEST_EXISTS));
+
+    /* A version-2 library (before the serving model was recorded): the model with the
+     * most vectors is taken to be the one that served. */
+    g_autofree char *v2 = tmp_path("v2.db");
+    lib = glance_library_open(v2, TRUE, &error);
+    g_assert_no_error(error);
+    g_clear_object(&lib);
+    run_sql(v2, "ALTER TABLE models DROP COLUMN served; "
+                "INSERT INTO models (id, sha256, dim) VALUES (1, 'old', 1), (2, 'used', 1), (3, 'unused', 1); "
+                "INSERT INTO photos (id, path, size, mtime_ns, taken) VALUES (1, '/p/1.png', 1, 1, 1), "
+                "(2, '/p/2.png', 1, 1, 1); "
+                "INSERT INTO embeddings (photo_id, model_id, dim, vector) VALUES (1, 1, 1, zeroblob(4)), "
+                "(1, 2, 1, zeroblob(4)), (2, 2, 1, zeroblob(4)); PRAGMA user_version = 2");
+    lib = glance_library_open(v2, FALSE, &error);
+    g_assert_no_error(error);
+    g_clear_object(&lib);
+    g_assert_cmpint(user_version(v2), ==, GLANCE_LIBRARY_SCHEMA_VERSION);
+    sqlite3 *raw = NULL;
+    sqlite3_stmt *stmt = NULL;
+    g_assert_cmpint(sqlite3_open(v2, &raw), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_prepare_v2(raw, "SELECT group_concat(sha256 || '=' || coalesce(served, 'null'), ' ') "
+                                            "FROM (SELECT * FROM models ORDER BY id)", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr((const char *)sqlite3_column_text(stmt, 0), ==, "old=null used=1 unused=null");
+    sqlite3_finalize(stmt);
+    sqlite3_close(raw);
 
     /* A newer Glance's library: refused, byte for byte untouched. */
     g_autofree char *future = tmp_path("future.db");
