@@ -13,18 +13,26 @@ cli=build/app/cli/glance-cli
 echo "No display found (DISPLAY and WAYLAND_DISPLAY are unset): running a headless demo with glance-cli."
 echo
 $cli info
-samples=data/samples
-first=$(ls "$samples"/*.png 2>/dev/null | head -n 1 || true)
-if [ -z "$first" ]; then
-  echo "No sample images in $samples."
-  exit 1
-fi
-for q in "how many objects are there?" "what color is the circle?" "what shape is the red object?"; do
-  echo
-  echo "\$ glance-cli ask $first \"$q\""
-  $cli ask --top 3 "$first" "$q"
-done
-pair=($(ls "$samples"/*.png | head -n 2))
-echo
-echo "\$ glance-cli compare ${pair[0]} ${pair[1]} \"both images contain a red circle\""
-$cli compare "${pair[0]}" "${pair[1]}" "both images contain a red circle"
+# The demo asks the sample scenes' suggested questions and judges the sample pairs'
+# statements (data/samples/samples.json), showing the true answer beside the model's.
+/usr/bin/python3 - "$cli" data/samples <<'PY'
+import json, os, subprocess, sys
+cli, folder = sys.argv[1], sys.argv[2]
+samples = json.load(open(os.path.join(folder, "samples.json")))
+def run(*args):
+    print("$ glance-cli " + " ".join(f'"{a}"' if " " in a else a for a in args))
+    out = subprocess.run([cli, *args], capture_output=True, text=True)
+    print(out.stdout.rstrip() or out.stderr.rstrip())
+for scene in samples["scenes"][:2]:
+    image = os.path.join(folder, scene["image"])
+    for q in scene["questions"][:3]:
+        print()
+        run("ask", "--top", "3", image, q["question"])
+        print(f"(true answer: {q['answer']})")
+for pair in samples["pairs"][:2]:
+    left, right = (os.path.join(folder, pair[k]) for k in ("left", "right"))
+    st = pair["statements"][0]
+    print()
+    run("compare", left, right, st["statement"])
+    print(f"(true: {st['label']})")
+PY
