@@ -25,31 +25,32 @@ import shapeworld as sw  # noqa: E402
 VQA_STREAM, NLVR2_STREAM, RETRIEVAL_STREAM = 101, 102, 103
 
 
-def vqa_items(seed, n):
+def vqa_items(seed, n, layout="grid"):
     """n (scene, question), question types taking turns."""
     rng = sw.make_rng(*seed, VQA_STREAM)
     for i in range(n):
         qtype = sw.QUESTION_TYPES[i % len(sw.QUESTION_TYPES)]
         question = None
         while question is None:
-            scene = sw.sample_scene(rng)
+            scene = sw.sample_scene(rng, layout=layout)
             question = sw.ask(scene, qtype, rng)
         yield scene, question
 
 
-def nlvr2_items(seed, n):
+def nlvr2_items(seed, n, layout="grid"):
     """n (left, right, statement), statement kinds taking turns."""
     rng = sw.make_rng(*seed, NLVR2_STREAM)
     for i in range(n):
-        yield sw.sample_example(rng, kinds=(sw.STATEMENT_KINDS[i % len(sw.STATEMENT_KINDS)],))
+        yield sw.sample_example(rng, kinds=(sw.STATEMENT_KINDS[i % len(sw.STATEMENT_KINDS)],),
+                                layout=layout)
 
 
-def retrieval_items(seed, n):
+def retrieval_items(seed, n, layout="grid"):
     """n (scene, caption) whose captions all name different objects."""
     rng = sw.make_rng(*seed, RETRIEVAL_STREAM)
     seen = set()
     while len(seen) < n:
-        scene = sw.sample_scene(rng)
+        scene = sw.sample_scene(rng, layout=layout)
         text = sw.caption(scene, rng)
         key = sw.caption(scene)  # order-free, so reorderings count as the same caption
         if key not in seen:
@@ -57,20 +58,20 @@ def retrieval_items(seed, n):
             yield scene, text
 
 
-def write_vqa(out_dir, seed, n, size):
+def write_vqa(out_dir, seed, n, size, layout="grid"):
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "vqa.jsonl"), "w") as f:
-        for i, (scene, question) in enumerate(vqa_items(seed, n)):
+        for i, (scene, question) in enumerate(vqa_items(seed, n, layout)):
             name = f"q{i:05d}.png"
             sw.save_png(sw.render(scene, size), os.path.join(out_dir, name))
             f.write(json.dumps({"image": name, "question": question.text,
                                 "answers": [question.answer], "type": question.qtype}) + "\n")
 
 
-def write_nlvr2(out_dir, seed, n, size):
+def write_nlvr2(out_dir, seed, n, size, layout="grid"):
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "nlvr2.jsonl"), "w") as f:
-        for i, (left, right, st) in enumerate(nlvr2_items(seed, n)):
+        for i, (left, right, st) in enumerate(nlvr2_items(seed, n, layout)):
             names = (f"p{i:05d}-left.png", f"p{i:05d}-right.png")
             for scene, name in zip((left, right), names):
                 sw.save_png(sw.render(scene, size), os.path.join(out_dir, name))
@@ -78,10 +79,10 @@ def write_nlvr2(out_dir, seed, n, size):
                                 "label": st.label, "type": st.kind}) + "\n")
 
 
-def write_retrieval(out_dir, seed, n, size):
+def write_retrieval(out_dir, seed, n, size, layout="grid"):
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "retrieval.jsonl"), "w") as f:
-        for i, (scene, text) in enumerate(retrieval_items(seed, n)):
+        for i, (scene, text) in enumerate(retrieval_items(seed, n, layout)):
             name = f"r{i:05d}.png"
             sw.save_png(sw.render(scene, size), os.path.join(out_dir, name))
             f.write(json.dumps({"image": name, "caption": text,
@@ -97,14 +98,17 @@ def main(argv=None):
     p.add_argument("--vqa", type=int, default=2700, help="questions (one image each)")
     p.add_argument("--nlvr2", type=int, default=1000, help="pairs")
     p.add_argument("--retrieval", type=int, default=1000, help="images, one caption each")
+    p.add_argument("--layout", choices=sw.scene.LAYOUTS, default="grid",
+                   help="object placement (free: anywhere, to measure robustness)")
     args = p.parse_args(argv)
     seed = (args.seed,)
     if args.vqa:
-        write_vqa(os.path.join(args.out, "vqa"), seed, args.vqa, args.size)
+        write_vqa(os.path.join(args.out, "vqa"), seed, args.vqa, args.size, args.layout)
     if args.nlvr2:
-        write_nlvr2(os.path.join(args.out, "nlvr2"), seed, args.nlvr2, args.size)
+        write_nlvr2(os.path.join(args.out, "nlvr2"), seed, args.nlvr2, args.size, args.layout)
     if args.retrieval:
-        write_retrieval(os.path.join(args.out, "retrieval"), seed, args.retrieval, args.size)
+        write_retrieval(os.path.join(args.out, "retrieval"), seed, args.retrieval, args.size,
+                        args.layout)
     print(f"wrote {args.vqa} questions, {args.nlvr2} pairs, {args.retrieval} retrieval "
           f"images to {args.out}")
 

@@ -24,15 +24,16 @@ class Statement:
     kind: str
 
 
-def sample_pair(rng, min_objects=1, max_objects=MAX_OBJECTS):
-    left = sample_scene(rng, min_objects, max_objects)
+def sample_pair(rng, min_objects=1, max_objects=MAX_OBJECTS, layout="grid"):
+    left = sample_scene(rng, min_objects, max_objects, layout=layout)
     borrowed = []
     if rng.random() < 0.6:
         k = int(rng.integers(1, min(len(left.objects), max_objects) + 1))
         for i in rng.permutation(len(left.objects))[:k]:
             o = left.objects[i]
             borrowed.append((o.shape, o.color, None if rng.random() < 0.5 else o.size))
-    right = sample_scene(rng, max(min_objects, len(borrowed)), max_objects, specs=borrowed)
+    right = sample_scene(rng, max(min_objects, len(borrowed)), max_objects, specs=borrowed,
+                         layout=layout)
     if rng.random() < 0.5:
         left, right = right, left
     return left, right
@@ -100,7 +101,8 @@ def sample_statement(left, right, rng, kinds=STATEMENT_KINDS):
     return make_statement(left, right, kind, rng, want=bool(rng.random() < 0.5))
 
 
-def sample_example(rng, min_objects=1, max_objects=MAX_OBJECTS, kinds=STATEMENT_KINDS):
+def sample_example(rng, min_objects=1, max_objects=MAX_OBJECTS, kinds=STATEMENT_KINDS,
+                   layout="grid"):
     """(left, right, statement) with the label drawn 50/50 where the pair allows it.
 
     Pairs that cannot give the wanted label for the drawn kind are redrawn a few times,
@@ -109,7 +111,7 @@ def sample_example(rng, min_objects=1, max_objects=MAX_OBJECTS, kinds=STATEMENT_
     kind = kinds[rng.integers(len(kinds))]
     want = bool(rng.random() < 0.5)
     for _ in range(8):
-        left, right = sample_pair(rng, min_objects, max_objects)
+        left, right = sample_pair(rng, min_objects, max_objects, layout)
         st = make_statement(left, right, kind, rng, want)
         if st.label == want:
             break

@@ -59,13 +59,18 @@ def mim_loss(model, mim_head, batch, mask_ratio, generator, visible_weight=0.0):
     logits = mim_head.classifier(feats).split(mim_head.factors, dim=-1)
     loss, metrics = 0.0, {}
     on_object = codes[:, :, 0][patch_mask] > 0
+    # The first factor tells objects from background; the others are only learnt where
+    # there is an object, so the many background patches do not drown them.
+    has_object = codes[:, :, 0] > 0 if len(logits) > 1 else torch.ones_like(patch_mask)
     for f, factor_logits in enumerate(logits):
         target = codes[:, :, f]
+        where = patch_mask if f == 0 else patch_mask & has_object
+        if bool(where.any()):
+            loss = loss + F.cross_entropy(factor_logits[where], target[where])
+        where = ~patch_mask if f == 0 else ~patch_mask & has_object
+        if visible_weight and bool(where.any()):
+            loss = loss + visible_weight * F.cross_entropy(factor_logits[where], target[where])
         masked = factor_logits[patch_mask]
-        loss = loss + F.cross_entropy(masked, target[patch_mask])
-        if visible_weight:
-            loss = loss + visible_weight * F.cross_entropy(factor_logits[~patch_mask],
-                                                           target[~patch_mask])
         hit = masked.argmax(-1) == target[patch_mask]
         metrics[f"mim_acc{f}"] = hit[on_object].float().mean().item()
         if visible_weight and f < 2:  # colour and shape where the model can see them
