@@ -219,6 +219,23 @@ def test_scene_distribution():
     assert min(counts.values()) > 350, counts
 
 
+def test_grid_layout_aligns_objects_with_patches():
+    from shapeworld.scene import GRID_CELLS, GRID_JITTER
+    rng = sw.make_rng(5, 8)
+    off_grid = 0
+    for _ in range(500):
+        for o in sw.sample_scene(rng).objects:
+            for v in (o.cx, o.cy):
+                # small: cell centres (k + 0.5) / G; large: corners k / G (clamped inside
+                # the border by at most a pixel at 96 px).
+                g = v * GRID_CELLS - (0.5 if o.size == "small" else 0.0)
+                assert abs(g - round(g)) / GRID_CELLS <= GRID_JITTER + 0.012, (o, v)
+        for o in sw.sample_scene(rng, layout="free").objects:
+            g = o.cx * GRID_CELLS - (0.5 if o.size == "small" else 0.0)
+            off_grid += abs(g - round(g)) / GRID_CELLS > GRID_JITTER + 0.012
+    assert off_grid > 500, "free layout stays on the grid"
+
+
 def test_pixels_show_the_objects():
     rng = sw.make_rng(5, 6)
     for _ in range(200):
