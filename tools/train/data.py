@@ -216,8 +216,11 @@ def step_batches(batches, stage, step):
     return out
 
 
-def _produce(queue, batch_args, stage, start, stop):
+def _produce(queue, batch_args, stage, start, stop, trainer_pid):
+    import queue as queue_module
     torch.set_num_threads(1)
+    # Leaving must not wait for unread batches to be flushed to a trainer that is gone.
+    queue.cancel_join_thread()
     batches = Batches(*batch_args)
     for step in range(start, stop):
         out = step_batches(batches, stage, step)
@@ -225,7 +228,13 @@ def _produce(queue, batch_args, stage, start, stop):
         # when this process ends before the trainer has read them.
         out = {kind: {k: v.numpy() if torch.is_tensor(v) else v for k, v in batch.items()}
                for kind, batch in out.items()}
-        queue.put((step, out))
+        while True:
+            try:
+                queue.put((step, out), timeout=5)
+                break
+            except queue_module.Full:
+                if os.getppid() != trainer_pid:  # the trainer was killed: stop too
+                    return
 
 
 class Prefetcher:
@@ -242,7 +251,8 @@ class Prefetcher:
             ctx = multiprocessing.get_context("spawn")  # no fork after torch started threads
             self.queue = ctx.Queue(maxsize=ahead)
             self.process = ctx.Process(target=_produce, daemon=True,
-                                       args=(self.queue, batch_args, stage, start, stop))
+                                       args=(self.queue, batch_args, stage, start, stop,
+                                             os.getpid()))
             self.process.start()
         else:
             self.batches = Batches(*batch_args)
