@@ -219,8 +219,6 @@ def step_batches(batches, stage, step):
 def _produce(queue, batch_args, stage, start, stop, trainer_pid):
     import queue as queue_module
     torch.set_num_threads(1)
-    # Leaving must not wait for unread batches to be flushed to a trainer that is gone.
-    queue.cancel_join_thread()
     batches = Batches(*batch_args)
     for step in range(start, stop):
         out = step_batches(batches, stage, step)
@@ -233,8 +231,10 @@ def _produce(queue, batch_args, stage, start, stop, trainer_pid):
                 queue.put((step, out), timeout=5)
                 break
             except queue_module.Full:
-                if os.getppid() != trainer_pid:  # the trainer was killed: stop too
+                if os.getppid() != trainer_pid:  # the trainer was killed: stop too,
+                    queue.cancel_join_thread()   # without flushing to nobody
                     return
+    # A normal end flushes the last batches: exiting waits until the trainer took them.
 
 
 class Prefetcher:
@@ -260,7 +260,16 @@ class Prefetcher:
     def get(self, step):
         if self.process is None:
             return step_batches(self.batches, self.stage, step)
-        got_step, out = self.queue.get()
+        import queue as queue_module
+        while True:
+            try:
+                got_step, out = self.queue.get(timeout=5)
+                break
+            except queue_module.Empty:
+                # A worker that ended without sending this step would leave us waiting forever.
+                if not self.process.is_alive() and self.queue.empty():
+                    raise RuntimeError(f"data worker ended (exit code {self.process.exitcode}) "
+                                       f"before the batch of step {step}")
         if got_step != step:
             raise RuntimeError(f"batch for step {got_step} arrived, {step} expected")
         return out

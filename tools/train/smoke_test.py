@@ -120,18 +120,50 @@ def check_resume_and_export():
         assert not hasattr(exported, "mlm_score"), "the MLM head was exported"
 
 
+def check_worker_delivers_every_step():
+    """The data-worker process sends every batch up to a stage's last one, the same as
+    in-process ones, and a worker that dies is an error rather than a hang."""
+    import numpy as np
+    vocab = reduced_vocab(load_vocab(train.FULL_VOCAB), data.shapeworld_texts())
+    args = (5, 48, 12, Tokenizer(vocab), 40)
+    stage = TINY["stages"][3]
+    local = data.Prefetcher(args, stage, 0, 5, workers=0)
+    worker = data.Prefetcher(args, stage, 0, 5, workers=1)
+    time.sleep(1.0)  # let it finish and exit: the last batches must still arrive
+    for step in range(5):
+        want, got = local.get(step), worker.get(step)
+        for kind, batch in want.items():
+            for key, value in batch.items():
+                value = value.numpy() if torch.is_tensor(value) else value
+                assert np.array_equal(np.asarray(value), np.asarray(got[kind][key])), \
+                    f"worker batch {kind}.{key} of step {step} differs"
+    worker.close()
+    dead = data.Prefetcher(args, stage, 0, 50, workers=1)
+    dead.process.kill()
+    dead.process.join()
+    try:
+        for step in range(50):
+            dead.get(step)
+        raise AssertionError("a dead worker went unnoticed")
+    except RuntimeError as e:
+        assert "data worker ended" in str(e), e
+    dead.close()
+
+
 def main():
     torch.set_num_threads(1)
     start = time.time()
     failed = []
-    for check in (check_each_stage_fits_a_batch, check_resume_and_export):
+    checks = (check_each_stage_fits_a_batch, check_worker_delivers_every_step,
+              check_resume_and_export)
+    for check in checks:
         try:
             with contextlib.redirect_stdout(io.StringIO()):  # the trainer's progress lines
                 check()
-        except Exception as e:  # report both checks
+        except Exception as e:  # report every check
             failed.append(check.__name__)
             print(f"FAIL {check.__name__}: {type(e).__name__}: {e}")
-    print(f"smoke_test: {2 - len(failed)} passed, {len(failed)} failed "
+    print(f"smoke_test: {len(checks) - len(failed)} passed, {len(failed)} failed "
           f"({time.time() - start:.0f} s)")
     return 1 if failed else 0
 
