@@ -204,6 +204,28 @@ static void screenshot(GtkWidget *widget, const char *name)
 
 /* ---- glance-cli, for what the window should show ---- */
 
+typedef struct {
+    gboolean done;
+    char *out, *err;
+    GError *error;
+} CliRun;
+
+static void cli_finished(GObject *source, GAsyncResult *result, gpointer data)
+{
+    CliRun *run = data;
+    g_subprocess_communicate_utf8_finish(G_SUBPROCESS(source), result, &run->out, &run->err, &run->error);
+    run->done = TRUE;
+}
+
+static gboolean cli_done(gpointer data)
+{
+    return ((CliRun *)data)->done;
+}
+
+/* glance-cli's JSON for the same inputs, to compare the window with.  The child is
+ * waited for with a deadline: a child that never finishes (seen once in CI under heavy
+ * load, with no output) is killed and tried once more, and named, rather than holding
+ * the whole suite until meson's timeout. */
 static JsonObject *cli_json(const char *const *args)
 {
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
@@ -212,18 +234,44 @@ static JsonObject *cli_json(const char *const *args)
         g_ptr_array_add(argv, (gpointer)*args);
     g_ptr_array_add(argv, (gpointer)"--json");
     g_ptr_array_add(argv, NULL);
-    g_autofree char *out = NULL, *err = NULL;
-    int status = 0;
-    g_autoptr(GError) error = NULL;
-    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error) ||
-        !g_spawn_check_wait_status(status, &error)) {
-        g_printerr("glance-cli %s: %s %s\n", (char *)argv->pdata[1], error->message, err ? err : "");
-        return NULL;
+    const char *command = argv->pdata[1];
+    for (int attempt = 1; attempt <= 2; attempt++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GSubprocess) child = g_subprocess_newv((const char *const *)argv->pdata,
+            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+        if (!child) {
+            g_printerr("glance-cli %s: %s\n", command, error->message);
+            return NULL;
+        }
+        /* On the heap: if a killed child's pipes stay open (a grandchild holds them), the
+         * callback may still come after we gave up, and must find its record. */
+        CliRun *run = g_new0(CliRun, 1);
+        g_subprocess_communicate_utf8_async(child, NULL, NULL, cli_finished, run);
+        if (!wait_for(cli_done, run, 60)) {
+            g_printerr("glance-cli %s did not finish in 60 s (attempt %d): killed\n", command, attempt);
+            g_subprocess_force_exit(child);
+            if (wait_for(cli_done, run, 10)) {
+                g_clear_error(&run->error);
+                g_free(run->out);
+                g_free(run->err);
+                g_free(run);
+            }
+            continue;
+        }
+        g_autofree char *out = run->out, *err = run->err;
+        g_autoptr(GError) failure = run->error;
+        g_free(run);
+        if (failure || !g_subprocess_get_if_exited(child) || g_subprocess_get_exit_status(child) != 0) {
+            g_printerr("glance-cli %s failed: %s %s\n", command, failure ? failure->message : "",
+                       err ? err : "");
+            return NULL;
+        }
+        g_autoptr(JsonParser) parser = json_parser_new();
+        if (!json_parser_load_from_data(parser, out, -1, NULL))
+            return NULL;
+        return json_object_ref(json_node_get_object(json_parser_get_root(parser)));
     }
-    g_autoptr(JsonParser) parser = json_parser_new();
-    if (!json_parser_load_from_data(parser, out, -1, NULL))
-        return NULL;
-    return json_object_ref(json_node_get_object(json_parser_get_root(parser)));
+    return NULL;
 }
 
 /* ---- the pages ---- */
