@@ -101,12 +101,24 @@ class Batches:
     trainer's validation set uses (seed, 9)).
     """
 
-    def __init__(self, seed, image_size, patch_size, tokenizer, max_text_len):
+    def __init__(self, seed, image_size, patch_size, tokenizer, max_text_len,
+                 free_layout_fraction=0.0):
         self.seed = tuple(seed) if isinstance(seed, (tuple, list)) else (seed,)
         self.image_size = image_size
         self.patch_size = patch_size
         self.tokenizer = tokenizer
         self.max_text_len = max_text_len
+        self.free_layout_fraction = free_layout_fraction
+
+    def _layout(self, rng):
+        """ShapeWorld's grid layout, or with this probability objects placed anywhere.
+        Without free scenes no random number is drawn, so grid-only runs keep their batches."""
+        if self.free_layout_fraction and rng.random() < self.free_layout_fraction:
+            return "free"
+        return "grid"
+
+    def _scene(self, rng, objects):
+        return sw.sample_scene(rng, *objects, layout=self._layout(rng))
 
     def _rng(self, task, step):
         return sw.make_rng(*self.seed, STREAMS[task], step)
@@ -119,7 +131,7 @@ class Batches:
         rng = self._rng("mim", step)
         pixels, codes = [], []
         for _ in range(size):
-            scene = sw.sample_scene(rng, *objects)
+            scene = self._scene(rng, objects)
             image = sw.render(scene, self.image_size)
             pixels.append(image)
             codes.append(scene_codes(scene, self.image_size, self.patch_size)
@@ -131,14 +143,14 @@ class Batches:
         rng = self._rng("text", step)
         texts = []
         for i in range(size):
-            scene = sw.sample_scene(rng, *objects)
+            scene = self._scene(rng, objects)
             kind = rng.integers(3)
             if kind == 0:
                 texts.append(sw.sample_question(scene, rng, variants=True).text)
             elif kind == 1:
                 texts.append(sw.caption(scene, rng))
             else:
-                texts.append(sw.sample_statement(scene, sw.sample_scene(rng, *objects), rng).text)
+                texts.append(sw.sample_statement(scene, self._scene(rng, objects), rng).text)
         ids, mask = self._encode(texts)
         return {"ids": ids, "mask": mask}
 
@@ -147,7 +159,7 @@ class Batches:
         rng = self._rng("captions", step)
         pixels, texts, keys = [], [], []
         for _ in range(size):
-            scene = sw.sample_scene(rng, *objects)
+            scene = self._scene(rng, objects)
             pixels.append(sw.render(scene, self.image_size))
             texts.append(sw.caption(scene, rng))
             keys.append(sw.caption(scene))
@@ -162,7 +174,7 @@ class Batches:
         for _ in range(size):
             question = None
             while question is None:
-                scene = sw.sample_scene(rng, *objects)
+                scene = self._scene(rng, objects)
                 question = sw.sample_question(scene, rng, variants=variants)
             pixels.append(sw.render(scene, self.image_size))
             texts.append(question.text)
@@ -176,7 +188,7 @@ class Batches:
         rng = self._rng("nlvr2", step)
         left, right, texts, labels = [], [], [], []
         for _ in range(size):
-            a, b, st = sw.sample_example(rng, *objects)
+            a, b, st = sw.sample_example(rng, *objects, layout=self._layout(rng))
             left.append(sw.render(a, self.image_size))
             right.append(sw.render(b, self.image_size))
             texts.append(st.text)

@@ -120,6 +120,22 @@ def check_resume_and_export():
         assert not hasattr(exported, "mlm_score"), "the MLM head was exported"
 
 
+def check_layout_mix():
+    """free_layout_fraction 0 draws nothing extra (grid-only runs keep their batches);
+    0.5 gives both layouts."""
+    import numpy as np
+    vocab = reduced_vocab(load_vocab(train.FULL_VOCAB), data.shapeworld_texts())
+    grid = data.Batches(5, 48, 12, Tokenizer(vocab), 40)
+    rng = np.random.default_rng(1)
+    assert {grid._layout(rng) for _ in range(50)} == {"grid"}
+    assert rng.random() == np.random.default_rng(1).random(), "a grid-only run drew numbers"
+    mixed = data.Batches(5, 48, 12, Tokenizer(vocab), 40, free_layout_fraction=0.5)
+    assert {mixed._layout(rng) for _ in range(50)} == {"grid", "free"}
+    a = data.step_batches(grid, TINY["stages"][3], 0)
+    b = data.step_batches(mixed, TINY["stages"][3], 0)
+    assert not np.array_equal(a["vqa"]["pixels"], b["vqa"]["pixels"]), "the mix changed nothing"
+
+
 def check_worker_delivers_every_step():
     """The data-worker process sends every batch up to a stage's last one, the same as
     in-process ones, and a worker that dies is an error rather than a hang."""
@@ -154,7 +170,7 @@ def main():
     torch.set_num_threads(1)
     start = time.time()
     failed = []
-    checks = (check_each_stage_fits_a_batch, check_worker_delivers_every_step,
+    checks = (check_each_stage_fits_a_batch, check_layout_mix, check_worker_delivers_every_step,
               check_resume_and_export)
     for check in checks:
         try:

@@ -305,7 +305,7 @@ def train(config, run_dir, threads, workers, export_path=None, max_minutes=None)
 
     validation = Validation(seed, model.cfg.image_size, config.get("validation", {}))
     batch_args = (seed, model.cfg.image_size, model.cfg.patch_size, tokenizer,
-                  model.cfg.max_text_len)
+                  model.cfg.max_text_len, config.get("free_layout_fraction", 0.0))
     every_s = 60.0 * config.get("checkpoint_minutes", 3)
     started = time.time()
     model.train()
