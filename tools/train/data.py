@@ -7,6 +7,7 @@ Pixels travel as uint8 (cheap to pass between processes) and are normalised by
 """
 
 import os
+import queue as queue_module
 import re
 import sys
 
@@ -229,7 +230,6 @@ def step_batches(batches, stage, step):
 
 
 def _produce(queue, batch_args, stage, start, stop, trainer_pid):
-    import queue as queue_module
     torch.set_num_threads(1)
     batches = Batches(*batch_args)
     for step in range(start, stop):
@@ -272,7 +272,6 @@ class Prefetcher:
     def get(self, step):
         if self.process is None:
             return step_batches(self.batches, self.stage, step)
-        import queue as queue_module
         while True:
             try:
                 got_step, out = self.queue.get(timeout=5)
