@@ -30,6 +30,20 @@ SHAPE_INDEX = {s: i for i, s in enumerate(sw.SHAPES)}
 SCENE_FACTORS = (1 + len(sw.COLOR_NAMES), 1 + len(sw.SHAPES), 3, 2)
 COLOR_LEVELS = 4  # per channel, for the "color" MIM targets
 NUM_COLOR_CODES = COLOR_LEVELS ** 3
+# "scene+position" adds a fifth: the ninth of the image (thirds across and down) that
+# holds the object's centre, the cue position questions ask for.  Nothing else in
+# pre-training needs an object's absolute place, so without it patches forget it.
+POSITION_FACTOR = 1 + 9
+MIM_TARGETS = ("scene", "scene+position", "color")
+
+
+def mim_factors(targets):
+    """The factor sizes of a MimHead for `targets` (one factor for "color")."""
+    if targets not in MIM_TARGETS:
+        raise ValueError(f"unknown MIM targets {targets!r} (one of {', '.join(MIM_TARGETS)})")
+    if targets == "color":
+        return (NUM_COLOR_CODES,)
+    return SCENE_FACTORS + ((POSITION_FACTOR,) if targets == "scene+position" else ())
 
 
 def shapeworld_texts():
@@ -63,9 +77,10 @@ def pad_ids(id_lists, pad_id):
     return ids, mask
 
 
-def scene_codes(scene, image_size, patch_size):
+def scene_codes(scene, image_size, patch_size, position=False):
     """(grid*grid, 4) visual tokens of one scene, per patch: colour, shape, size (each
-    0 for background, else 1 + index) and 1 on the patch holding an object's centre."""
+    0 for background, else 1 + index) and 1 on the patch holding an object's centre;
+    with `position` a fifth column, 1 + the ninth of the image holding the centre."""
     objects = sw.object_map(scene, image_size)
     grid = image_size // patch_size
     # Pixels of each object (0 = background) in each patch.
@@ -76,13 +91,16 @@ def scene_codes(scene, image_size, patch_size):
     owner = counts.argmax(1)
     # A patch belongs to an object when it covers at least 15% of it.
     owner[counts.max(1) < 0.15 * patch_size * patch_size] = 0
-    codes = np.zeros((grid * grid, 4), dtype=np.int64)
+    codes = np.zeros((grid * grid, 5 if position else 4), dtype=np.int64)
     for k, obj in enumerate(scene.objects, start=1):
-        codes[owner == k, :3] = (1 + COLOR_INDEX[obj.color], 1 + SHAPE_INDEX[obj.shape],
-                                 1 + (obj.size == "large"))
+        factors = [1 + COLOR_INDEX[obj.color], 1 + SHAPE_INDEX[obj.shape],
+                   1 + (obj.size == "large"), 0]
+        if position:
+            factors.append(1 + 3 * min(int(obj.cy * 3), 2) + min(int(obj.cx * 3), 2))
+        codes[owner == k, :3] = factors[:3]
+        codes[owner == k, 4:] = factors[4:]
         centre = min(int(obj.cy * grid), grid - 1) * grid + min(int(obj.cx * grid), grid - 1)
-        codes[centre] = (1 + COLOR_INDEX[obj.color], 1 + SHAPE_INDEX[obj.shape],
-                         1 + (obj.size == "large"), 1)
+        codes[centre] = factors[:3] + [1] + factors[4:]
     return codes
 
 
@@ -131,12 +149,14 @@ class Batches:
     def mim(self, step, size, objects=(1, 6), targets="scene"):
         rng = self._rng("mim", step)
         pixels, codes = [], []
+        mim_factors(targets)  # rejects unknown targets
         for _ in range(size):
             scene = self._scene(rng, objects)
             image = sw.render(scene, self.image_size)
             pixels.append(image)
-            codes.append(scene_codes(scene, self.image_size, self.patch_size)
-                         if targets == "scene" else color_codes(image, self.patch_size))
+            codes.append(color_codes(image, self.patch_size) if targets == "color" else
+                         scene_codes(scene, self.image_size, self.patch_size,
+                                     position=targets == "scene+position"))
         return {"pixels": np.stack(pixels), "codes": np.stack(codes)}
 
     def texts(self, step, size, objects=(1, 6)):

@@ -88,6 +88,54 @@ def check_each_stage_fits_a_batch():
     return model
 
 
+def check_position_targets():
+    """"scene+position" keeps the four scene factors and adds, on every patch of an
+    object, the ninth of the image holding its centre (left = middle row, first
+    column); a MIM head over the five factors fits a batch."""
+    import numpy as np
+    import shapeworld as sw
+    rng = sw.make_rng(7, 7)
+    named = {"left": 4, "right": 6, "top": 2, "bottom": 8, "middle": 5}
+    seen = set()
+    for _ in range(200):
+        scene = sw.sample_scene(rng, 1, 4, layout="free")
+        plain = data.scene_codes(scene, 96, 12)
+        codes = data.scene_codes(scene, 96, 12, position=True)
+        assert np.array_equal(codes[:, :4], plain), "the position factor moved the others"
+        assert ((codes[:, 4] > 0) == (plain[:, 0] > 0)).all(), "position outside objects"
+        for obj in scene.objects:
+            where = sw.position_of(obj)
+            centre = min(int(obj.cy * 8), 7) * 8 + min(int(obj.cx * 8), 7)
+            if where:
+                assert codes[centre, 4] == named[where], (where, codes[centre])
+                seen.add(where)
+    assert seen == set(named), f"only {seen} drawn"
+    vocab = reduced_vocab(load_vocab(train.FULL_VOCAB), data.shapeworld_texts())
+    torch.manual_seed(0)
+    model = train.build_model(TINY["model"], vocab)
+    head = tasks.MimHead(model.cfg.dim, 0, data.mim_factors("scene+position"))
+    stage = {**TINY["stages"][0], "steps": 40, "lr": 3e-3, "warmup": 3,
+             "tasks": {"mim": {"batch": 8, "mask_ratio": 0.4, "targets": "scene+position"}}}
+    optimizer = train.make_optimizer(train.trainable(model, head, stage), stage)
+    fixed = data.step_batches(data.Batches(5, 48, 12, Tokenizer(vocab), 40), stage, 0)
+    assert fixed["mim"]["codes"].shape[-1] == 5
+    losses = []
+    for step in range(stage["steps"]):
+        loss, metrics = train.step_loss(model, head, stage, fixed, Tokenizer(vocab),
+                                        torch.Generator().manual_seed(0))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert "mim_acc4" in metrics, sorted(metrics)
+    assert sum(losses[-3:]) < 0.8 * sum(losses[:3]), f"loss {losses[0]:.3f} -> {losses[-1]:.3f}"
+    try:
+        data.mim_factors("scenes")
+        raise AssertionError("unknown MIM targets accepted")
+    except ValueError:
+        pass
+
+
 def check_resume_and_export():
     with tempfile.TemporaryDirectory() as tmp:
         straight = os.path.join(tmp, "straight")
@@ -170,8 +218,8 @@ def main():
     torch.set_num_threads(1)
     start = time.time()
     failed = []
-    checks = (check_each_stage_fits_a_batch, check_layout_mix, check_worker_delivers_every_step,
-              check_resume_and_export)
+    checks = (check_each_stage_fits_a_batch, check_position_targets, check_layout_mix,
+              check_worker_delivers_every_step, check_resume_and_export)
     for check in checks:
         try:
             with contextlib.redirect_stdout(io.StringIO()):  # the trainer's progress lines

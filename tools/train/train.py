@@ -276,10 +276,7 @@ def train(config, run_dir, threads, workers, export_path=None, max_minutes=None)
     model = build_model(config["model"], vocab)
     mim_targets = next((s["tasks"]["mim"].get("targets", "scene") for s in config["stages"]
                         if "mim" in s["tasks"]), "scene")
-    if mim_targets == "scene":
-        mim_head = tasks.MimHead(model.cfg.dim, 0, data.SCENE_FACTORS)
-    else:
-        mim_head = tasks.MimHead(model.cfg.dim, data.NUM_COLOR_CODES)
+    mim_head = tasks.MimHead(model.cfg.dim, 0, data.mim_factors(mim_targets))
     stages = config["stages"]
     state = {"stage": 0, "step": 0, "train_seconds": 0.0, "optimizer": None}
 
