@@ -1,7 +1,7 @@
 """ShapeWorld: the synthetic scenes, questions, captions and pair statements that the
 bundled Glance model is trained and judged on (see ../../../shared/DESIGN.md)."""
 
-from .captions import caption
+from .captions import caption, describes, strip_positions
 from .pairs import STATEMENT_KINDS, Statement, sample_example, sample_pair, sample_statement
 from .questions import ANSWERS, QUESTION_TYPES, Question, ask, sample_question
 from .raster import object_map, render, save_png

@@ -15,12 +15,14 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from dataclasses import replace
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 
 import shapeworld as sw  # noqa: E402
+from shapeworld.captions import placed_groups  # noqa: E402
 from shapeworld.scene import SIDE_RANGE  # noqa: E402
 
 COLOR = "(" + "|".join(sw.COLOR_NAMES) + ")"
@@ -195,6 +197,43 @@ def test_captions_name_every_object():
         want = Counter((o.size, o.color, o.shape) for o in scene.objects)
         assert objects_in_caption(sw.caption(scene, rng)) == want
         assert objects_in_caption(sw.caption(scene)) == want
+
+
+def test_captions_with_positions_are_true():
+    """Every stated position is the object's own (read back from the text, judged by the
+    scene's geometry, independently of the generator's bookkeeping); describes() accepts
+    the scene itself and rejects it once a stated object has moved to another ninth."""
+    rng = sw.make_rng(5, 5)
+    stated = Counter()
+    for _ in range(2000):
+        scene = sw.sample_scene(rng, layout="free" if rng.random() < 0.5 else "grid")
+        text = sw.caption(scene, rng, with_positions=True)
+        plain = sw.strip_positions(text)
+        assert plain == re.sub(r" (on the left|on the right|at the top|at the bottom|in the "
+                               r"middle)", "", text)
+        assert objects_in_caption(plain) == Counter((o.size, o.color, o.shape)
+                                                    for o in scene.objects), text
+        for part in re.split(r", | and ", text):
+            m = re.fullmatch(rf"an? (small|large) {COLOR} (\w+) (?:on the|at the|in the) "
+                             r"(left|right|top|bottom|middle)", part)
+            if not m:
+                continue
+            (obj,) = [o for o in scene.objects if (o.size, o.color, o.shape) == m.groups()[:3]]
+            col, row = int(obj.cx * 3), int(obj.cy * 3)
+            named = {(1, 0): "left", (1, 2): "right", (0, 1): "top", (2, 1): "bottom",
+                     (1, 1): "middle"}
+            assert named.get((row, col)) == m[4], (text, obj)
+            stated[m[4]] += 1
+        assert sw.describes(scene, scene, with_positions=True)
+        places = placed_groups(scene)
+        for o in scene.objects:
+            if places.get((o.size, o.color, o.shape)) in ("left", "right", "top", "bottom"):
+                moved = replace(scene, objects=[replace(x, cx=1 - x.cx, cy=1 - x.cy)
+                                                if x is o else x for x in scene.objects])
+                assert not sw.describes(scene, moved, with_positions=True), text
+                assert sw.describes(scene, moved), "plain captions ignore positions"
+                break
+    assert set(stated) == {"left", "right", "top", "bottom", "middle"}, stated
 
 
 def test_scene_distribution():

@@ -46,8 +46,9 @@ def mim_factors(targets):
     return SCENE_FACTORS + ((POSITION_FACTOR,) if targets == "scene+position" else ())
 
 
-def shapeworld_texts():
-    """Every word ShapeWorld can say, as texts; the reduced vocabulary is built from it."""
+def shapeworld_texts(caption_positions=False):
+    """Every word ShapeWorld can say, as texts; the reduced vocabulary is built from it
+    (with the words of positioned captions when a config uses them)."""
     from shapeworld.captions import NUMBER_WORDS
     from shapeworld.questions import TEMPLATES, plural
     words = set(sw.ANSWERS) | set(NUMBER_WORDS) | {"a", "an", "and", ",", "?", "."}
@@ -57,6 +58,9 @@ def shapeworld_texts():
         texts.extend(re.sub(r"\{\w+\}", " ", t) for t in options)  # words, not slots
     texts.append("the left right image has more objects than both images contain there are "
                  "exactly in total contains no have the same number of exactly one image")
+    if caption_positions:
+        from shapeworld.captions import PLACE_PHRASES
+        texts.extend(PLACE_PHRASES.values())
     return texts
 
 
@@ -121,13 +125,14 @@ class Batches:
     """
 
     def __init__(self, seed, image_size, patch_size, tokenizer, max_text_len,
-                 free_layout_fraction=0.0):
+                 free_layout_fraction=0.0, caption_positions=0.0):
         self.seed = tuple(seed) if isinstance(seed, (tuple, list)) else (seed,)
         self.image_size = image_size
         self.patch_size = patch_size
         self.tokenizer = tokenizer
         self.max_text_len = max_text_len
         self.free_layout_fraction = free_layout_fraction
+        self.caption_positions = caption_positions
 
     def _layout(self, rng):
         """ShapeWorld's grid layout, or with this probability objects placed anywhere.
@@ -135,6 +140,18 @@ class Batches:
         if self.free_layout_fraction and rng.random() < self.free_layout_fraction:
             return "free"
         return "grid"
+
+    def _caption(self, scene, rng):
+        """(caption, whether it says where things are): with positions for a share
+        `caption_positions` of them (no extra draw when none), unless that would not
+        fit max_text_len (a crowded scene), then plain."""
+        if not self.caption_positions:
+            return sw.caption(scene, rng), False
+        placed = sw.caption(scene, rng, with_positions=True)
+        if rng.random() < self.caption_positions and \
+                len(self.tokenizer.pieces(placed)) <= self.max_text_len - 2:
+            return placed, True
+        return sw.strip_positions(placed), False
 
     def _scene(self, rng, objects):
         return sw.sample_scene(rng, *objects, layout=self._layout(rng))
@@ -169,25 +186,30 @@ class Batches:
             if kind == 0:
                 texts.append(sw.sample_question(scene, rng, variants=True).text)
             elif kind == 1:
-                texts.append(sw.caption(scene, rng))
+                texts.append(self._caption(scene, rng)[0])
             else:
                 texts.append(sw.sample_statement(scene, self._scene(rng, objects), rng).text)
         ids, mask = self._encode(texts)
         return {"ids": ids, "mask": mask}
 
     def captions(self, step, size, objects=(1, 6)):
-        """Image-caption pairs; `keys` tells which captions describe the same objects."""
+        """Image-caption pairs; `truth[i, j]`: caption j is true of image i (the same
+        objects, and the positions it states, if any, hold)."""
         rng = self._rng("captions", step)
-        pixels, texts, keys = [], [], []
+        pixels, texts, scenes, placed = [], [], [], []
         for _ in range(size):
             scene = self._scene(rng, objects)
             pixels.append(sw.render(scene, self.image_size))
-            texts.append(sw.caption(scene, rng))
-            keys.append(sw.caption(scene))
+            text, with_positions = self._caption(scene, rng)
+            texts.append(text)
+            placed.append(with_positions)
+            scenes.append(scene)
         ids, mask = self._encode(texts)
-        key_ids = {k: i for i, k in enumerate(dict.fromkeys(keys))}
-        return {"pixels": np.stack(pixels), "ids": ids, "mask": mask,
-                "keys": torch.tensor([key_ids[k] for k in keys])}
+        keys = [sw.caption(s) for s in scenes]
+        truth = torch.tensor([[keys[i] == keys[j] and (not placed[j] or sw.describes(
+            scenes[j], scenes[i], with_positions=True)) for j in range(size)]
+            for i in range(size)])
+        return {"pixels": np.stack(pixels), "ids": ids, "mask": mask, "truth": truth}
 
     def vqa(self, step, size, objects=(1, 6), variants=True):
         rng = self._rng("vqa", step)

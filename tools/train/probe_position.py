@@ -51,11 +51,12 @@ def linear_probe(x, y, train_fraction=0.6, steps=500):
     w = torch.zeros(x.shape[1], classes, requires_grad=True)
     b = torch.zeros(classes, requires_grad=True)
     opt = torch.optim.Adam([w, b], lr=0.01)
-    for _ in range(steps):
-        opt.zero_grad()
-        loss = F.cross_entropy(x[:n] @ w + b, y[:n]) + 1e-3 * (w ** 2).sum()
-        loss.backward()
-        opt.step()
+    with torch.enable_grad():  # callers may hold torch.no_grad()
+        for _ in range(steps):
+            opt.zero_grad()
+            loss = F.cross_entropy(x[:n] @ w + b, y[:n]) + 1e-3 * (w ** 2).sum()
+            loss.backward()
+            opt.step()
     with torch.no_grad():
         return ((x[n:] @ w + b).argmax(1) == y[n:]).float().mean().item()
 

@@ -184,6 +184,48 @@ def check_layout_mix():
     assert not np.array_equal(a["vqa"]["pixels"], b["vqa"]["pixels"]), "the mix changed nothing"
 
 
+def check_caption_positions():
+    """caption_positions: a share of training captions say where things are, in the
+    vocabulary (no [UNK], no truncation at 40 tokens); `truth` marks each image's own
+    caption and no caption naming other objects; an image-text stage fits a batch."""
+    vocab = reduced_vocab(load_vocab(train.FULL_VOCAB), data.shapeworld_texts(True))
+    assert {"on", "at"} <= set(vocab) and len(vocab) > len(
+        reduced_vocab(load_vocab(train.FULL_VOCAB), data.shapeworld_texts()))
+    tokenizer = Tokenizer(vocab)
+    batches = data.Batches(5, 48, 12, tokenizer, 40, free_layout_fraction=0.5,
+                           caption_positions=0.5)
+    placed = 0
+    for step in range(20):
+        cap = batches.captions(step, 48, (1, 6))
+        truth = cap["truth"]
+        assert truth.diagonal().all(), "an image's own caption is not true of it"
+        for i in range(48):
+            text = [tokenizer.vocab[t] for t in cap["ids"][i] if t]
+            assert "[UNK]" not in text, text
+            placed += any(w in text for w in ("on", "at")) or "middle" in text
+    assert 0.2 * 20 * 48 < placed < 0.7 * 20 * 48, placed
+    import shapeworld as sw
+    rng = sw.make_rng(5, 6)
+    for _ in range(300):  # crowded scenes: positions only where they fit uncut
+        text, with_positions = batches._caption(sw.sample_scene(rng, 6, 6), rng)
+        assert not with_positions or len(tokenizer.pieces(text)) <= 38, text
+    torch.manual_seed(0)
+    model = train.build_model(TINY["model"], vocab)
+    head = tasks.MimHead(model.cfg.dim, 0, data.SCENE_FACTORS)
+    stage = {**TINY["stages"][2], "steps": 40, "lr": 3e-3, "warmup": 3}
+    optimizer = train.make_optimizer(train.trainable(model, head, stage), stage)
+    fixed = data.step_batches(batches, stage, 0)
+    losses = []
+    for step in range(stage["steps"]):
+        loss, _ = train.step_loss(model, head, stage, fixed, tokenizer,
+                                  torch.Generator().manual_seed(0))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert sum(losses[-3:]) < 0.8 * sum(losses[:3]), f"loss {losses[0]:.3f} -> {losses[-1]:.3f}"
+
+
 def check_worker_delivers_every_step():
     """The data-worker process sends every batch up to a stage's last one, the same as
     in-process ones, and a worker that dies is an error rather than a hang."""
@@ -219,7 +261,8 @@ def main():
     start = time.time()
     failed = []
     checks = (check_each_stage_fits_a_batch, check_position_targets, check_layout_mix,
-              check_worker_delivers_every_step, check_resume_and_export)
+              check_caption_positions, check_worker_delivers_every_step,
+              check_resume_and_export)
     for check in checks:
         try:
             with contextlib.redirect_stdout(io.StringIO()):  # the trainer's progress lines

@@ -126,12 +126,14 @@ def itc_logits(model, batch):
 
 
 def itc_loss(model, batch):
-    """Contrastive loss both ways; captions naming the same objects are all positives."""
+    """Contrastive loss both ways; every caption true of an image is a positive
+    (batch["truth"][i, j]: caption j is true of image i)."""
     logits, _, _ = itc_logits(model, batch)
-    same = (batch["keys"][:, None] == batch["keys"][None, :]).float()
-    target = same / same.sum(1, keepdim=True)
-    loss_i2t = -(target * F.log_softmax(logits, dim=1)).sum(1).mean()
-    loss_t2i = -(target * F.log_softmax(logits.t(), dim=1)).sum(1).mean()
+    same = batch["truth"].float()
+    target_i2t = same / same.sum(1, keepdim=True)
+    target_t2i = same.t() / same.t().sum(1, keepdim=True)
+    loss_i2t = -(target_i2t * F.log_softmax(logits, dim=1)).sum(1).mean()
+    loss_t2i = -(target_t2i * F.log_softmax(logits.t(), dim=1)).sum(1).mean()
     hit = same[torch.arange(len(same)), logits.argmax(1)].mean().item()
     return (loss_i2t + loss_t2i) / 2, {"itc_i2t_acc": hit}, logits
 
@@ -141,14 +143,14 @@ def itm_loss(model, batch, itc_scores, generator, count=None):
     negative for each: half get another text, half another image, drawn in proportion
     to softmax(ITC score) over the whole batch's non-matching items (VLMo's hard
     negatives; on one machine the batch is the "global" batch)."""
-    B = batch["keys"].shape[0]
+    truth = batch["truth"]
+    B = truth.shape[0]
     k = min(count or B, B)
-    same = batch["keys"][:, None] == batch["keys"][None, :]
     with torch.no_grad():
         scores = itc_scores.detach().float()
         # The tiny floor keeps every non-matching item drawable when softmax underflows.
-        w_i2t = (F.softmax(scores[:k], dim=1) + 1e-9).masked_fill(same[:k], 0)
-        w_t2i = (F.softmax(scores.t()[:k], dim=1) + 1e-9).masked_fill(same[:k], 0)
+        w_i2t = (F.softmax(scores[:k], dim=1) + 1e-9).masked_fill(truth[:k], 0)
+        w_t2i = (F.softmax(scores.t()[:k], dim=1) + 1e-9).masked_fill(truth.t()[:k], 0)
         if not bool((w_i2t.sum(1) > 0).all()):
             return torch.zeros(()), {}  # every caption in the batch is the same
         neg_text = torch.multinomial(w_i2t, 1, generator=generator).squeeze(1)

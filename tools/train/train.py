@@ -240,7 +240,7 @@ def step_loss(model, mim_head, stage, batches, tokenizer, generator):
         if "itm" in spec:
             add("itm", *tasks.itm_loss(model, cap, scores, generator, spec["itm"].get("batch")))
         if "mlm" in spec:
-            k = spec["mlm"].get("batch", len(cap["keys"]))
+            k = spec["mlm"].get("batch", len(cap["ids"]))
             sub = {key: cap[key][:k] for key in ("ids", "mask", "pixels")}
             add("mlm", *tasks.vl_mlm_loss(model, sub, tokenizer, spec["mlm"].get("prob", 0.15),
                                           generator))
@@ -270,7 +270,8 @@ def train(config, run_dir, threads, workers, export_path=None, max_minutes=None)
     log = Log(run_dir)
     ckpt_path = os.path.join(run_dir, "checkpoint.pt")
 
-    vocab = reduced_vocab(load_vocab(FULL_VOCAB), data.shapeworld_texts())
+    vocab = reduced_vocab(load_vocab(FULL_VOCAB),
+                          data.shapeworld_texts(config.get("caption_positions", 0.0) > 0))
     tokenizer = Tokenizer(vocab)
     torch.manual_seed(seed)
     model = build_model(config["model"], vocab)
@@ -302,7 +303,8 @@ def train(config, run_dir, threads, workers, export_path=None, max_minutes=None)
 
     validation = Validation(seed, model.cfg.image_size, config.get("validation", {}))
     batch_args = (seed, model.cfg.image_size, model.cfg.patch_size, tokenizer,
-                  model.cfg.max_text_len, config.get("free_layout_fraction", 0.0))
+                  model.cfg.max_text_len, config.get("free_layout_fraction", 0.0),
+                  config.get("caption_positions", 0.0))
     every_s = 60.0 * config.get("checkpoint_minutes", 3)
     started = time.time()
     model.train()
