@@ -48,7 +48,8 @@ def caption(scene, rng=None, with_size=True, with_positions=False):
     rng: shuffles the order of the groups (None keeps a canonical order: large before
     small, then by colour and shape name).  with_size=False leaves sizes out, which is a
     partial description (still true, but true of more scenes).  with_positions adds
-    where each object of placed_groups is.
+    where each object of placed_groups is (only to captions with sizes, whose groups
+    are the ones placed_groups names).
     """
     groups = Counter((o.size if with_size else "", o.color, o.shape) for o in scene.objects)
     keys = sorted(groups, key=lambda k: (k[0] != "large", k[1], k[2]))

@@ -7,6 +7,8 @@
 2. The full trainer runs a tiny four-stage config twice: straight through, and
    stopped after every step and resumed (as after a kill).  Both must end with the
    same weights, and the exported Glance file must give the trained model's outputs.
+3. The data options: "scene+position" MIM targets, layout mixing (off: no extra
+   random draw), captions with positions, and the data-worker process.
 
 Run: /usr/bin/python3 tools/train/smoke_test.py  (prints one summary line; exit 1 on failure)
 """
