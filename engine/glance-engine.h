@@ -85,6 +85,8 @@ GlanceModel *glance_context_model(GlanceContext *ctx);
 void glance_context_set_cancel(GlanceContext *ctx, GlanceCancelFunc func, void *user_data);
 /* BLAS threads used by every context (the engine owns its threads). 0 = all cores. */
 void glance_set_threads(int n);
+/* Threads used by this context's passes. 0 = all cores. */
+void glance_context_set_threads(GlanceContext *ctx, int n);
 
 /* ---- inputs ---- */
 /* Tokenise: [CLS] pieces [SEP], truncated to max_text_len. ids must hold
