@@ -58,6 +58,85 @@ typedef struct {
     int has_pooler, has_itm, has_itc, has_itc_vl, has_mlm, has_vqa, has_nlvr2;
 } GlanceConfig;
 
+/* ---- the VLMo tensor schema ----
+ * One table of every tensor a model file may hold: its official state-dict name,
+ * its shape in terms of the config, and the head it belongs to. The engine binds
+ * weights from it, the importer plans model files from it, front ends list heads
+ * from it. Metadata keys of a model file are named here once as well. */
+#define GLANCE_META_FORMAT "glance.format"   /* "1"                                */
+#define GLANCE_META_CONFIG "glance.config"   /* JSON, see docs/model-format.md     */
+#define GLANCE_META_VOCAB "glance.vocab"     /* newline-joined WordPiece pieces    */
+#define GLANCE_META_ANSWERS "glance.answers" /* newline-joined VQA answers         */
+#define GLANCE_META_NAME "glance.name"
+
+/* Optional task heads, in the order glance.config's "heads_present" lists them. */
+typedef enum {
+    GLANCE_HEAD_POOLER,
+    GLANCE_HEAD_ITM,
+    GLANCE_HEAD_ITC,
+    GLANCE_HEAD_ITC_VL,
+    GLANCE_HEAD_MLM,
+    GLANCE_HEAD_VQA,
+    GLANCE_HEAD_NLVR2,
+    GLANCE_N_HEADS,
+    GLANCE_HEAD_NONE = GLANCE_N_HEADS /* the backbone, present in every model */
+} GlanceHead;
+
+/* What one dimension of a tensor is made of: `times` x the named size
+ * (GLANCE_SIZE_CONST: the number `times` itself). */
+typedef enum {
+    GLANCE_SIZE_CONST,
+    GLANCE_SIZE_DIM,
+    GLANCE_SIZE_HIDDEN,      /* mlp_hidden                                        */
+    GLANCE_SIZE_VOCAB,       /* vocab_size                                        */
+    GLANCE_SIZE_PATCH,       /* patch_size                                        */
+    GLANCE_SIZE_TEXT,        /* max_text_len                                      */
+    GLANCE_SIZE_ANSWERS,     /* num_answers                                       */
+    GLANCE_SIZE_TOKEN_TYPES, /* token_types                                       */
+    GLANCE_SIZE_POSITIONS,   /* 1 + (image_size / patch_size)^2                   */
+    GLANCE_SIZE_REL_ROWS,    /* (2w-1)^2 + 3 + 2 * rel_pos_text_len + 2, w = grid */
+    GLANCE_SIZE_HEADS_DEPTH, /* heads * depth                                     */
+} GlanceSize;
+
+typedef struct {
+    GlanceSize size;
+    int times;
+} GlanceDim;
+
+enum {
+    GLANCE_TENSOR_PER_BLOCK = 1 << 0,   /* name holds "%d", the block number             */
+    GLANCE_TENSOR_VL_BLOCKS = 1 << 1,   /* only in blocks >= vlffn_start (VL-FFN)        */
+    GLANCE_TENSOR_LAYER_SCALE = 1 << 2, /* only with layer_scale                         */
+    GLANCE_TENSOR_ABS_POS = 1 << 3,     /* only with abs_pos                             */
+    GLANCE_TENSOR_REL_POS = 1 << 4,     /* only with rel_pos                             */
+    GLANCE_TENSOR_OPTIONAL = 1 << 5,    /* may be absent even when its head is present   */
+    GLANCE_TENSOR_SCALAR = 1 << 6,      /* one number, stored as [1] or 0-dimensional    */
+    GLANCE_TENSOR_LEADING_ROWS = 1 << 7, /* checkpoints may hold more rows; the first count */
+    GLANCE_TENSOR_READ_IF_ABS_POS = 1 << 8 /* in every file; read only with abs_pos        */
+};
+
+typedef struct {
+    const char *name;   /* official state-dict key; "%d" is the block number */
+    GlanceHead head;
+    unsigned flags;     /* GLANCE_TENSOR_*                                   */
+    int ndim;
+    GlanceDim shape[4]; /* as the official checkpoint stores it              */
+} GlanceTensorSpec;
+
+/* The schema in the official state-dict order; i in [0, glance_tensor_count()). */
+int glance_tensor_count(void);
+const GlanceTensorSpec *glance_tensor_spec(int i);
+/* 1 if a model of config c holds this tensor (in block `block` for per-block ones). */
+int glance_tensor_applies(const GlanceTensorSpec *spec, const GlanceConfig *c, int block);
+/* The tensor's name for block `block` (ignored unless per-block); 0 if it does not fit. */
+int glance_tensor_name(const GlanceTensorSpec *spec, int block, char *buf, size_t size);
+/* The tensor's shape for config c; returns ndim. */
+int glance_tensor_shape(const GlanceTensorSpec *spec, const GlanceConfig *c, int64_t shape[4]);
+/* "pooler", "itm", "itc", "itc_vl", "mlm", "vqa", "nlvr2" (NULL for GLANCE_HEAD_NONE). */
+const char *glance_head_name(GlanceHead head);
+int glance_config_has_head(const GlanceConfig *c, GlanceHead head); /* 1 for GLANCE_HEAD_NONE */
+void glance_config_set_head(GlanceConfig *c, GlanceHead head, int present);
+
 /* An 8-bit RGB image owned by the caller. */
 typedef struct {
     const uint8_t *pixels;

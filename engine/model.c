@@ -1,6 +1,6 @@
 /* model.c — open a Glance model file: read glance.config, then point every weight at
  * its tensor after checking the tensor's exact shape. */
-#include "model.h"
+#include "tensor-schema.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,53 +102,35 @@ static const float *bindv(Binder *b, int required, int ndim, const int64_t *dims
     return tensor_as_f32(b, t);
 }
 
-#define SHAPE(...) (sizeof((int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t)), (int64_t[]){ __VA_ARGS__ }
-#define BIND(b, name, ...) bindv(b, 1, SHAPE(__VA_ARGS__), name)
-#define BIND_OPTIONAL(b, name, ...) bindv(b, 0, SHAPE(__VA_ARGS__), name)
-
-static const float *bind_block(Binder *b, int layer, const char *suffix, int ndim, const int64_t *dims)
-{
-    char name[160];
-    snprintf(name, sizeof name, "transformer.blocks.%d.%s", layer, suffix);
-    return bindv(b, 1, ndim, dims, name);
-}
-#define BIND_BLOCK(b, layer, suffix, ...) bind_block(b, layer, suffix, SHAPE(__VA_ARGS__))
-
-static void bind_expert(Binder *b, int layer, const char *kind, int dim, int hidden, GlanceExpertWeights *e)
-{
-    char name[64];
-    snprintf(name, sizeof name, "norm2_%s.weight", kind);
-    e->norm_w = BIND_BLOCK(b, layer, name, dim);
-    snprintf(name, sizeof name, "norm2_%s.bias", kind);
-    e->norm_b = BIND_BLOCK(b, layer, name, dim);
-    snprintf(name, sizeof name, "mlp_%s.fc1.weight", kind);
-    e->fc1_w = BIND_BLOCK(b, layer, name, hidden, dim);
-    snprintf(name, sizeof name, "mlp_%s.fc1.bias", kind);
-    e->fc1_b = BIND_BLOCK(b, layer, name, hidden);
-    snprintf(name, sizeof name, "mlp_%s.fc2.weight", kind);
-    e->fc2_w = BIND_BLOCK(b, layer, name, dim, hidden);
-    snprintf(name, sizeof name, "mlp_%s.fc2.bias", kind);
-    e->fc2_b = BIND_BLOCK(b, layer, name, dim);
-}
-
-static void bind_classifier(Binder *b, const char *prefix, int in, int hidden, int out, GlanceClassifierWeights *c)
-{
-    char name[64];
-    c->in = in, c->hidden = hidden, c->out = out;
-    snprintf(name, sizeof name, "%s.0.weight", prefix); c->fc1_w = BIND(b, name, hidden, in);
-    snprintf(name, sizeof name, "%s.0.bias", prefix);   c->fc1_b = BIND(b, name, hidden);
-    snprintf(name, sizeof name, "%s.1.weight", prefix); c->norm_w = BIND(b, name, hidden);
-    snprintf(name, sizeof name, "%s.1.bias", prefix);   c->norm_b = BIND(b, name, hidden);
-    snprintf(name, sizeof name, "%s.3.weight", prefix); c->fc2_w = BIND(b, name, out, hidden);
-    snprintf(name, sizeof name, "%s.3.bias", prefix);   c->fc2_b = BIND(b, name, out);
-}
-
 static float bind_scalar(Binder *b, const char *name)
 {
-    const float *v = BIND_OPTIONAL(b, name, 1);
+    static const int64_t one[1] = { 1 };
+    const float *v = bindv(b, 0, 1, one, name);
     if (!v && b->status == GLANCE_OK && st_find(b->model->file, name))
         v = bindv(b, 1, 0, NULL, name); /* stored 0-dimensional */
     return v ? v[0] : 0.0f;
+}
+
+/* Binds schema tensor i (of block `block`) into the field at `base`. Leading
+ * constant-1 dimensions of the official shape are dropped ((1, 1, dim) -> (dim));
+ * bindv tolerates them in the file. */
+static void bind_tensor(Binder *b, int i, int block, char *base)
+{
+    const GlanceTensorSpec *spec = glance_tensor_spec(i);
+    char name[160];
+    int64_t shape[4];
+    if (!glance_tensor_name(spec, block, name, sizeof name)) {
+        b->status = glance_fail(b->err, GLANCE_ERR_FORMAT, "tensor name '%s' is too long", spec->name);
+        return;
+    }
+    int ndim = glance_tensor_shape(spec, &b->model->config, shape), skip = 0;
+    while (skip < ndim && spec->shape[skip].size == GLANCE_SIZE_CONST && spec->shape[skip].times == 1)
+        skip++;
+    void *field = base + glance_tensor_field(i);
+    if (spec->flags & GLANCE_TENSOR_SCALAR)
+        *(float *)field = bind_scalar(b, name);
+    else
+        *(const float **)field = bindv(b, !(spec->flags & GLANCE_TENSOR_OPTIONAL), ndim - skip, shape + skip, name);
 }
 
 static void bind_weights(Binder *b)
@@ -156,76 +138,25 @@ static void bind_weights(Binder *b)
     GlanceModel *m = b->model;
     const GlanceConfig *c = &m->config;
     GlanceWeights *w = &m->w;
-    int64_t dim = c->dim, p = c->patch_size;
-
-    w->patch_w = BIND(b, "transformer.patch_embed.proj.weight", dim, 3, p, p);
-    w->patch_b = BIND(b, "transformer.patch_embed.proj.bias", dim);
-    w->cls_token = BIND(b, "transformer.cls_token", dim);
-    if (c->abs_pos) {
-        w->pos_embed = BIND(b, "transformer.pos_embed", 1 + m->num_patches, dim);
-        w->text_pos_emb = BIND(b, "text_embeddings.position_embeddings.weight", c->max_text_len, dim);
-    }
-    if (c->rel_pos) {
-        w->rel_pos_rows = m->rel_image_rows + 2 * c->rel_pos_text_len + 2;
-        w->rel_pos_table = BIND(b, "relative_position_bias_table", w->rel_pos_rows, (int64_t)c->heads * c->depth);
-    }
-    w->word_emb = BIND(b, "text_embeddings.word_embeddings.weight", c->vocab_size, dim);
-    /* BertEmbeddings keeps two token types; only row 0 (text) is ever used. */
-    w->text_type_emb = BIND(b, "text_embeddings.token_type_embeddings.weight", 2, dim);
-    w->text_norm_w = BIND(b, "text_embeddings.LayerNorm.weight", dim);
-    w->text_norm_b = BIND(b, "text_embeddings.LayerNorm.bias", dim);
-    w->token_type_emb = BIND(b, "token_type_embeddings.weight", c->token_types, dim);
-
-    for (int l = 0; l < c->depth && b->status == GLANCE_OK; l++) {
-        GlanceBlockWeights *blk = &w->blocks[l];
-        blk->norm1_w = BIND_BLOCK(b, l, "norm1.weight", dim);
-        blk->norm1_b = BIND_BLOCK(b, l, "norm1.bias", dim);
-        blk->qkv_w = BIND_BLOCK(b, l, "attn.qkv.weight", 3 * dim, dim);
-        blk->q_bias = BIND_BLOCK(b, l, "attn.q_bias", dim);
-        blk->v_bias = BIND_BLOCK(b, l, "attn.v_bias", dim);
-        blk->proj_w = BIND_BLOCK(b, l, "attn.proj.weight", dim, dim);
-        blk->proj_b = BIND_BLOCK(b, l, "attn.proj.bias", dim);
-        if (c->layer_scale) {
-            blk->gamma_1 = BIND_BLOCK(b, l, "gamma_1", dim);
-            blk->gamma_2 = BIND_BLOCK(b, l, "gamma_2", dim);
+    for (int i = 0; i < glance_tensor_count() && b->status == GLANCE_OK; i++) {
+        const GlanceTensorSpec *spec = glance_tensor_spec(i);
+        if ((spec->flags & GLANCE_TENSOR_READ_IF_ABS_POS) && !c->abs_pos)
+            continue;
+        if (!(spec->flags & GLANCE_TENSOR_PER_BLOCK)) {
+            if (glance_tensor_applies(spec, c, 0))
+                bind_tensor(b, i, 0, (char *)w);
+            continue;
         }
-        bind_expert(b, l, "text", c->dim, c->mlp_hidden, &blk->text);
-        bind_expert(b, l, "imag", c->dim, c->mlp_hidden, &blk->imag);
-        if (l >= c->vlffn_start)
-            bind_expert(b, l, "vl", c->dim, c->mlp_hidden, &blk->vl);
+        for (int l = 0; l < c->depth && b->status == GLANCE_OK; l++)
+            if (glance_tensor_applies(spec, c, l))
+                bind_tensor(b, i, l, (char *)&w->blocks[l]);
     }
-    w->norm_w = BIND(b, "transformer.norm.weight", dim);
-    w->norm_b = BIND(b, "transformer.norm.bias", dim);
-    if (c->has_pooler) {
-        w->pooler_w = BIND(b, "pooler.dense.weight", dim, dim);
-        w->pooler_b = BIND(b, "pooler.dense.bias", dim);
-    }
-    if (c->has_itm) {
-        w->itm_w = BIND(b, "itm_score.fc.weight", 2, dim);
-        w->itm_b = BIND(b, "itm_score.fc.bias", 2);
-    }
-    if (c->has_itc) {
-        w->itc_text_proj = BIND(b, "itc_text_proj.fc.weight", dim, dim);
-        w->itc_image_proj = BIND(b, "itc_image_proj.fc.weight", dim, dim);
-        w->logit_scale = bind_scalar(b, "logit_scale");
-    }
-    if (c->has_itc_vl) {
-        w->itc_vl_text_proj = BIND(b, "itc_vl_text_proj.fc.weight", dim, dim);
-        w->itc_vl_image_proj = BIND(b, "itc_vl_image_proj.fc.weight", dim, dim);
-        w->logit_vl_scale = bind_scalar(b, "logit_vl_scale");
-    }
-    if (c->has_mlm) {
-        w->mlm_dense_w = BIND(b, "mlm_score.transform.dense.weight", dim, dim);
-        w->mlm_dense_b = BIND(b, "mlm_score.transform.dense.bias", dim);
-        w->mlm_norm_w = BIND(b, "mlm_score.transform.LayerNorm.weight", dim);
-        w->mlm_norm_b = BIND(b, "mlm_score.transform.LayerNorm.bias", dim);
-        w->mlm_decoder_w = BIND(b, "mlm_score.decoder.weight", c->vocab_size, dim);
-        w->mlm_bias = BIND(b, "mlm_score.bias", c->vocab_size);
-    }
-    if (c->has_vqa)
-        bind_classifier(b, "vqa_classifier", c->dim, 2 * c->dim, c->num_answers, &w->vqa);
-    if (c->has_nlvr2)
-        bind_classifier(b, "nlvr2_classifier", 2 * c->dim, 2 * c->dim, 2, &w->nlvr2);
+    if (c->rel_pos)
+        w->rel_pos_rows = m->rel_image_rows + 2 * c->rel_pos_text_len + 2;
+    w->vqa = (GlanceClassifierWeights){ w->vqa.fc1_w, w->vqa.fc1_b, w->vqa.norm_w, w->vqa.norm_b,
+                                        w->vqa.fc2_w, w->vqa.fc2_b, c->dim, 2 * c->dim, c->num_answers };
+    w->nlvr2 = (GlanceClassifierWeights){ w->nlvr2.fc1_w, w->nlvr2.fc1_b, w->nlvr2.norm_w, w->nlvr2.norm_b,
+                                          w->nlvr2.fc2_w, w->nlvr2.fc2_b, 2 * c->dim, 2 * c->dim, 2 };
 }
 
 static int has_head(const JsonValue *heads, const char *name)
@@ -241,8 +172,8 @@ static int has_head(const JsonValue *heads, const char *name)
 /* Reads glance.config and checks that the numbers describe a buildable model. */
 static GlanceStatus read_config(GlanceModel *m, GlanceError *err)
 {
-    const char *format = st_metadata(m->file, "glance.format");
-    const char *text = st_metadata(m->file, "glance.config");
+    const char *format = st_metadata(m->file, GLANCE_META_FORMAT);
+    const char *text = st_metadata(m->file, GLANCE_META_CONFIG);
     if (!format || !text)
         return glance_fail(err, GLANCE_ERR_FORMAT,
                            "not a Glance model (no glance.format / glance.config metadata; "
@@ -275,13 +206,8 @@ static GlanceStatus read_config(GlanceModel *m, GlanceError *err)
     c->head_eps = (float)json_get_number(json, "head_eps", 1e-5);
     c->num_answers = (int)json_get_number(json, "num_answers", 0);
     const JsonValue *heads = json_object_get(json, "heads_present");
-    c->has_pooler = has_head(heads, "pooler");
-    c->has_itm = has_head(heads, "itm");
-    c->has_itc = has_head(heads, "itc");
-    c->has_itc_vl = has_head(heads, "itc_vl");
-    c->has_mlm = has_head(heads, "mlm");
-    c->has_vqa = has_head(heads, "vqa");
-    c->has_nlvr2 = has_head(heads, "nlvr2");
+    for (GlanceHead h = 0; h < GLANCE_N_HEADS; h++)
+        glance_config_set_head(c, h, has_head(heads, glance_head_name(h)));
     json_free(json);
 
     /* Bounds keep every later size computation far from overflow. */
@@ -307,7 +233,7 @@ static GlanceStatus read_answers(GlanceModel *m, GlanceError *err)
 {
     if (!m->config.has_vqa)
         return GLANCE_OK;
-    const char *answers = st_metadata(m->file, "glance.answers");
+    const char *answers = st_metadata(m->file, GLANCE_META_ANSWERS);
     if (!answers)
         return glance_fail(err, GLANCE_ERR_FORMAT, "the model has a VQA head but no glance.answers list");
     m->answers_blob = strdup(answers);
@@ -350,7 +276,7 @@ GlanceStatus glance_model_open(const char *path, GlanceModel **out, GlanceError 
     if (s == GLANCE_OK)
         s = read_answers(m, &local);
     if (s == GLANCE_OK) {
-        const char *vocab = st_metadata(m->file, "glance.vocab");
+        const char *vocab = st_metadata(m->file, GLANCE_META_VOCAB);
         if (!vocab) {
             s = glance_fail(&local, GLANCE_ERR_FORMAT, "no glance.vocab metadata");
         } else {
@@ -377,7 +303,7 @@ GlanceStatus glance_model_open(const char *path, GlanceModel **out, GlanceError 
         glance_model_close(m);
         return s;
     }
-    const char *name = st_metadata(m->file, "glance.name");
+    const char *name = st_metadata(m->file, GLANCE_META_NAME);
     m->name = strdup(name ? name : "");
     *out = m;
     return GLANCE_OK;

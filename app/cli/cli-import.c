@@ -17,17 +17,13 @@ static void show_progress(double fraction, const char *stage, gpointer user_data
     fflush(stderr);
 }
 
-static const char *const head_names[] = { "pooler", "itm", "itc", "itc_vl", "mlm", "vqa", "nlvr2" };
-
 static void print_human(const GlanceImportReport *report, const char *output, const char *dtype)
 {
     const GlanceConfig *c = &report->config;
-    const int present[] = { c->has_pooler, c->has_itm, c->has_itc, c->has_itc_vl,
-                            c->has_mlm, c->has_vqa, c->has_nlvr2 };
     GString *heads = g_string_new(NULL);
-    for (gsize i = 0; i < G_N_ELEMENTS(head_names); i++)
-        if (present[i])
-            g_string_append_printf(heads, "%s%s", heads->len ? ", " : "", head_names[i]);
+    for (GlanceHead h = 0; h < GLANCE_N_HEADS; h++)
+        if (glance_config_has_head(c, h))
+            g_string_append_printf(heads, "%s%s", heads->len ? ", " : "", glance_head_name(h));
     printf("Imported %s -> %s (%s, %.1f MB)\n", report->name, output, dtype,
            (double)report->file_size / 1e6);
     printf("  dim %d, depth %d, heads %d, mlp %d, VL-FFN from block %d\n", c->dim, c->depth, c->heads,

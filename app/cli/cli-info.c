@@ -3,18 +3,6 @@
 #include "cli-commands.h"
 #include <stdio.h>
 
-static const struct { const char *name; size_t offset; } heads[] = {
-    { "pooler", G_STRUCT_OFFSET(GlanceConfig, has_pooler) },
-    { "itm", G_STRUCT_OFFSET(GlanceConfig, has_itm) },
-    { "itc", G_STRUCT_OFFSET(GlanceConfig, has_itc) },
-    { "itc_vl", G_STRUCT_OFFSET(GlanceConfig, has_itc_vl) },
-    { "mlm", G_STRUCT_OFFSET(GlanceConfig, has_mlm) },
-    { "vqa", G_STRUCT_OFFSET(GlanceConfig, has_vqa) },
-    { "nlvr2", G_STRUCT_OFFSET(GlanceConfig, has_nlvr2) },
-};
-
-#define HAS(c, i) G_STRUCT_MEMBER(int, (c), heads[i].offset)
-
 int cli_info(int argc, char **argv)
 {
     g_autoptr(GOptionContext) opts = g_option_context_new("- describe a model");
@@ -49,9 +37,9 @@ int cli_info(int argc, char **argv)
         json_builder_add_boolean_value(b, c->layer_scale);
         json_builder_set_member_name(b, "heads_present");
         json_builder_begin_array(b);
-        for (gsize i = 0; i < G_N_ELEMENTS(heads); i++)
-            if (HAS(c, i))
-                json_builder_add_string_value(b, heads[i].name);
+        for (GlanceHead h = 0; h < GLANCE_N_HEADS; h++)
+            if (glance_config_has_head(c, h))
+                json_builder_add_string_value(b, glance_head_name(h));
         json_builder_end_array(b);
         json_builder_end_object(b);
         cli_print_json(b);
@@ -64,9 +52,9 @@ int cli_info(int argc, char **argv)
         printf("image:         %d px in %d px patches\n", c->image_size, c->patch_size);
         printf("text:          up to %d tokens, vocabulary %d\n", c->max_text_len, c->vocab_size);
         printf("heads:        ");
-        for (gsize i = 0; i < G_N_ELEMENTS(heads); i++)
-            if (HAS(c, i))
-                printf(" %s", heads[i].name);
+        for (GlanceHead h = 0; h < GLANCE_N_HEADS; h++)
+            if (glance_config_has_head(c, h))
+                printf(" %s", glance_head_name(h));
         printf("\n");
         if (c->has_vqa)
             printf("answers:       %d\n", c->num_answers);

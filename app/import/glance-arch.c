@@ -138,17 +138,6 @@ static gboolean expect_full(Inference *inf, const char *name, int ndim, const gi
     return TRUE;
 }
 
-static gboolean expect(Inference *inf, const char *name, guint quantities, int ndim, ...)
-{
-    gint64 shape[GLANCE_MAX_DIMS];
-    va_list ap;
-    va_start(ap, ndim);
-    for (int i = 0; i < ndim; i++)
-        shape[i] = va_arg(ap, gint64);
-    va_end(ap);
-    return expect_full(inf, name, ndim, shape, quantities, FALSE);
-}
-
 /* A 2-D anchor: sets *rows / *cols after checking it is 2-D. */
 static gboolean anchor_2d(Inference *inf, const char *name, gint64 *rows, gint64 *cols)
 {
@@ -359,122 +348,122 @@ static gboolean infer_text_len(Inference *inf)
     return TRUE;
 }
 
-/* expect() for "transformer.blocks.<i>.<suffix>". */
-static gboolean expect_block(Inference *inf, int i, const char *suffix, guint quantities, int ndim,
-                             gint64 d0, gint64 d1)
+/* The sizes an expected shape is made of, for messages. */
+static guint quantities_of(const GlanceTensorSpec *spec)
 {
-    g_autofree char *name = block_name(i, suffix);
-    gint64 shape[2] = { d0, d1 };
-    return expect_full(inf, name, ndim, shape, quantities, FALSE);
+    guint q = 0;
+    for (int i = 0; i < spec->ndim; i++) {
+        switch (spec->shape[i].size) {
+        case GLANCE_SIZE_DIM: q |= Q_DIM; break;
+        case GLANCE_SIZE_HIDDEN: q |= Q_HIDDEN; break;
+        case GLANCE_SIZE_VOCAB: q |= Q_VOCAB; break;
+        case GLANCE_SIZE_PATCH: q |= Q_PATCH; break;
+        case GLANCE_SIZE_TEXT: q |= Q_TEXT; break;
+        case GLANCE_SIZE_ANSWERS: q |= Q_ANSWERS; break;
+        case GLANCE_SIZE_TOKEN_TYPES: q |= Q_TOKEN_TYPES; break;
+        case GLANCE_SIZE_POSITIONS: q |= Q_PATCH | Q_IMAGE; break;
+        case GLANCE_SIZE_HEADS_DEPTH: q |= Q_HEADS; break;
+        case GLANCE_SIZE_CONST:
+        case GLANCE_SIZE_REL_ROWS: break;
+        }
+    }
+    return q;
 }
 
-static gboolean plan_block(Inference *inf, int i)
+/* Plans schema tensor `spec` for block `block` when the config has it. */
+static gboolean plan_tensor(Inference *inf, const GlanceTensorSpec *spec, int block)
 {
-    const GlanceConfig *c = inf->c;
-    gint64 d = c->dim, h = c->mlp_hidden;
-    gboolean vl = i >= c->vlffn_start;
-    if (c->layer_scale && (!expect_block(inf, i, "gamma_1", Q_DIM, 1, d, 0) ||
-                           !expect_block(inf, i, "gamma_2", Q_DIM, 1, d, 0)))
-        return FALSE;
-    if (!expect_block(inf, i, "norm1.weight", Q_DIM, 1, d, 0) ||
-        !expect_block(inf, i, "norm1.bias", Q_DIM, 1, d, 0) ||
-        !expect_block(inf, i, "attn.q_bias", Q_DIM, 1, d, 0) ||
-        !expect_block(inf, i, "attn.v_bias", Q_DIM, 1, d, 0) ||
-        !expect_block(inf, i, "attn.qkv.weight", Q_DIM, 2, 3 * d, d) ||
-        !expect_block(inf, i, "attn.proj.weight", Q_DIM, 2, d, d) ||
-        !expect_block(inf, i, "attn.proj.bias", Q_DIM, 1, d, 0))
-        return FALSE;
-    static const char *const experts[] = { "text", "imag", "vl" };
-    for (gsize k = 0; k < G_N_ELEMENTS(experts); k++) {
-        if (k == 2 && !vl)
-            break;
-        g_autofree char *norm_w = g_strdup_printf("norm2_%s.weight", experts[k]);
-        g_autofree char *norm_b = g_strdup_printf("norm2_%s.bias", experts[k]);
-        g_autofree char *fc1_w = g_strdup_printf("mlp_%s.fc1.weight", experts[k]);
-        g_autofree char *fc1_b = g_strdup_printf("mlp_%s.fc1.bias", experts[k]);
-        g_autofree char *fc2_w = g_strdup_printf("mlp_%s.fc2.weight", experts[k]);
-        g_autofree char *fc2_b = g_strdup_printf("mlp_%s.fc2.bias", experts[k]);
-        if (!expect_block(inf, i, norm_w, Q_DIM, 1, d, 0) ||
-            !expect_block(inf, i, norm_b, Q_DIM, 1, d, 0) ||
-            !expect_block(inf, i, fc1_w, Q_DIM | Q_HIDDEN, 2, h, d) ||
-            !expect_block(inf, i, fc1_b, Q_HIDDEN, 1, h, 0) ||
-            !expect_block(inf, i, fc2_w, Q_DIM | Q_HIDDEN, 2, d, h) ||
-            !expect_block(inf, i, fc2_b, Q_DIM, 1, d, 0))
-            return FALSE;
-    }
-    if (!vl) {
-        /* vlffn_start is the first block with mlp_vl.fc1.weight: any other VL-FFN
-         * tensor below it is a fragment. */
-        g_autofree char *stray = block_name(i, "mlp_vl.");
-        g_autofree char *stray_norm = block_name(i, "norm2_vl.");
-        if (has_prefix_tensor(inf, stray) || has_prefix_tensor(inf, stray_norm))
-            return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
-                             "block %d has a partial VL-FFN ('%s*' or '%s*' without "
-                             "'transformer.blocks.%d.mlp_vl.fc1.weight')", i, stray, stray_norm, i);
-    }
+    if (!glance_tensor_applies(spec, inf->c, block))
+        return TRUE;
+    char name[160];
+    gint64 shape[4];
+    if (!glance_tensor_name(spec, block, name, sizeof name))
+        return set_error(inf, GLANCE_IMPORT_ERROR_LIMIT, "block %d is beyond what a name can hold", block);
+    if ((spec->flags & GLANCE_TENSOR_OPTIONAL) && !find(inf, name))
+        return TRUE;
+    int ndim = glance_tensor_shape(spec, inf->c, shape);
+    return expect_full(inf, name, ndim, shape, quantities_of(spec),
+                       (spec->flags & GLANCE_TENSOR_LEADING_ROWS) != 0);
+}
+
+/* vlffn_start is the first block with mlp_vl.fc1.weight: any other VL-FFN tensor
+ * below it is a fragment. */
+static gboolean check_no_partial_vlffn(Inference *inf, int i)
+{
+    g_autofree char *stray = block_name(i, "mlp_vl.");
+    g_autofree char *stray_norm = block_name(i, "norm2_vl.");
+    if (has_prefix_tensor(inf, stray) || has_prefix_tensor(inf, stray_norm))
+        return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                         "block %d has a partial VL-FFN ('%s*' or '%s*' without "
+                         "'transformer.blocks.%d.mlp_vl.fc1.weight')", i, stray, stray_norm, i);
     return TRUE;
 }
 
-/* Optional heads: present when any tensor carries one of their prefixes;
- * then every tensor of the head must be there. */
-static gboolean plan_heads(Inference *inf)
+/* Optional heads are present when any tensor carries the first component of one of
+ * their names ("itc_text_proj.", or "logit_scale" itself); then all of the head must be there. */
+static void detect_heads(Inference *inf)
+{
+    for (GlanceHead h = 0; h < GLANCE_N_HEADS; h++) {
+        gboolean present = FALSE;
+        for (int i = 0; i < glance_tensor_count() && !present; i++) {
+            const GlanceTensorSpec *spec = glance_tensor_spec(i);
+            if (spec->head != h)
+                continue;
+            const char *dot = strchr(spec->name, '.');
+            g_autofree char *prefix = dot ? g_strndup(spec->name, (gsize)(dot - spec->name + 1)) : NULL;
+            present = prefix ? has_prefix_tensor(inf, prefix) : find(inf, spec->name) != NULL;
+        }
+        glance_config_set_head(inf->c, h, present);
+    }
+}
+
+/* What a head needs before its tensors can be planned. */
+static gboolean prepare_head(Inference *inf, GlanceHead head)
 {
     GlanceConfig *c = inf->c;
-    gint64 d = c->dim, v = c->vocab_size;
-    c->has_pooler = has_prefix_tensor(inf, "pooler.");
-    c->has_itm = has_prefix_tensor(inf, "itm_score.");
-    c->has_itc = has_prefix_tensor(inf, "itc_text_proj.") || has_prefix_tensor(inf, "itc_image_proj.") ||
-                 find(inf, "logit_scale") != NULL;
-    c->has_itc_vl = has_prefix_tensor(inf, "itc_vl_text_proj.") ||
-                    has_prefix_tensor(inf, "itc_vl_image_proj.") || find(inf, "logit_vl_scale") != NULL;
-    c->has_mlm = has_prefix_tensor(inf, "mlm_score.");
-    c->has_vqa = has_prefix_tensor(inf, "vqa_classifier.");
-    c->has_nlvr2 = has_prefix_tensor(inf, "nlvr2_classifier.");
-
-    if (c->has_pooler && (!expect(inf, "pooler.dense.weight", Q_DIM, 2, d, d) ||
-                          !expect(inf, "pooler.dense.bias", Q_DIM, 1, d)))
-        return FALSE;
-    if (c->has_mlm && (!expect(inf, "mlm_score.bias", Q_VOCAB, 1, v) ||
-                       !expect(inf, "mlm_score.transform.dense.weight", Q_DIM, 2, d, d) ||
-                       !expect(inf, "mlm_score.transform.dense.bias", Q_DIM, 1, d) ||
-                       !expect(inf, "mlm_score.transform.LayerNorm.weight", Q_DIM, 1, d) ||
-                       !expect(inf, "mlm_score.transform.LayerNorm.bias", Q_DIM, 1, d) ||
-                       !expect(inf, "mlm_score.decoder.weight", Q_DIM | Q_VOCAB, 2, v, d)))
-        return FALSE;
-    if (c->has_itm && (!expect(inf, "itm_score.fc.weight", Q_DIM, 2, (gint64)2, d) ||
-                       !expect(inf, "itm_score.fc.bias", 0, 1, (gint64)2)))
-        return FALSE;
-    if (c->has_itc && (!expect(inf, "itc_text_proj.fc.weight", Q_DIM, 2, d, d) ||
-                       !expect(inf, "itc_image_proj.fc.weight", Q_DIM, 2, d, d)))
-        return FALSE;
-    if (c->has_itc_vl && (!expect(inf, "itc_vl_text_proj.fc.weight", Q_DIM, 2, d, d) ||
-                          !expect(inf, "itc_vl_image_proj.fc.weight", Q_DIM, 2, d, d)))
-        return FALSE;
-    if (c->has_vqa) {
+    if (head == GLANCE_HEAD_VQA && c->has_vqa) {
         gint64 answers, cols;
         if (!anchor_2d(inf, VQA_OUT, &answers, &cols))
             return FALSE;
         c->num_answers = (int)answers;
-        if (!expect(inf, "vqa_classifier.0.weight", Q_DIM, 2, 2 * d, d) ||
-            !expect(inf, "vqa_classifier.0.bias", Q_DIM, 1, 2 * d) ||
-            !expect(inf, "vqa_classifier.1.weight", Q_DIM, 1, 2 * d) ||
-            !expect(inf, "vqa_classifier.1.bias", Q_DIM, 1, 2 * d) ||
-            !expect(inf, VQA_OUT, Q_DIM | Q_ANSWERS, 2, answers, 2 * d) ||
-            !expect(inf, "vqa_classifier.3.bias", Q_ANSWERS, 1, answers))
-            return FALSE;
     }
-    if (c->has_nlvr2) {
-        if (c->token_types < 3)
-            return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
-                             "the checkpoint has an NLVR2 head but '%s' has only %d rows (3 needed: "
-                             "text, left image, right image)", TOKEN_TYPES, c->token_types);
-        if (!expect(inf, "nlvr2_classifier.0.weight", Q_DIM, 2, 2 * d, 2 * d) ||
-            !expect(inf, "nlvr2_classifier.0.bias", Q_DIM, 1, 2 * d) ||
-            !expect(inf, "nlvr2_classifier.1.weight", Q_DIM, 1, 2 * d) ||
-            !expect(inf, "nlvr2_classifier.1.bias", Q_DIM, 1, 2 * d) ||
-            !expect(inf, "nlvr2_classifier.3.weight", Q_DIM, 2, (gint64)2, 2 * d) ||
-            !expect(inf, "nlvr2_classifier.3.bias", 0, 1, (gint64)2))
-            return FALSE;
+    if (head == GLANCE_HEAD_NLVR2 && c->has_nlvr2 && c->token_types < 3)
+        return set_error(inf, GLANCE_IMPORT_ERROR_SHAPE,
+                         "the checkpoint has an NLVR2 head but '%s' has only %d rows (3 needed: "
+                         "text, left image, right image)", TOKEN_TYPES, c->token_types);
+    return TRUE;
+}
+
+/* The plan: every tensor of the schema the config implies, in the official order;
+ * the per-block run is planned block by block. */
+static gboolean plan_schema(Inference *inf)
+{
+    const GlanceConfig *c = inf->c;
+    int n = glance_tensor_count();
+    GlanceHead head = GLANCE_HEAD_NONE;
+    for (int i = 0; i < n; i++) {
+        const GlanceTensorSpec *spec = glance_tensor_spec(i);
+        if (spec->head != head && !(spec->flags & GLANCE_TENSOR_OPTIONAL)) {
+            head = spec->head;
+            if (!prepare_head(inf, head))
+                return FALSE;
+        }
+        if (!(spec->flags & GLANCE_TENSOR_PER_BLOCK)) {
+            if (!plan_tensor(inf, spec, 0))
+                return FALSE;
+            continue;
+        }
+        int end = i;
+        while (end < n && (glance_tensor_spec(end)->flags & GLANCE_TENSOR_PER_BLOCK))
+            end++;
+        for (int block = 0; block < c->depth; block++) {
+            for (int k = i; k < end; k++)
+                if (!plan_tensor(inf, glance_tensor_spec(k), block))
+                    return FALSE;
+            if (block < c->vlffn_start && !check_no_partial_vlffn(inf, block))
+                return FALSE;
+        }
+        i = end - 1;
     }
     return TRUE;
 }
@@ -532,44 +521,8 @@ static gboolean infer(Inference *inf)
     if (!infer_heads(inf) || !infer_image_size(inf) || !infer_text_len(inf))
         return FALSE;
 
-    /* The plan, in the official state-dict order. */
-    gint64 d = c->dim;
-    if (c->rel_pos && !expect(inf, REL_POS_TABLE, Q_HEADS, 2, inf->rel_pos_rows,
-                              (gint64)c->heads * c->depth))
-        return FALSE;
-    if (find(inf, "logit_scale") && !expect(inf, "logit_scale", 0, 1, (gint64)1))
-        return FALSE;
-    if (find(inf, "logit_vl_scale") && !expect(inf, "logit_vl_scale", 0, 1, (gint64)1))
-        return FALSE;
-    if (!expect(inf, "transformer.cls_token", Q_DIM, 3, (gint64)1, (gint64)1, d))
-        return FALSE;
-    if (c->abs_pos) {
-        gint64 grid = c->image_size / c->patch_size;
-        if (!expect(inf, POS_EMBED, Q_DIM | Q_PATCH | Q_IMAGE, 3, (gint64)1, grid * grid + 1, d))
-            return FALSE;
-    }
-    gint64 p = c->patch_size;
-    if (!expect(inf, PATCH_WEIGHT, Q_DIM | Q_PATCH, 4, d, (gint64)3, p, p) ||
-        !expect(inf, "transformer.patch_embed.proj.bias", Q_DIM, 1, d))
-        return FALSE;
-    for (int i = 0; i < c->depth; i++)
-        if (!plan_block(inf, i))
-            return FALSE;
-    gint64 text = c->max_text_len, text_types;
-    if (!expect(inf, "transformer.norm.weight", Q_DIM, 1, d) ||
-        !expect(inf, "transformer.norm.bias", Q_DIM, 1, d) ||
-        !expect(inf, WORD_EMBEDDINGS, Q_DIM | Q_VOCAB, 2, (gint64)c->vocab_size, d))
-        return FALSE;
-    gint64 text_shape[2] = { text, d };
-    if (!expect_full(inf, POSITION_EMBEDDINGS, 2, text_shape, Q_DIM | Q_TEXT, TRUE))
-        return FALSE;
-    if (!anchor_2d(inf, "text_embeddings.token_type_embeddings.weight", &text_types, NULL) ||
-        !expect(inf, "text_embeddings.token_type_embeddings.weight", Q_DIM, 2, text_types, d) ||
-        !expect(inf, "text_embeddings.LayerNorm.weight", Q_DIM, 1, d) ||
-        !expect(inf, "text_embeddings.LayerNorm.bias", Q_DIM, 1, d) ||
-        !expect(inf, TOKEN_TYPES, Q_DIM | Q_TOKEN_TYPES, 2, (gint64)c->token_types, d))
-        return FALSE;
-    return plan_heads(inf);
+    detect_heads(inf);
+    return plan_schema(inf);
 }
 
 gboolean glance_arch_infer(const GlanceStateDict *state_dict, const GlanceArchOverrides *overrides,

@@ -49,17 +49,12 @@ char *glance_config_to_json(const GlanceConfig *c)
     append_float(s, c->head_eps);
     g_string_append_printf(s, ",\"num_answers\":%d", c->num_answers);
 
-    const struct { const char *name; int present; } heads[] = {
-        { "pooler", c->has_pooler }, { "itm", c->has_itm }, { "itc", c->has_itc },
-        { "itc_vl", c->has_itc_vl }, { "mlm", c->has_mlm }, { "vqa", c->has_vqa },
-        { "nlvr2", c->has_nlvr2 },
-    };
     g_string_append(s, ",\"heads_present\":[");
     gboolean first = TRUE;
-    for (gsize i = 0; i < G_N_ELEMENTS(heads); i++) {
-        if (!heads[i].present)
+    for (GlanceHead h = 0; h < GLANCE_N_HEADS; h++) {
+        if (!glance_config_has_head(c, h))
             continue;
-        g_string_append_printf(s, "%s\"%s\"", first ? "" : ",", heads[i].name);
+        g_string_append_printf(s, "%s\"%s\"", first ? "" : ",", glance_head_name(h));
         first = FALSE;
     }
     g_string_append(s, "]}");

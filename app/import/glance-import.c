@@ -244,12 +244,12 @@ gboolean glance_import_checkpoint(const GlanceImportOptions *opts, GlanceImportR
         g_autoptr(GlanceSafetensorsWriter) writer = glance_safetensors_writer_new(opts->output_path, error);
         if (!writer)
             goto out;
-        glance_safetensors_writer_set_metadata(writer, "glance.format", GLANCE_FORMAT_VERSION);
-        glance_safetensors_writer_set_metadata(writer, "glance.name", name);
-        glance_safetensors_writer_set_metadata(writer, "glance.config", config_json);
-        glance_safetensors_writer_set_metadata(writer, "glance.vocab", vocab);
+        glance_safetensors_writer_set_metadata(writer, GLANCE_META_FORMAT, GLANCE_FORMAT_VERSION);
+        glance_safetensors_writer_set_metadata(writer, GLANCE_META_NAME, name);
+        glance_safetensors_writer_set_metadata(writer, GLANCE_META_CONFIG, config_json);
+        glance_safetensors_writer_set_metadata(writer, GLANCE_META_VOCAB, vocab);
         if (answers)
-            glance_safetensors_writer_set_metadata(writer, "glance.answers", answers);
+            glance_safetensors_writer_set_metadata(writer, GLANCE_META_ANSWERS, answers);
         if (!check_output_size(opts->checkpoint_path, &arch, dtype, error))
             goto out;
         for (guint i = 0; i < arch.plan->len; i++) {

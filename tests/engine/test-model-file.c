@@ -101,12 +101,13 @@ int main(void)
         "{\"__metadata__\":{\"glance.format\":\"1\",\"glance.vocab\":\"[PAD]\\n[UNK]\\n[CLS]\\n[SEP]\","
         "\"glance.config\":\"%s\"}}", config);
     expect_refused("a tensor the config needs is missing", write_file("missing", missing, -1, 0),
-                   "missing tensor 'transformer.patch_embed.proj.weight'");
+                   "missing tensor 'transformer.cls_token'");
     g_autofree char *contradicting = g_strdup_printf(
         "{\"__metadata__\":{\"glance.format\":\"1\",\"glance.vocab\":\"[PAD]\\n[UNK]\\n[CLS]\\n[SEP]\","
-        "\"glance.config\":\"%s\"}," TENSOR("transformer.patch_embed.proj.weight", "F32", "[8,3,4,5]", 0, 1920) "}",
+        "\"glance.config\":\"%s\"}," TENSOR("transformer.cls_token", "F32", "[1,1,8]", 0, 32) ","
+        TENSOR("transformer.patch_embed.proj.weight", "F32", "[8,3,4,5]", 32, 1952) "}",
         config);
-    expect_refused("tensor shape contradicts the config", write_file("contradicting", contradicting, -1, 1920),
+    expect_refused("tensor shape contradicts the config", write_file("contradicting", contradicting, -1, 1952),
                    "has shape [8, 3, 4, 5], the config needs [8, 3, 4, 4]");
 
     printf("model files: %d checks, %d failures\n", checks, failures);
