@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Writes the images test-image.c decodes into OUT_DIR: a JPEG whose EXIF says "rotate 90°
 clockwise" (orientation 6), a lopsided JPEG for each EXIF orientation 2-8 with the pixels
-Pillow's ImageOps.exif_transpose gives for it (orient-N.jpg, orient-N.rgb: "W H\n" + RGB), a PNG decompression bomb (20000 x 20000, about 1 MB), a PNG
-with alpha, a truncated PNG and a truncated JPEG."""
+Pillow's ImageOps.exif_transpose gives for it (orient-N.jpg, orient-N.rgb: "W H\n" + RGB),
+a PNG decompression bomb (20000 x 20000, about 1 MB), a PNG with alpha, a truncated PNG
+and a truncated JPEG."""
 import struct
 import sys
 import zlib

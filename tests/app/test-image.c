@@ -1,6 +1,6 @@
-/* test-image.c — decoding user images (app/glance-image.c): EXIF rotation applied,
- * decompression bombs refused before any pixel is decoded, alpha dropped as PIL's
- * convert("RGB") does, truncated files refused. */
+/* test-image.c — decoding user images (app/glance-image.c): EXIF orientations 2-8 applied
+ * exactly as Pillow's exif_transpose does, decompression bombs refused before any pixel
+ * is decoded, alpha dropped as PIL's convert("RGB") does, truncated files refused. */
 #include "glance-image.h"
 #include "check.h"
 #include <stdio.h>
