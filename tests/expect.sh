@@ -24,8 +24,9 @@ expect_error() {
 # expect_json NAME PYTHON-CHECK COMMAND... : exit 0 and the check holds for d = parsed stdout
 # (json, sys and math are imported for the check)
 expect_json() {
-  local name=$1 check=$2; shift 2
-  if ! "$@" >"$tmp/out" 2>"$tmp/err"; then bad "$name: exit status $?: $(cat "$tmp/err")"; return; fi
+  local name=$1 check=$2 status; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"; status=$?
+  if [ $status -ne 0 ]; then bad "$name: exit status $status: $(cat "$tmp/err")"; return; fi
   if $py -c "import json,sys,math; d=json.load(open(sys.argv[1])); sys.exit(0 if ($check) else 1)" "$tmp/out"
   then ok "$name"; else bad "$name: check failed on $(head -c 400 "$tmp/out")"; fi
 }

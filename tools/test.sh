@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test suite (unit, golden, integration,
-# fuzz-corpus replays, UI under Xvfb), then the unit and golden suites again under
-# AddressSanitizer + UndefinedBehaviorSanitizer. Ends with one line "N passed, N failed".
+# Installs what is missing, builds with warnings as errors, and runs every test suite (unit,
+# golden, integration, fuzz-corpus replays, UI under Xvfb); then the unit and golden suites
+# and the fuzz replays again under AddressSanitizer + UndefinedBehaviorSanitizer; then a
+# release and a plain build with warnings as errors (one test each). Ends with one line
+# "N passed, N failed[, N skipped]". With CI=true a skipped test counts as failed: CI has
+# every tool installed (tools/install-deps.sh), so a skip there hides a check.
 set -u
 cd "$(dirname "$0")/.."
 tools/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
@@ -30,6 +33,10 @@ PY
 )
   read -r p f s <<<"$counts"
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+  if [ "${CI:-}" = true ] && [ "$s" -gt 0 ]; then
+    echo "CI=true: $s skipped test(s) count as failed"
+    failed=$((failed + s)) skipped=$((skipped - s))
+  fi
 }
 
 run_suites() { # label, build dir, meson test args...
@@ -41,7 +48,7 @@ run_suites() { # label, build dir, meson test args...
   else failed=$((failed + 1)); fi
 }
 
-if setup build && ninja -C build; then
+if setup build -Dwerror=true && ninja -C build; then
   run_suites "all suites" build
 else
   echo "build failed"; failed=$((failed + 1))
@@ -52,10 +59,25 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 if setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dui=disabled \
      -Dc_args=-fno-sanitize-recover=undefined && ninja -C build-asan; then
-  run_suites "unit + golden under ASan/UBSan" build-asan --suite unit --suite golden
+  run_suites "unit + golden + fuzz replays under ASan/UBSan" build-asan --suite unit --suite golden --suite fuzz
 else
   echo "sanitizer build failed"; failed=$((failed + 1))
 fi
+
+# What distributions build: release and plain (no optimisation flags of meson's own),
+# each configured and built from scratch with any warning an error; one test each.
+for buildtype in release plain; do
+  echo "== $buildtype build, warnings as errors"
+  log=$(mktemp)
+  rm -rf "build-$buildtype"
+  if meson setup "build-$buildtype" --buildtype="$buildtype" -Dwerror=true >"$log" 2>&1 &&
+     ninja -C "build-$buildtype" >>"$log" 2>&1; then
+    echo "ok   $buildtype build"; passed=$((passed + 1))
+  else
+    grep -E "error|warning|FAILED" "$log" | head -n 20; echo "FAIL $buildtype build"; failed=$((failed + 1))
+  fi
+  rm -f "$log"
+done
 
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"

@@ -203,8 +203,11 @@ static gboolean push(Machine *m, GlancePickleValue *v)
     return TRUE;
 }
 
+/* pop, top, pop_mark and below_mark set their outputs even when they fail, so no caller
+ * can read an unset value (and optimising compilers can see that). */
 static gboolean pop(Machine *m, GlancePickleValue **out)
 {
+    *out = NULL;
     guint floor = m->marks->len ? g_array_index(m->marks, guint, m->marks->len - 1) : 0;
     if (m->stack->len <= floor)
         return fail(m, GLANCE_IMPORT_ERROR_FORMAT, "stack underflow");
@@ -214,6 +217,7 @@ static gboolean pop(Machine *m, GlancePickleValue **out)
 
 static gboolean top(Machine *m, GlancePickleValue **out)
 {
+    *out = NULL;
     guint floor = m->marks->len ? g_array_index(m->marks, guint, m->marks->len - 1) : 0;
     if (m->stack->len <= floor)
         return fail(m, GLANCE_IMPORT_ERROR_FORMAT, "stack underflow");
@@ -225,6 +229,7 @@ static gboolean top(Machine *m, GlancePickleValue **out)
  * first of *n items still in m->stack's storage until the next push. */
 static gboolean pop_mark(Machine *m, guint *first, guint *n)
 {
+    *first = *n = 0;
     if (m->marks->len == 0)
         return fail(m, GLANCE_IMPORT_ERROR_FORMAT, "no MARK on the stack");
     guint height = g_array_index(m->marks, guint, m->marks->len - 1);
@@ -238,6 +243,7 @@ static gboolean pop_mark(Machine *m, guint *first, guint *n)
  * below the items that pop_mark() released. */
 static gboolean below_mark(Machine *m, guint first, GlancePickleValue **out)
 {
+    *out = NULL;
     guint floor = m->marks->len ? g_array_index(m->marks, guint, m->marks->len - 1) : 0;
     if (first == 0 || first - 1 < floor)
         return fail(m, GLANCE_IMPORT_ERROR_FORMAT, "stack underflow");

@@ -21,8 +21,15 @@ expect_json "ask --top 2 --logits: 3129 logits, top answer = argmax" \
 expect_json "compare --json" \
   "isinstance(d['verdict'],bool) and 0<=d['probability']<=1 and len(d['logits'])==2 and d['verdict']==(d['logits'][1]>d['logits'][0])" \
   "$cli" compare "${M[@]}" --json "$img/img0_100x75.png" "$img/img1_64x64.png" "The left image contains two birds."
-expect_json "match --json" "0<=d['probability']<=1 and len(d['logits'])==2" \
-  "$cli" match "${M[@]}" --json "$img/img2_200x120.png" "A man riding a horse on the beach."
+# match: the ITM logits of the official code (golden cases fusion1 and fusion7), and the
+# probability of "yes" that they give
+golden=../shared/golden/vlmo-ref-a/expected
+for pair in "fusion1 img1_64x64.png A man riding a horse on the beach." "fusion7 img3_33x47.png what color is the car?"; do
+  read -r case image text <<<"$pair"
+  expect_json "match --json: $case ITM logits" \
+    "len(d['logits'])==2 and all(abs(a-e)<=1e-4+1e-4*abs(e) for a,e in zip(d['logits'],__import__('numpy').load('$golden/${case}_itm_logits.npy').tolist())) and abs(d['probability']-1/(1+math.exp(d['logits'][0]-d['logits'][1])))<1e-6" \
+    "$cli" match "${M[@]}" --json "$img/$image" "$text"
+done
 expect_json "embed --json: unit vectors in the order given" \
   "[e['kind'] for e in d['embeddings']]==['text','image','text'] and all(abs(sum(x*x for x in e['vector'])-1)<1e-4 for e in d['embeddings']) and d['embeddings'][1]['input'].endswith('img3_33x47.png')" \
   "$cli" embed "${M[@]}" --json --text "a red car" --image "$img/img3_33x47.png" --text "two birds"
@@ -51,15 +58,45 @@ expect_json "eval vqa: 2 of 3 right, per type" \
   "d['task']=='vqa' and d['n']==3 and abs(d['accuracy']-2/3)<1e-9 and d['per_type']['color']['accuracy']==1 and d['per_type']['yesno']=={'n':2,'accuracy':0.5}" \
   "$cli" eval "${M[@]}" --json vqa "$ev/vqa.jsonl"
 expect_json "eval nlvr2: 1 of 2 right" "d['n']==2 and d['accuracy']==0.5" "$cli" eval "${M[@]}" --json nlvr2 "$ev/nlvr2.jsonl"
-printf '{"image":"img0_100x75.png","caption":"a red car"}\n{"image":"img1_64x64.png","caption":"two birds"}\n{"image":"img2_200x120.png","caption":"a man on a horse"}\n{"image":"img3_33x47.png","caption":"a dog"}\n' >"$ev/retrieval.jsonl"
-"$cli" embed "${M[@]}" --json --image "$ev/img0_100x75.png" --image "$ev/img1_64x64.png" --image "$ev/img2_200x120.png" \
-  --image "$ev/img3_33x47.png" --text "a red car" --text "two birds" --text "a man on a horse" --text "a dog" >"$ev/vectors.json"
-expected_r1=$($py -c "
+# retrieval: 12 images (the 4 golden ones and 8 crops of them) and 12 captions, so R@1,
+# R@5 and R@10 can each be anything; the expected values are computed from embed's vectors.
+$py - "$ev" <<'PY'
+import json, sys
+from PIL import Image
+d = sys.argv[1]
+names = ["img0_100x75.png", "img1_64x64.png", "img2_200x120.png", "img3_33x47.png"]
+for i in range(8):
+    src = Image.open(f"{d}/{names[i % 4]}")
+    w, h = src.size
+    src.crop((i % 3 * w // 8, i // 3 * h // 8, w - i % 2 * w // 6, h)).save(f"{d}/crop{i}.png")
+    names.append(f"crop{i}.png")
+words = ["a red car", "two birds", "a man on a horse", "a dog", "the sea", "a blue door", "snow",
+         "a green field", "three cats", "an old town", "a bright market", "night"]
+with open(f"{d}/retrieval.jsonl", "w") as f:
+    for name, caption in zip(names, words):
+        f.write(json.dumps({"image": name, "caption": caption}) + "\n")
+PY
+embed_args=()
+while read -r line; do
+  embed_args+=(--image "$ev/$($py -c 'import json,sys; print(json.loads(sys.argv[1])["image"])' "$line")")
+done <"$ev/retrieval.jsonl"
+while read -r line; do
+  embed_args+=(--text "$($py -c 'import json,sys; print(json.loads(sys.argv[1])["caption"])' "$line")")
+done <"$ev/retrieval.jsonl"
+"$cli" embed "${M[@]}" --json "${embed_args[@]}" >"$ev/vectors.json"
+expected=$($py -c "
 import json; e=[x['vector'] for x in json.load(open('$ev/vectors.json'))['embeddings']]
-dot=lambda a,b: sum(x*y for x,y in zip(a,b)); I,T=e[:4],e[4:]
-print(sum(max(range(4),key=lambda i:dot(T[t],I[i]))==t for t in range(4))/4, sum(max(range(4),key=lambda t:dot(T[t],I[i]))==i for i in range(4))/4)")
-expect_json "eval retrieval: R@1 as computed from embed, R@10 = 1 with 4 images" \
-  "d['n']==4 and d['images']==4 and abs(d['text_to_image']['r1']-${expected_r1% *})<1e-9 and abs(d['image_to_text']['r1']-${expected_r1#* })<1e-9 and d['text_to_image']['r10']==1" \
+n=len(e)//2; I,T=e[:n],e[n:]; dot=lambda a,b: sum(x*y for x,y in zip(a,b))
+def recall(queries, items, k):
+    hits = 0
+    for q, vector in enumerate(queries):
+        ranked = sorted(range(n), key=lambda i: -dot(vector, items[i]))
+        hits += q in ranked[:k]
+    return hits / n
+print(json.dumps({d: {f'r{k}': recall(Q, X, k) for k in (1, 5, 10)} for d, Q, X in (('text_to_image', T, I), ('image_to_text', I, T))}))")
+echo "expected recall: $expected"
+expect_json "eval retrieval: R@1, R@5, R@10 both ways as computed from embed (12 images)" \
+  "d['n']==12 and d['images']==12 and all(abs(d[w][k]-v)<1e-9 for w, r in json.loads('$expected').items() for k, v in r.items())" \
   "$cli" eval "${M[@]}" --json retrieval "$ev/retrieval.jsonl"
 printf '{"image": "img0_100x75.png"\n' >"$ev/broken.jsonl"
 expect_error "eval: broken JSONL" "broken.jsonl:1" "$cli" eval "${M[@]}" vqa "$ev/broken.jsonl"

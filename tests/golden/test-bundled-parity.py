@@ -61,7 +61,9 @@ def main():
     counts = dict.fromkeys(worst, 0)
 
     def note(kind, ours, theirs):
-        err = float(np.max(np.abs(np.asarray(ours, dtype=np.float64) - np.asarray(theirs, dtype=np.float64))))
+        diff = np.abs(np.asarray(ours, dtype=np.float64) - np.asarray(theirs, dtype=np.float64))
+        # NaN on either side is an infinite error (max(0.0, nan) would be 0.0)
+        err = float(np.max(np.nan_to_num(diff, nan=np.inf)))
         worst[kind] = max(worst[kind], err)
         counts[kind] += 1
 

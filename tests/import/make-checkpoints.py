@@ -15,8 +15,10 @@ import builtins
 import collections
 import json
 import os
+import pickle
 import subprocess
 import sys
+import types
 import zipfile
 
 import torch
@@ -128,6 +130,25 @@ class Payload:
 
     def __reduce__(self):
         return (self.func, self.args)
+
+
+class ObjPayload(Payload):
+    """Pickled with the protocol-0/1 OBJ opcode ('o'), which calls `func(*args)` too."""
+
+
+class ObjPickler(pickle._Pickler):
+    """Python's own pickler, writing ObjPayload as MARK func args... OBJ (no pickler of
+    Python 3 writes OBJ by itself; old files and hand-made ones do)."""
+    dispatch = dict(pickle._Pickler.dispatch)
+
+    def save_obj(self, obj):
+        self.write(pickle.MARK)
+        self.save(obj.func)
+        for arg in obj.args:
+            self.save(arg)
+        self.write(pickle.OBJ)
+
+    dispatch[ObjPayload] = save_obj
 
 
 def main():
@@ -282,7 +303,40 @@ def main():
     case("os.system in place of a tensor", f, expect="error", error_contains=["pooler.dense.bias"],
          marker=marker("inner"), group="hostile")
 
+    # protocols 0 and 1: text opcodes and OBJ, which torch.save never writes by default
+    f = save("evil-protocol-0.pt", Payload(os.system, "touch " + marker("proto0")), pickle_protocol=0)
+    case("os.system, pickle protocol 0", f, expect="error", error_contains=["opcode", "protocol 0/1"],
+         marker=marker("proto0"), group="hostile")
+    f = save("evil-protocol-1.pt", {"state_dict": sd, "hook": Payload(os.system, "touch " + marker("proto1"))},
+             pickle_protocol=1)
+    case("os.system beside the state dict, pickle protocol 1", f, expect="error", error_contains=["opcode 'I'"],
+         marker=marker("proto1"), group="hostile")
+    obj_module = types.SimpleNamespace(Pickler=ObjPickler, __name__="obj_pickle")
+    f = save("evil-obj-opcode.pt", {"hook": ObjPayload(os.system, "touch " + marker("obj")), "state_dict": sd},
+             pickle_protocol=1, pickle_module=obj_module)
+    case("os.system called by the OBJ opcode", f, expect="error", error_contains=["opcode 'o'"],
+         marker=marker("obj"), group="hostile")
+
     # ---- bad inputs ----
+    # one byte changed inside a deflated tensor entry; level 0 keeps the stream valid, so
+    # only the CRC can tell
+    corrupt = path("deflated-corrupt.pt")
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(corrupt, "w", zipfile.ZIP_DEFLATED, compresslevel=0) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+        target = next(i.filename for i in src.infolist() if "/data/" in i.filename and i.file_size >= 64)
+    with zipfile.ZipFile(corrupt) as z:
+        info = z.getinfo(target)
+    with open(corrupt, "r+b") as fh:
+        fh.seek(info.header_offset + 26)
+        name_len, extra_len = (int.from_bytes(fh.read(2), "little") for _ in range(2))
+        at = info.header_offset + 30 + name_len + extra_len + info.compress_size // 2
+        fh.seek(at)
+        byte = fh.read(1)[0]
+        fh.seek(at)
+        fh.write(bytes([byte ^ 0x10]))
+    case("deflated entry with a changed byte", corrupt, expect="error", error_contains=["CRC", target],
+         group="bad-inputs")
     case("missing file", path("does-not-exist.pt"), expect="error", error_contains=["no such file"],
          group="bad-inputs")
     with open(path("not-a-zip.pt"), "w") as fh:

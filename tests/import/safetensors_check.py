@@ -24,9 +24,13 @@ def read_model(path):
     if (8 + n) % ALIGN:
         raise LayoutError(f"data section starts at {8 + n}, not a multiple of {ALIGN}")
     text = raw.decode("utf-8")
-    if text != text.rstrip(" ") + " " * (len(text) - len(text.rstrip(" "))):
-        raise LayoutError("header padding is not spaces")
-    header = json.loads(text)
+    # the JSON object, then nothing but spaces (the writer's padding)
+    try:
+        header, end = json.JSONDecoder().raw_decode(text)
+    except json.JSONDecodeError as e:
+        raise LayoutError(f"header is not JSON: {e}") from None
+    if text[end:].strip(" "):
+        raise LayoutError(f"header padding is not spaces: {text[end:]!r}")
     meta = header.pop("__metadata__")
     for k, v in meta.items():
         if not isinstance(v, str):

@@ -1,5 +1,6 @@
 /* test-pickle.c — the pickle interpreter on hand-assembled pickles: what
- * torch.save writes, hostile globals that must stay inert, and malformed input. */
+ * torch.save writes, hostile globals that must stay inert, malformed input, and a
+ * sweep of all 256 opcode bytes (the accepted set runs, every other byte is refused). */
 #include "glance-import-error.h"
 #include "glance-pickle.h"
 #include "glance-state-dict.h"
@@ -343,6 +344,71 @@ static void test_every_truncation_fails(void)
     g_assert_no_error(error);
 }
 
+/* Every opcode byte outside the set torch.save needs is refused where it stands,
+ * whatever the stack holds: an UNSUPPORTED error naming that byte's offset, no value.
+ * ACCEPTED lists the opcodes glance-pickle.c runs (protocols 2-5 plus the
+ * protocol-1 binary forms torch uses); a new one must be added here on purpose. */
+static const guint8 ACCEPTED[] = {
+    0x80, 0x95, '.', '(', '0', '1', '2', '}', ']', ')', 0x8f, 'N', 0x88, 0x89, 'K', 'M', 'J',
+    0x8a, 0x8b, 'G', 0x8c, 'U', 'C', 'X', 'T', 'B', 0x8d, 0x8e, 0x96, 0x85, 0x86, 0x87, 't',
+    'l', 0x91, 'd', 'a', 'e', 0x90, 's', 'u', 'h', 'j', 'q', 'r', 0x94, 'c', 0x93, 'R', 0x81,
+    0x92, 'b', 'Q',
+};
+
+static void test_every_other_opcode_is_refused(void)
+{
+    /* contexts: an empty stack; a mark with a global and a string above it (what
+     * OBJ / INST would build from); a dict, a list and two ints */
+    static const struct { const char *bytes; gsize length; } before[] = {
+        { "\x80\x02", 2 },
+        { "\x80\x02(cos\nsystem\nX\x01\x00\x00\x00x", 20 },
+        { "\x80\x02}]K\x01K\x02", 8 },
+    };
+    guint refused = 0;
+    for (guint code = 0; code < 256; code++) {
+        if (memchr(ACCEPTED, (int)code, sizeof ACCEPTED))
+            continue;
+        refused++;
+        for (gsize c = 0; c < G_N_ELEMENTS(before); c++) {
+            g_autoptr(GByteArray) p = g_byte_array_new();
+            op_bytes(p, before[c].bytes, before[c].length);
+            op(p, (guint8)code);
+            /* operands any text or binary form could take, then a way out */
+            op_bytes(p, "1\n\x01\x00\x00\x00Kq\x00", 9);
+            op(p, '.');
+            g_autoptr(GError) error = NULL;
+            GlancePickle *pickle = load(p, &error);
+            g_autofree char *at = g_strdup_printf("opcode 0x%02x at byte %" G_GSIZE_FORMAT ")", code,
+                                                  before[c].length);
+            if (pickle || !g_error_matches(error, GLANCE_IMPORT_ERROR, GLANCE_IMPORT_ERROR_UNSUPPORTED) ||
+                !strstr(error->message, at))
+                g_error("opcode 0x%02x after context %" G_GSIZE_FORMAT ": expected refusal with '%s', got %s",
+                        code, c, at, error ? error->message : "a value");
+            glance_pickle_free(pickle);
+        }
+    }
+    g_assert_cmpuint(refused, ==, 256 - sizeof ACCEPTED);
+}
+
+/* The other half of the sweep: each accepted opcode is run, not refused, so a
+ * reader that drops one torch.save needs fails here rather than on a user's file. */
+static void test_accepted_opcodes_are_run(void)
+{
+    for (gsize i = 0; i < sizeof ACCEPTED; i++) {
+        guint8 code = ACCEPTED[i];
+        g_autoptr(GByteArray) p = g_byte_array_new();
+        op(p, 0x80); op(p, 2);
+        op(p, code);
+        op_bytes(p, "\x02\x00\x00\x00\x00\x00\x00\x00.", 9);
+        g_autoptr(GError) error = NULL;
+        GlancePickle *pickle = load(p, &error);
+        g_autofree char *at = g_strdup_printf("opcode 0x%02x at byte 2)", code);
+        if (error && error->code == GLANCE_IMPORT_ERROR_UNSUPPORTED && strstr(error->message, at))
+            g_error("accepted opcode 0x%02x was refused: %s", code, error->message);
+        glance_pickle_free(pickle);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -355,5 +421,7 @@ int main(int argc, char **argv)
     g_test_add_func("/pickle/deep-nesting", test_deep_nesting);
     g_test_add_func("/pickle/too-many-marks-hits-limit", test_too_many_marks_hits_limit);
     g_test_add_func("/pickle/every-truncation-fails", test_every_truncation_fails);
+    g_test_add_func("/pickle/every-other-opcode-is-refused", test_every_other_opcode_is_refused);
+    g_test_add_func("/pickle/accepted-opcodes-are-run", test_accepted_opcodes_are_run);
     return g_test_run();
 }

@@ -9,6 +9,7 @@ typedef struct {
     const char *name;
     const char *data;
     gboolean deflate;
+    gboolean level0;    /* deflate without compressing: the data stays readable in the archive */
 } Entry;
 
 static void put16(GByteArray *b, guint v)
@@ -27,10 +28,10 @@ static void put64(GByteArray *b, guint64 v)
     put32(b, (guint32)(v >> 32));
 }
 
-static GByteArray *raw_deflate(const char *data)
+static GByteArray *raw_deflate(const char *data, int level)
 {
     z_stream s = { 0 };
-    g_assert_cmpint(deflateInit2(&s, 9, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY), ==, Z_OK);
+    g_assert_cmpint(deflateInit2(&s, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY), ==, Z_OK);
     GByteArray *out = g_byte_array_sized_new(strlen(data) + 64);
     g_byte_array_set_size(out, (guint)(deflateBound(&s, strlen(data))));
     s.next_in = (Bytef *)data;
@@ -52,7 +53,7 @@ static GByteArray *build_zip(const Entry *entries, guint n, gboolean zip64, cons
     GByteArray *payloads[16];
     for (guint i = 0; i < n; i++) {
         const Entry *e = &entries[i];
-        payloads[i] = e->deflate ? raw_deflate(e->data) : NULL;
+        payloads[i] = e->deflate ? raw_deflate(e->data, e->level0 ? 0 : 9) : NULL;
         const guint8 *payload = payloads[i] ? payloads[i]->data : (const guint8 *)e->data;
         guint32 csize = payloads[i] ? payloads[i]->len : (guint32)strlen(e->data);
         offsets[i] = zip->len;
@@ -134,9 +135,9 @@ static GByteArray *build_zip(const Entry *entries, guint n, gboolean zip64, cons
 }
 
 static const Entry sample[] = {
-    { "ckpt/data.pkl", "\x80\x02}q\x00.", FALSE },
-    { "ckpt/data/0", "0123456789abcdef0123456789abcdef", TRUE },
-    { "ckpt/version", "3\n", FALSE },
+    { "ckpt/data.pkl", "\x80\x02}q\x00.", FALSE, FALSE },
+    { "ckpt/data/0", "0123456789abcdef0123456789abcdef", TRUE, FALSE },
+    { "ckpt/version", "3\n", FALSE, FALSE },
 };
 
 static void check_sample(GByteArray *bytes)
@@ -250,9 +251,33 @@ static void test_corrupt_data_fails_crc(void)
     g_assert_nonnull(strstr(error->message, "CRC"));
 }
 
+/* The same for a deflated entry: its stream still inflates, to different bytes. */
+static void test_corrupt_deflated_data_fails_crc(void)
+{
+    const Entry entries[] = {
+        { "ckpt/data.pkl", "\x80\x02}q\x00.", FALSE, FALSE },
+        { "ckpt/data/0", "0123456789abcdef0123456789abcdef", TRUE, TRUE },
+    };
+    g_autoptr(GByteArray) bytes = build_zip(entries, G_N_ELEMENTS(entries), FALSE, NULL);
+    gsize at = find_bytes(bytes, "89abcdef0", 9);
+    bytes->data[at] = 'X';
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GlanceZip) zip = glance_zip_open_memory(bytes->data, bytes->len, &error);
+    g_assert_no_error(error);
+    const GlanceZipEntry *entry = glance_zip_find(zip, "ckpt/data/0");
+    g_assert_cmpuint(entry->method, ==, 8);
+    g_assert_null(glance_zip_read(zip, entry, &error));
+    g_assert_error(error, GLANCE_IMPORT_ERROR, GLANCE_IMPORT_ERROR_FORMAT);
+    g_assert_nonnull(strstr(error->message, "CRC"));
+    /* and a second read does not hand out the bad bytes either */
+    g_clear_error(&error);
+    g_assert_null(glance_zip_read(zip, entry, &error));
+    g_assert_nonnull(error);
+}
+
 static void test_duplicate_names(void)
 {
-    const Entry twice[] = { { "a/data.pkl", "x", FALSE }, { "a/data.pkl", "y", FALSE } };
+    const Entry twice[] = { { "a/data.pkl", "x", FALSE, FALSE }, { "a/data.pkl", "y", FALSE, FALSE } };
     g_autoptr(GByteArray) bytes = build_zip(twice, 2, FALSE, NULL);
     expect_open_error(bytes->data, bytes->len, "appears twice");
 }
@@ -293,6 +318,7 @@ int main(int argc, char **argv)
     g_test_add_func("/zip/every-truncation-fails", test_every_truncation_fails);
     g_test_add_func("/zip/offsets-outside-file", test_offsets_outside_file);
     g_test_add_func("/zip/corrupt-data-fails-crc", test_corrupt_data_fails_crc);
+    g_test_add_func("/zip/corrupt-deflated-data-fails-crc", test_corrupt_deflated_data_fails_crc);
     g_test_add_func("/zip/duplicate-names", test_duplicate_names);
     g_test_add_func("/zip/bit-flips-never-crash", test_bit_flips_never_crash);
     g_test_add_func("/zip/missing-file", test_missing_file);

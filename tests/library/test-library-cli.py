@@ -155,8 +155,19 @@ def group_contract(tmp):
     mixed = json_out(cli("search", '"blue" + 0.5*"star" - "red"', "--image", example, "--limit", "3",
                          "--json", db=db))["results"]
     check(len(mixed) == 3, "image plus text arithmetic")
+    # --rerank 4: the dual encoder's top 4, re-ordered by the ITM probability that
+    # `glance-cli match` gives each, then the rest in the dual encoder's order.
+    dual = json_out(cli("search", "a blue star", "--limit", "6", "--json", db=db))["results"]
     reranked = json_out(cli("search", "a blue star", "--rerank", "4", "--limit", "6", "--json", db=db))["results"]
-    check(len(reranked) == 6 and all(0 <= r["score"] <= 1 for r in reranked[:4]), f"--rerank: {reranked}")
+    check(len(reranked) == 6, f"--rerank: {reranked}")
+    check(sorted(r["path"] for r in reranked[:4]) == sorted(r["path"] for r in dual[:4]),
+          f"--rerank 4 re-orders the top 4: {reranked[:4]} vs {dual[:4]}")
+    check(reranked[4:] == dual[4:], f"--rerank 4 keeps the rest in order: {reranked[4:]} vs {dual[4:]}")
+    for r in reranked[:4]:
+        match = json_out(cli("match", r["path"], "a blue star", "--json"))
+        check(abs(r["score"] - match["probability"]) < 1e-5, f"--rerank score {r} vs match {match['probability']}")
+    scores = [r["score"] for r in reranked[:4]]
+    check(scores == sorted(scores, reverse=True), f"--rerank: not best first: {scores}")
     human = cli("search", "a blue star", "--limit", "2", db=db)
     check(len(human.stdout.splitlines()) == 2 and photos in human.stdout, f"human search: {human.stdout!r}")
 
@@ -167,7 +178,10 @@ def group_contract(tmp):
     check(len(json_out(cli("search", "x", "--type", "PNG", "--json", db=db))["results"]) == 7, "--type PNG")
     old = os.path.join(photos, "s0001.png")
     os.utime(old, (946728000, 946728000))  # 2000-01-01 12:00 UTC
-    cli("index", photos, db=db)
+    # a new mtime is an update, not an addition (the row is kept, its vector recomputed)
+    check_counts(cli("index", photos, "--json", db=db),
+                 {"scanned": 8, "added": 0, "updated": 1, "unchanged": 6, "removed": 0, "failed": 1},
+                 "index after a touch")
     dated = json_out(cli("search", "x", "--after", "1999-12-01", "--before", "2000-02-01", "--json", db=db))
     check([r["path"] for r in dated["results"]] == [old], f"--after/--before: {dated}")
     check(len(json_out(cli("search", "x", "--after", "2000-02-01T00:00:00Z", "--json", db=db))["results"]) == 6,

@@ -44,6 +44,7 @@ def entry(name, path, size=vqa_size, sha=None, tasks=("vqa",), url=None):
 models = [
     entry("tiny-vqa", "/files/vqa.pt", sha=vqa_sha),
     entry("tiny-cut", "/cut-once/vqa.pt", size=None),
+    entry("tiny-no-range", "/no-range/vqa.pt", sha=vqa_sha),
     entry("tiny-redirect", "/redirect/3/vqa.pt"),
     entry("tiny-f16", "/files/vqa.pt"),
     entry("tiny-retrieval", "/files/retrieval.pt", size=sizes["retrieval.pt"][0], tasks=("retrieval",)),
@@ -83,7 +84,7 @@ size_of() { stat -c %s "$1" 2>/dev/null || echo 0; }
 
 # ---- listing before anything is installed ----
 expect_json "models --json: catalogue, nothing installed" \
-  "d['installed']==[] and len(d['available'])==19 and all(a['installed'] is False for a in d['available']) and [a for a in d['available'] if a['name']=='tiny-cut'][0]['size'] is None and d['defaults']=={'retrieval':None,'vqa':None,'nlvr2':None}" \
+  "d['installed']==[] and len(d['available'])==20 and all(a['installed'] is False for a in d['available']) and [a for a in d['available'] if a['name']=='tiny-cut'][0]['size'] is None and d['defaults']=={'retrieval':None,'vqa':None,'nlvr2':None}" \
   "$cli" models --json
 if "$cli" models | grep -q "tiny-vqa .*VQAv2 test-dev 1.5"; then ok "models: human-readable list"
 else bad "models: human-readable list"; fi
@@ -172,6 +173,17 @@ if grep -q "\"path\": \"/cut-once/vqa.pt\", \"range\": \"bytes=$half-\"" "$tmp/r
   ok "the server saw Range: bytes=$half-"
 else bad "no Range request for bytes=$half- in: $(grep cut-once "$tmp/requests.log" | tr '\n' ' ')"; fi
 files_left "installed tiny-cut" "tiny-cut.safetensors"
+
+# ---- a server that ignores Range: its 200 is the whole file, which replaces the .part ----
+head -c 1000 "$tmp/www/vqa.pt" >"$models/tiny-no-range.pt.part"
+expect_json "resume against a server that ignores Range starts over" \
+  "d['name']=='tiny-no-range' and d['sha256']==json.load(open('$tmp/www/sizes.json'))['vqa.pt'][1]" \
+  "$cli" models get tiny-no-range --json
+if grep -q '"path": "/no-range/vqa.pt", "range": "bytes=1000-"' "$tmp/requests.log"; then
+  ok "the server ignoring Range was asked for bytes=1000-"
+else bad "no Range request for bytes=1000- in: $(grep no-range "$tmp/requests.log" | tr '\n' ' ')"; fi
+files_left "installed tiny-cut and tiny-no-range" "tiny-cut.safetensors tiny-no-range.safetensors"
+expect_json "models remove tiny-no-range" "d['removed']=='tiny-no-range'" "$cli" models remove tiny-no-range --json
 
 expect_json "ask --model NAME uses the installed model" \
   "len(d['answers'])==5 and all(0<a['score']<1 for a in d['answers'])" \

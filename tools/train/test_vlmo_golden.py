@@ -38,8 +38,9 @@ class Checker:
         expected = np.asarray(expected, dtype=np.float64)
         if actual.shape != expected.shape:
             raise AssertionError(f"{case} {kind}: shape {actual.shape} != {expected.shape}")
-        err = np.abs(actual - expected)
-        fraction = float(np.max(err / (tol + tol * np.abs(expected))))
+        # a NaN anywhere counts as an infinite error: NaN would lose every comparison below
+        err = np.nan_to_num(np.abs(actual - expected), nan=np.inf)
+        fraction = float(np.max(err / (tol + tol * np.abs(np.nan_to_num(expected, nan=0.0)))))
         if fraction >= self.worst[kind][0]:
             self.worst[kind] = (fraction, float(err.max()), case)
 
