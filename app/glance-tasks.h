@@ -3,7 +3,7 @@
 #ifndef GLANCE_TASKS_H
 #define GLANCE_TASKS_H
 #include <glib.h>
-#include "glance-engine.h"
+#include "glance-engine-error.h"
 
 typedef struct {
     int label;
@@ -16,9 +16,6 @@ typedef struct {
     float probability;   /* softmax probability of "true" / "match" */
     float logits[2];     /* [false, true] */
 } GlanceJudgement;
-
-/* Engine status -> GError in G_IO_ERROR (cancelled -> G_IO_ERROR_CANCELLED). */
-void glance_set_error_from_engine(GError **error, const GlanceError *err);
 
 /* Top `top` answers, best first (top is clamped to the answer count). logits may be
  * NULL, or receive every one of the model's num_answers logits. */
