@@ -1,18 +1,14 @@
 /* glance-preferences-window.c — which model serves each task lives in the model
  * registry (app/models), shared with glance-cli; the other settings are GSettings keys
- * bound to their controls. An import runs glance_import_checkpoint() and a catalogue
- * "Get" runs glance_model_install_async(), each in a thread with its progress in its
- * row; whatever finishes is registered and becomes the default for its tasks. */
+ * bound to their controls. An import runs glance_model_import_async() and a catalogue
+ * "Get" runs glance_model_install_async(), each with its progress in its row; whatever
+ * finishes is registered and becomes the default for its tasks. */
 #include "config.h"
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
-#include <string.h>
 #include "glance-catalogue.h"
-#include "glance-import.h"
+#include "glance-model-import.h"
 #include "glance-model-info.h"
 #include "glance-model-install.h"
-#include "glance-model-registry.h"
-#include "glance-paths.h"
 #include "glance-preferences-window.h"
 #include "glance-window.h"
 
@@ -50,52 +46,16 @@ static AdwComboRow *combo_for(GlancePreferencesWindow *self, GlanceModelTask tas
     return rows[task];
 }
 
-/* ---- registry edits, in a thread (they take a file lock) ---- */
-
-typedef struct {
-    char *task;
-    char *name;   /* NULL: back to the bundled model; for removals, the model */
-} RegistryEdit;
-
-static void registry_edit_free(RegistryEdit *edit)
-{
-    g_free(edit->task);
-    g_free(edit->name);
-    g_free(edit);
-}
-
-static void registry_edit_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-    (void)source, (void)cancellable;
-    RegistryEdit *edit = data;
-    GError *error = NULL;
-    g_autoptr(GlanceModelRegistry) registry = glance_model_registry_load(NULL, &error);
-    gboolean ok = registry && (edit->task ? glance_model_registry_set_default(registry, edit->task, edit->name, &error)
-                                          : glance_model_registry_remove(registry, edit->name, &error));
-    if (ok)
-        g_task_return_boolean(task, TRUE);
-    else
-        g_task_return_error(task, error);
-}
+/* ---- registry edits (app/models runs them in a thread: they take a file lock) ---- */
 
 static void on_registry_edited(GObject *source, GAsyncResult *result, gpointer data)
 {
-    (void)data;
-    GlancePreferencesWindow *self = GLANCE_PREFERENCES_WINDOW(source);
+    (void)source;
+    g_autoptr(GlancePreferencesWindow) self = data;
     g_autoptr(GError) error = NULL;
-    if (!g_task_propagate_boolean(G_TASK(result), &error))
+    if (!glance_models_edit_finish(result, &error))
         glance_show_toast(GTK_WIDGET(self), error->message);
     glance_inference_reload_models(self->inference);   /* the pages follow; this window reloads */
-}
-
-static void edit_registry(GlancePreferencesWindow *self, const char *task_name, const char *name)
-{
-    RegistryEdit *edit = g_new0(RegistryEdit, 1);
-    edit->task = g_strdup(task_name);
-    edit->name = g_strdup(name);
-    g_autoptr(GTask) task = g_task_new(self, NULL, on_registry_edited, NULL);
-    g_task_set_task_data(task, edit, (GDestroyNotify)registry_edit_free);
-    g_task_run_in_thread(task, registry_edit_thread);
 }
 
 /* ---- model choosers ---- */
@@ -118,7 +78,7 @@ static void on_combo_selected(AdwComboRow *row, GParamSpec *pspec, gpointer data
         const char *name = glance_model_info_get_name(info);
         g_free(self->models->defaults[t]);
         self->models->defaults[t] = g_strdup(name);
-        edit_registry(self, glance_model_task_name(t), *name ? name : NULL);
+        glance_models_set_default_async(t, name, NULL, on_registry_edited, g_object_ref(self));
     }
 }
 
@@ -305,7 +265,7 @@ static void on_remove_clicked(GtkButton *button, gpointer data)
 {
     (void)button;
     CatalogueRow *row = data;
-    edit_registry(row->self, NULL, row->entry->name);
+    glance_models_remove_async(row->entry->name, NULL, on_registry_edited, g_object_ref(row->self));
 }
 
 static GtkWidget *icon_button(const char *icon, const char *tooltip, const char *spoken)
@@ -399,144 +359,14 @@ static void reload_models(GlancePreferencesWindow *self)
     glance_model_list_async(self->listing, on_models_listed_then_catalogue, self);
 }
 
-/* ---- importing a checkpoint by hand ---- */
-
-typedef struct {
-    char *checkpoint;
-    char *vocab;
-    char *answers;
-    char *name;
-    char *output;
-    GlanceImportReport report;
-    GMutex lock;       /* progress, from the import thread to the main loop */
-    double fraction;
-    guint idle_id;
-    GTask *task;       /* not a reference: the job lives in it */
-} ImportJob;
-
-static void import_job_free(ImportJob *job)
-{
-    g_free(job->checkpoint);
-    g_free(job->vocab);
-    g_free(job->answers);
-    g_free(job->name);
-    g_free(job->output);
-    glance_import_report_clear(&job->report);
-    g_mutex_clear(&job->lock);
-    g_free(job);
-}
-
-static gboolean show_import_progress(gpointer data)
-{
-    GTask *task = data;
-    ImportJob *job = g_task_get_task_data(task);
-    GlancePreferencesWindow *self = g_task_get_source_object(task);
-    g_mutex_lock(&job->lock);
-    double fraction = job->fraction;
-    job->idle_id = 0;
-    g_mutex_unlock(&job->lock);
-    if (self->importing)
-        gtk_progress_bar_set_fraction(self->import_progress, fraction);
-    return G_SOURCE_REMOVE;
-}
+/* ---- importing a checkpoint by hand (app/models: glance-model-import.h) ---- */
 
 static void on_import_progress(double fraction, const char *stage, gpointer data)
 {
     (void)stage;
-    ImportJob *job = data;
-    g_mutex_lock(&job->lock);
-    job->fraction = fraction;
-    if (!job->idle_id)
-        job->idle_id = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, show_import_progress,
-                                       g_object_ref(job->task), g_object_unref);
-    g_mutex_unlock(&job->lock);
-}
-
-static char *file_sha256(const char *path, GCancellable *cancellable, GError **error)
-{
-    g_autoptr(GFile) file = g_file_new_for_path(path);
-    g_autoptr(GFileInputStream) in = g_file_read(file, cancellable, error);
-    if (!in)
-        return NULL;
-    g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
-    g_autofree guint8 *buffer = g_malloc(1 << 20);
-    gssize n;
-    while ((n = g_input_stream_read(G_INPUT_STREAM(in), buffer, 1 << 20, cancellable, error)) > 0)
-        g_checksum_update(checksum, buffer, n);
-    return n < 0 ? NULL : g_strdup(g_checksum_get_string(checksum));
-}
-
-static gboolean import_with(ImportJob *job, const char *answers, GCancellable *cancellable, GError **error)
-{
-    GlanceImportOptions opts;
-    glance_import_options_init(&opts);
-    opts.checkpoint_path = job->checkpoint;
-    opts.vocab_path = job->vocab;
-    opts.answers_path = answers;
-    opts.output_path = job->output;
-    opts.name = job->name;
-    opts.progress = on_import_progress;
-    opts.progress_data = job;
-    glance_import_report_clear(&job->report);
-    return glance_import_checkpoint(&opts, &job->report, cancellable, error);
-}
-
-static void import_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-    (void)source;
-    ImportJob *job = data;
-    GError *error = NULL;
-    g_autoptr(GlanceModelRegistry) registry = glance_model_registry_load(NULL, &error);
-    if (!registry) {
-        g_task_return_error(task, error);
-        return;
-    }
-    g_autofree char *dir = g_strdup(glance_model_registry_get_dir(registry));
-    g_mkdir_with_parents(dir, 0755);
-    job->output = glance_model_registry_file_for(registry, job->name, ".safetensors");
-    /* The answer list is needed with a VQA head and refused without one: a checkpoint
-     * that refuses it (pre-trained, NLVR2, retrieval) is imported again without. */
-    if (!import_with(job, job->answers, cancellable, &error)) {
-        GError *second = NULL;
-        if (!job->answers || !g_error_matches(error, GLANCE_IMPORT_ERROR, GLANCE_IMPORT_ERROR_INVALID) ||
-            !import_with(job, NULL, cancellable, &second)) {
-            g_clear_error(&second);
-            g_task_return_error(task, error);
-            return;
-        }
-        g_clear_error(&error);
-    }
-    const GlanceConfig *config = &job->report.config;
-    g_autoptr(GStrvBuilder) tasks = g_strv_builder_new();
-    if (config->has_itc)
-        g_strv_builder_add(tasks, GLANCE_TASK_RETRIEVAL);
-    if (config->has_vqa)
-        g_strv_builder_add(tasks, GLANCE_TASK_VQA);
-    if (config->has_nlvr2)
-        g_strv_builder_add(tasks, GLANCE_TASK_NLVR2);
-    GStatBuf st = { 0 };
-    g_stat(job->checkpoint, &st);
-    g_autoptr(GlanceInstalledModel) model = g_new0(GlanceInstalledModel, 1);
-    model->name = g_strdup(job->name);
-    model->title = g_strdup(job->report.name && *job->report.name ? job->report.name : job->name);
-    model->path = g_strdup(job->output);
-    model->tasks = g_strv_builder_end(tasks);
-    model->sha256 = file_sha256(job->checkpoint, cancellable, NULL);
-    model->size = st.st_size;
-    model->file_size = job->report.file_size;
-    model->dtype = g_strdup("f32");
-    model->url = g_filename_to_uri(job->checkpoint, NULL, NULL);
-    model->default_for = g_new0(char *, 1);
-    if (!model->tasks[0]) {
-        g_unlink(job->output);
-        g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                                _("The checkpoint has no head Glance can use"));
-    } else if (!glance_model_registry_add(registry, model, &error)) {
-        g_unlink(job->output);
-        g_task_return_error(task, error);
-    } else {
-        g_task_return_boolean(task, TRUE);
-    }
+    GlancePreferencesWindow *self = data;
+    if (self->importing)
+        gtk_progress_bar_set_fraction(self->import_progress, fraction);
 }
 
 static void set_importing(GlancePreferencesWindow *self, gboolean importing)
@@ -549,50 +379,29 @@ static void set_importing(GlancePreferencesWindow *self, gboolean importing)
 
 static void on_imported(GObject *source, GAsyncResult *result, gpointer data)
 {
-    (void)data;
-    GlancePreferencesWindow *self = GLANCE_PREFERENCES_WINDOW(source);
-    ImportJob *job = g_task_get_task_data(G_TASK(result));
+    (void)source;
+    g_autoptr(GlancePreferencesWindow) self = data;
     g_autoptr(GError) error = NULL;
-    gboolean ok = g_task_propagate_boolean(G_TASK(result), &error);
+    g_autoptr(GlanceInstalledModel) model = glance_model_import_finish(result, &error);
     if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->importing)
         return;   /* the window was closed */
     g_clear_object(&self->importing);
     set_importing(self, FALSE);
-    if (!ok) {
-        if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    if (!model) {
+        if (g_error_matches(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NO_HEAD)) {
+            g_autofree char *message = g_strdup_printf(_("Import failed: %s"),
+                                                       _("The checkpoint has no head Glance can use"));
+            glance_show_toast(GTK_WIDGET(self), message);
+        } else if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
             g_autofree char *message = g_strdup_printf(_("Import failed: %s"), error->message);
             glance_show_toast(GTK_WIDGET(self), message);
         }
         return;
     }
     g_autofree char *message = g_strdup_printf(_("Imported “%s”; it is now used for the tasks it supports"),
-                                               job->report.name && *job->report.name ? job->report.name : job->name);
+                                               model->title);
     glance_show_toast(GTK_WIDGET(self), message);
     glance_inference_reload_models(self->inference);
-}
-
-/* A valid registry name from a file name: "VLMo Base (VQA).pt" -> "vlmo-base-vqa". */
-static char *model_name_for(const char *path)
-{
-    g_autofree char *base = g_path_get_basename(path);
-    char *dot = strrchr(base, '.');
-    if (dot && dot != base)
-        *dot = '\0';
-    GString *name = g_string_new(NULL);
-    for (const char *p = base; *p && name->len < 64; p++) {
-        char c = g_ascii_tolower(*p);
-        if (g_ascii_isalnum(c) || c == '.' || c == '_' || c == '-')
-            g_string_append_c(name, c);
-        else if (name->len && name->str[name->len - 1] != '-')
-            g_string_append_c(name, '-');
-    }
-    while (name->len && !g_ascii_isalnum(name->str[0]))
-        g_string_erase(name, 0, 1);
-    while (name->len && name->str[name->len - 1] == '-')
-        g_string_truncate(name, name->len - 1);
-    if (!name->len)
-        g_string_assign(name, "imported");
-    return g_string_free(name, FALSE);
 }
 
 void glance_preferences_window_import(GlancePreferencesWindow *self, GFile *checkpoint)
@@ -600,25 +409,14 @@ void glance_preferences_window_import(GlancePreferencesWindow *self, GFile *chec
     if (self->importing)
         return;
     g_autofree char *path = g_file_get_path(checkpoint);
-    g_autoptr(GError) error = NULL;
-    g_autofree char *vocab = glance_model_vocab_path("bert-base-uncased", &error);
-    if (!path || !vocab) {
-        glance_show_toast(GTK_WIDGET(self), !path ? _("Only local files can be imported") : error->message);
+    if (!path) {
+        glance_show_toast(GTK_WIDGET(self), _("Only local files can be imported"));
         return;
     }
-    ImportJob *job = g_new0(ImportJob, 1);
-    g_mutex_init(&job->lock);
-    job->checkpoint = g_steal_pointer(&path);
-    job->vocab = g_steal_pointer(&vocab);
-    job->answers = glance_model_answers_path("vqav2-3129", NULL);
-    job->name = model_name_for(job->checkpoint);
-
     self->importing = g_cancellable_new();
     set_importing(self, TRUE);
-    g_autoptr(GTask) task = g_task_new(self, self->importing, on_imported, NULL);
-    job->task = task;
-    g_task_set_task_data(task, job, (GDestroyNotify)import_job_free);
-    g_task_run_in_thread(task, import_thread);
+    glance_model_import_async(path, on_import_progress, g_object_ref(self), g_object_unref, self->importing,
+                              on_imported, g_object_ref(self));
 }
 
 static void on_checkpoint_chosen(GtkNativeDialog *dialog, int response, gpointer data)

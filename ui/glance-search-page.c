@@ -1,5 +1,5 @@
-/* glance-search-page.c — built on app/library: the library (and the retrieval model it
- * borrows) is opened in a thread the first time the page is shown; index jobs run in
+/* glance-search-page.c — built on app/library: the library (with the retrieval model it
+ * owns) is opened in a thread the first time the page is shown; index jobs run in
  * the library's own thread and report progress here; searches go through
  * glance_library_search_async. Pausing cancels the job, which commits what it finished;
  * resuming starts an incremental job that skips everything already indexed. */
@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 #include "glance-application.h"
 #include "glance-library-index.h"
+#include "glance-library-open.h"
+#include "glance-library-status.h"
 #include "glance-library-search.h"
 #include "glance-paths.h"
 #include "glance-photo-item.h"
@@ -16,26 +18,6 @@
 
 #define RESULTS_LIMIT 500
 #define RERANK_CANDIDATES 40
-
-/* The library and the model it borrows: whoever holds a reference keeps both alive, so
- * a search or index job still running never sees its model closed. */
-typedef struct {
-    GlanceLibrary *library;
-    GlanceModel *model;
-} LibraryHandle;
-
-static void library_handle_clear(LibraryHandle *handle)
-{
-    g_clear_object(&handle->library);
-    if (handle->model)
-        glance_model_close(handle->model);
-}
-
-static LibraryHandle *library_handle_ref(LibraryHandle *handle) { return g_rc_box_acquire(handle); }
-static void library_handle_unref(LibraryHandle *handle)
-{
-    g_rc_box_release_full(handle, (GDestroyNotify)library_handle_clear);
-}
 
 struct _GlanceSearchPage {
     GtkWidget parent_instance;
@@ -55,7 +37,7 @@ struct _GlanceSearchPage {
     GtkLabel *serving_label;
 
     GSettings *settings;
-    LibraryHandle *handle;       /* NULL until opened */
+    GlanceLibrary *library;      /* NULL until opened; it owns its retrieval model */
     GCancellable *opening;
     GCancellable *indexing;
     GCancellable *searching;
@@ -90,7 +72,7 @@ static void cancel_and_clear(GCancellable **cancellable)
 typedef struct {
     GlanceSearchPage *self;
     GCancellable *cancellable;
-    LibraryHandle *handle;
+    GlanceLibrary *library;      /* a reference: a running job keeps its library and model */
 } PageJob;
 
 static PageJob *page_job_new(GlanceSearchPage *self, GCancellable *cancellable)
@@ -98,7 +80,7 @@ static PageJob *page_job_new(GlanceSearchPage *self, GCancellable *cancellable)
     PageJob *job = g_rc_box_new0(PageJob);
     job->self = g_object_ref(self);
     job->cancellable = g_object_ref(cancellable);
-    job->handle = self->handle ? library_handle_ref(self->handle) : NULL;
+    job->library = self->library ? g_object_ref(self->library) : NULL;
     return job;
 }
 
@@ -106,8 +88,7 @@ static void page_job_clear(PageJob *job)
 {
     g_object_unref(job->self);
     g_object_unref(job->cancellable);
-    if (job->handle)
-        library_handle_unref(job->handle);
+    g_clear_object(&job->library);
 }
 
 static void page_job_unref(gpointer job) { g_rc_box_release_full(job, (GDestroyNotify)page_job_clear); }
@@ -123,7 +104,7 @@ static char **dup_folders(GlanceSearchPage *self)
 
 static void update_count_label(GlanceSearchPage *self)
 {
-    if (!self->handle) {
+    if (!self->library) {
         gtk_label_set_text(self->count_label, "");
         return;
     }
@@ -157,7 +138,7 @@ static void show_content(GlanceSearchPage *self)
     const char *page;
     if (!folders[0])
         page = "no-folders";
-    else if (adw_status_page_get_description(self->unavailable_page) && !self->handle && !self->opening)
+    else if (adw_status_page_get_description(self->unavailable_page) && !self->library && !self->opening)
         page = "unavailable";
     else if (!*query || !self->shown_query)
         page = "start";
@@ -210,53 +191,28 @@ static void update_index_controls(GlanceSearchPage *self)
 
 /* ---- counts ---- */
 
-typedef struct {
-    GlanceLibraryCounts counts;
-    gboolean previous_model_serves; /* the new model is still being indexed */
-} LibraryState;
-
-static void count_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-    (void)source, (void)cancellable;
-    PageJob *job = data;
-    GlanceLibrary *library = job->handle->library;
-    LibraryState *state = g_new0(LibraryState, 1);
-    GError *error = NULL;
-    g_autofree char *serving = NULL;
-    if (glance_library_get_counts(library, &state->counts, &error) &&
-        (serving = glance_library_dup_serving_model_id(library, &error))) {
-        state->previous_model_serves = g_strcmp0(serving, glance_library_get_model_id(library)) != 0;
-        g_task_return_pointer(task, state, g_free);
-    } else {
-        g_free(state);
-        g_task_return_error(task, error);
-    }
-}
-
 static void on_counted(GObject *source, GAsyncResult *result, gpointer data)
 {
-    (void)source, (void)data;
-    PageJob *job = g_task_get_task_data(G_TASK(result));
-    g_autoptr(GError) error = NULL;
-    g_autofree LibraryState *state = g_task_propagate_pointer(G_TASK(result), &error);
-    if (!state)
+    g_autoptr(PageJob) job = data;
+    GlanceLibraryStatus status;
+    if (!glance_library_get_status_finish(GLANCE_LIBRARY(source), result, &status, NULL))
         return;
     GlanceSearchPage *self = job->self;
+    if (job->cancellable != self->counting)
+        return;
     g_clear_object(&self->counting);
-    self->counts = state->counts;
+    self->counts = status.counts;
     update_count_label(self);
-    gtk_widget_set_visible(GTK_WIDGET(self->serving_label), state->previous_model_serves);
+    gtk_widget_set_visible(GTK_WIDGET(self->serving_label), status.previous_model_serves);
 }
 
 static void refresh_counts(GlanceSearchPage *self)
 {
-    if (!self->handle)
+    if (!self->library)
         return;
     cancel_and_clear(&self->counting);
     self->counting = g_cancellable_new();
-    g_autoptr(GTask) task = g_task_new(NULL, self->counting, on_counted, NULL);
-    g_task_set_task_data(task, page_job_new(self, self->counting), page_job_unref);
-    g_task_run_in_thread(task, count_thread);
+    glance_library_get_status_async(self->library, self->counting, on_counted, page_job_new(self, self->counting));
 }
 
 /* ---- indexing ---- */
@@ -346,17 +302,18 @@ static void start_indexing(GlanceSearchPage *self)
 {
     cancel_and_clear(&self->indexing);
     g_auto(GStrv) folders = dup_folders(self);
-    if (!self->handle || self->paused || self->stopped || !folders[0]) {
+    if (!self->library || self->paused || self->stopped || !folders[0]) {
         update_index_controls(self);
         return;
     }
     self->indexing = g_cancellable_new();
     PageJob *job = page_job_new(self, self->indexing);
     GlanceIndexOptions options = { 0 };
-    options.blas_threads = -1;   /* the app's thread setting stays in charge */
+    /* The Preferences' thread count; 0 (all cores) lets the job share them with its decoders. */
+    options.blas_threads = glance_inference_get_threads(glance_application_get_inference(GLANCE_APPLICATION_DEFAULT));
     gtk_label_set_text(self->index_label, _("Looking for photos…"));
     gtk_progress_bar_set_fraction(self->index_progress, 0);
-    glance_library_index_async(self->handle->library, (const char *const *)folders, &options,
+    glance_library_index_async(self->library, (const char *const *)folders, &options,
                                on_index_progress, page_job_ref(job), page_job_unref, self->indexing,
                                on_indexed, job);
     update_index_controls(self);
@@ -364,63 +321,33 @@ static void start_indexing(GlanceSearchPage *self)
 
 /* ---- opening the library ---- */
 
-typedef struct {
-    char *db_path;
-    char *model_path;
-    PageJob *job;
-} OpenRequest;
-
-static void open_request_free(OpenRequest *request)
-{
-    g_free(request->db_path);
-    g_free(request->model_path);
-    page_job_unref(request->job);
-    g_free(request);
-}
-
-static void open_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-    (void)source, (void)cancellable;
-    OpenRequest *request = data;
-    LibraryHandle *handle = g_rc_box_new0(LibraryHandle);
-    GError *error = NULL;
-    GlanceError err = { 0 };
-    handle->library = glance_library_open(request->db_path, TRUE, &error);
-    if (handle->library && glance_model_open(request->model_path, &handle->model, &err) != GLANCE_OK)
-        g_set_error(&error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot open the search model: %s"), err.message);
-    if (!error && !glance_library_set_model(handle->library, handle->model, request->model_path, &error) &&
-        g_error_matches(error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_MODEL)) {
-        g_clear_error(&error);
-        g_set_error_literal(&error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_MODEL,
-                            _("The model chosen for search cannot search photos. Choose another one in Preferences."));
-    }
-    if (error) {
-        library_handle_unref(handle);
-        g_task_return_error(task, error);
-    } else {
-        g_task_return_pointer(task, handle, (GDestroyNotify)library_handle_unref);
-    }
-}
-
 static void on_opened(GObject *source, GAsyncResult *result, gpointer data)
 {
-    (void)source, (void)data;
-    OpenRequest *request = g_task_get_task_data(G_TASK(result));
-    PageJob *job = request->job;
+    (void)source;
+    g_autoptr(PageJob) job = data;
     g_autoptr(GError) error = NULL;
-    LibraryHandle *handle = g_task_propagate_pointer(G_TASK(result), &error);
+    GlanceLibrary *library = glance_library_open_with_model_finish(result, &error);
     if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
     GlanceSearchPage *self = job->self;
+    if (job->cancellable != self->opening) {
+        g_clear_object(&library);
+        return;
+    }
     g_clear_object(&self->opening);
-    if (!handle) {
-        adw_status_page_set_description(self->unavailable_page, error->message);
+    if (!library) {
+        g_autofree char *message = NULL;
+        if (g_error_matches(error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_MODEL))
+            message = g_strdup(_("The model chosen for search cannot search photos. Choose another one in Preferences."));
+        else if (error->domain != GLANCE_LIBRARY_ERROR)
+            message = g_strdup_printf(_("Cannot open the search model: %s"), error->message);
+        adw_status_page_set_description(self->unavailable_page, message ? message : error->message);
         show_content(self);
         update_index_controls(self);
         return;
     }
     adw_status_page_set_description(self->unavailable_page, NULL);
-    self->handle = handle;
+    self->library = library;
     refresh_counts(self);
     start_indexing(self);
     run_search(self);
@@ -433,20 +360,22 @@ static void open_library(GlanceSearchPage *self)
     cancel_and_clear(&self->indexing);
     cancel_and_clear(&self->searching);
     cancel_and_clear(&self->counting);
-    g_clear_pointer(&self->handle, library_handle_unref);
+    g_clear_object(&self->library);
     g_clear_pointer(&self->shown_query, g_free);
     gtk_widget_set_visible(GTK_WIDGET(self->serving_label), FALSE);
-    OpenRequest *request = g_new0(OpenRequest, 1);
-    request->db_path = glance_paths_default_db();
-    request->model_path = glance_inference_dup_model_path(glance_application_get_inference(GLANCE_APPLICATION_DEFAULT),
-                                                          GLANCE_MODEL_TASK_RETRIEVAL);
+    /* The retrieval model as app/ chooses it for every front end (glance-library-open.h),
+     * so this library is indexed with the model `glance-cli index` would use. */
+    GlanceInference *inference = glance_application_get_inference(GLANCE_APPLICATION_DEFAULT);
     g_free(self->model_path);
-    self->model_path = g_strdup(request->model_path);
+    self->model_path = glance_inference_dup_model_path(inference, GLANCE_MODEL_TASK_RETRIEVAL);
+    g_autofree char *db = glance_paths_default_db();
+    GlanceLibraryOpenOptions options = {
+        .db_path = db,
+        .create = TRUE,
+        .threads = glance_inference_get_threads(inference),
+    };
     self->opening = g_cancellable_new();
-    request->job = page_job_new(self, self->opening);
-    g_autoptr(GTask) task = g_task_new(NULL, self->opening, on_opened, NULL);
-    g_task_set_task_data(task, request, (GDestroyNotify)open_request_free);
-    g_task_run_in_thread(task, open_thread);
+    glance_library_open_with_model_async(&options, self->opening, on_opened, page_job_new(self, self->opening));
     update_index_controls(self);
 }
 
@@ -496,7 +425,7 @@ static void run_search(GlanceSearchPage *self)
         show_content(self);
         return;
     }
-    if (!self->handle)
+    if (!self->library)
         return;   /* runs again once the library is open */
     /* Typing settles on text already searched (a delayed search-changed after a
      * programmatic set_text, Enter): nothing new to do. */
@@ -517,7 +446,7 @@ static void run_search(GlanceSearchPage *self)
     options.folders = folders;
     self->searching = g_cancellable_new();
     g_object_set_data_full(G_OBJECT(self->searching), "query", g_strdup(query_text), g_free);
-    glance_library_search_async(self->handle->library, query, &options, self->searching, on_searched,
+    glance_library_search_async(self->library, query, &options, self->searching, on_searched,
                                 page_job_new(self, self->searching));
 }
 
@@ -673,7 +602,7 @@ static void on_settings_changed(GSettings *settings, const char *key, gpointer d
     if (g_str_equal(key, "library-folders")) {
         rebuild_folders_list(self);
         self->paused = self->stopped = FALSE;
-        if (self->started && !self->handle && !self->opening)
+        if (self->started && !self->library && !self->opening)
             open_library(self);
         start_indexing(self);
         g_clear_pointer(&self->shown_query, g_free);
@@ -713,7 +642,7 @@ static void glance_search_page_dispose(GObject *object)
     cancel_and_clear(&self->indexing);
     cancel_and_clear(&self->searching);
     cancel_and_clear(&self->counting);
-    g_clear_pointer(&self->handle, library_handle_unref);
+    g_clear_object(&self->library);
     if (self->settings)
         g_signal_handlers_disconnect_by_data(self->settings, self);
     g_clear_object(&self->settings);
