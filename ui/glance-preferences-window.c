@@ -5,10 +5,10 @@
  * finishes is registered and becomes the default for its tasks. */
 #include "config.h"
 #include <glib/gi18n.h>
-#include "glance-catalogue.h"
+#include "glance-catalogue-row.h"
+#include "glance-folder-row.h"
 #include "glance-model-import.h"
 #include "glance-model-info.h"
-#include "glance-model-install.h"
 #include "glance-preferences-window.h"
 #include "glance-window.h"
 
@@ -32,7 +32,6 @@ struct _GlancePreferencesWindow {
     GCancellable *listing;
     GCancellable *importing;
     GtkFileChooserNative *chooser;
-    GPtrArray *catalogue_rows;   /* of CatalogueRow */
     gboolean updating_rows;      /* selecting from the registry, not from the user */
 };
 
@@ -117,165 +116,31 @@ static void on_models_listed(GObject *source, GAsyncResult *result, gpointer dat
     self->updating_rows = FALSE;
 }
 
-/* ---- the catalogue ---- */
+/* ---- the catalogue (a GlanceCatalogueRow per model) ---- */
 
-typedef struct {
-    GlancePreferencesWindow *self;   /* not a reference: the window outlives its rows' jobs' UI */
-    GlanceCatalogueEntry *entry;
-    AdwActionRow *row;
-    GtkStack *state;                 /* "get", "busy", "installed" */
-    GtkButton *get_button;
-    GtkProgressBar *progress;
-    GCancellable *installing;
-} CatalogueRow;
-
-static void catalogue_row_free(CatalogueRow *row)
+static gboolean is_installed(const GlanceModelList *models, const char *name)
 {
-    if (row->installing)
-        g_cancellable_cancel(row->installing);
-    g_clear_object(&row->installing);
-    glance_catalogue_entry_free(row->entry);
-    g_free(row);
-}
-
-static char *describe_tasks(GStrv tasks)
-{
-    g_autoptr(GStrvBuilder) names = g_strv_builder_new();
-    for (char **t = tasks; t && *t; t++)
-        g_strv_builder_add(names, g_str_equal(*t, GLANCE_TASK_VQA) ? _("questions")
-                                  : g_str_equal(*t, GLANCE_TASK_NLVR2) ? _("comparing")
-                                  : _("search"));
-    g_auto(GStrv) list = g_strv_builder_end(names);
-    return g_strjoinv(", ", list);
-}
-
-static char *describe_entry(const GlanceCatalogueEntry *entry)
-{
-    g_autofree char *size = entry->size ? g_format_size(entry->size) : g_strdup(_("size unknown"));
-    g_autofree char *tasks = describe_tasks(entry->tasks);
-    GString *text = g_string_new(NULL);
-    /* Translators: a catalogue model: its download size, then the tasks it serves */
-    g_string_append_printf(text, _("%s · for %s"), size, tasks);
-    for (guint i = 0; entry->published_metrics && entry->published_metrics[i]; i++)
-        /* Translators: a published accuracy, e.g. "VQAv2 test-dev 76.6%" */
-        g_string_append_printf(text, _(" · %s %.1f%%"), entry->published_metrics[i], entry->published_values[i]);
-    return g_string_free(text, FALSE);
-}
-
-static void show_catalogue_row(CatalogueRow *row, const GlanceModelList *models)
-{
-    gboolean installed = FALSE;
     for (guint i = 0; models && i < g_list_model_get_n_items(G_LIST_MODEL(models->models)); i++) {
         g_autoptr(GlanceModelInfo) info = g_list_model_get_item(G_LIST_MODEL(models->models), i);
-        installed |= g_str_equal(glance_model_info_get_name(info), row->entry->name);
+        if (g_str_equal(glance_model_info_get_name(info), name))
+            return TRUE;
     }
-    if (row->installing)
-        gtk_stack_set_visible_child_name(row->state, "busy");
-    else if (installed)
-        gtk_stack_set_visible_child_name(row->state, "installed");
-    else {
-        gboolean partial = glance_model_install_partial_size(NULL, row->entry->name) > 0;
-        gtk_button_set_label(row->get_button, partial ? _("_Resume") : _("_Get"));
-        gtk_stack_set_visible_child_name(row->state, "get");
-    }
+    return FALSE;
 }
 
-/* The row installing with `cancellable`, or NULL when its window has closed. */
-static CatalogueRow *row_for_job(GCancellable *cancellable)
+static void show_catalogue_rows(GlancePreferencesWindow *self)
 {
-    GlancePreferencesWindow *self = g_object_get_data(G_OBJECT(cancellable), "window");
-    for (guint i = 0; self && i < self->catalogue_rows->len; i++)
-        if (((CatalogueRow *)self->catalogue_rows->pdata[i])->installing == cancellable)
-            return self->catalogue_rows->pdata[i];
-    return NULL;
+    for (GtkWidget *row = gtk_widget_get_first_child(GTK_WIDGET(self->catalogue_list)); row;
+         row = gtk_widget_get_next_sibling(row))
+        if (GLANCE_IS_CATALOGUE_ROW(row))
+            glance_catalogue_row_set_installed(GLANCE_CATALOGUE_ROW(row),
+                                               is_installed(self->models, glance_catalogue_row_get_name(
+                                                                              GLANCE_CATALOGUE_ROW(row))));
 }
 
-static void on_install_progress(const GlanceInstallProgress *progress, gpointer data)
+static void on_catalogue_models_changed(GlancePreferencesWindow *self)
 {
-    CatalogueRow *row = row_for_job(data);
-    if (!row)
-        return;
-    if (progress->stage == GLANCE_INSTALL_STAGE_DOWNLOAD) {
-        g_autofree char *done = g_format_size(progress->bytes_done);
-        g_autofree char *total = progress->bytes_total ? g_format_size(progress->bytes_total) : NULL;
-        /* Translators: download progress, e.g. "Downloading 12.0 MB of 800.0 MB" */
-        g_autofree char *text = total ? g_strdup_printf(_("Downloading %s of %s"), done, total)
-                                      : g_strdup_printf(_("Downloading %s"), done);
-        gtk_progress_bar_set_text(row->progress, text);
-        if (progress->bytes_total)
-            gtk_progress_bar_set_fraction(row->progress, (double)progress->bytes_done / progress->bytes_total);
-        else
-            gtk_progress_bar_pulse(row->progress);
-    } else {
-        gtk_progress_bar_set_text(row->progress, _("Converting"));
-        if (progress->fraction >= 0)
-            gtk_progress_bar_set_fraction(row->progress, progress->fraction);
-    }
-}
-
-static void on_installed(GObject *source, GAsyncResult *result, gpointer data)
-{
-    (void)source;
-    GCancellable *cancellable = data;   /* the row may be gone: find it by its job */
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GlanceInstalledModel) model = glance_model_install_finish(result, &error);
-    CatalogueRow *row = row_for_job(cancellable);
-    g_object_unref(cancellable);
-    if (!row)
-        return;
-    GlancePreferencesWindow *self = row->self;
-    g_clear_object(&row->installing);
-    if (model) {
-        g_autofree char *tasks = describe_tasks(model->tasks);
-        g_autofree char *message = g_strdup_printf(_("“%s” is installed and now used for %s"), row->entry->title, tasks);
-        glance_show_toast(GTK_WIDGET(self), message);
-        glance_inference_reload_models(self->inference);
-    } else if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-        g_autofree char *message = g_strdup_printf(_("Could not get “%s”: %s"), row->entry->title, error->message);
-        glance_show_toast(GTK_WIDGET(self), message);
-    }
-    show_catalogue_row(row, self->models);
-}
-
-static void on_get_clicked(GtkButton *button, gpointer data)
-{
-    (void)button;
-    CatalogueRow *row = data;
-    if (row->installing)
-        return;
-    row->installing = g_cancellable_new();
-    g_object_set_data(G_OBJECT(row->installing), "window", row->self);
-    gtk_progress_bar_set_fraction(row->progress, 0);
-    gtk_progress_bar_set_text(row->progress, _("Starting"));
-    show_catalogue_row(row, row->self->models);
-    glance_model_install_async(row->entry, GLANCE_IMPORT_DTYPE_F32, on_install_progress,
-                               g_object_ref(row->installing), g_object_unref, row->installing, on_installed,
-                               g_object_ref(row->installing));
-}
-
-static void on_cancel_get_clicked(GtkButton *button, gpointer data)
-{
-    (void)button;
-    CatalogueRow *row = data;
-    if (row->installing)
-        g_cancellable_cancel(row->installing);
-}
-
-static void on_remove_clicked(GtkButton *button, gpointer data)
-{
-    (void)button;
-    CatalogueRow *row = data;
-    glance_models_remove_async(row->entry->name, NULL, on_registry_edited, g_object_ref(row->self));
-}
-
-static GtkWidget *icon_button(const char *icon, const char *tooltip, const char *spoken)
-{
-    GtkWidget *button = gtk_button_new_from_icon_name(icon);
-    gtk_widget_set_valign(button, GTK_ALIGN_CENTER);
-    gtk_widget_add_css_class(button, "flat");
-    gtk_widget_set_tooltip_text(button, tooltip);
-    gtk_accessible_update_property(GTK_ACCESSIBLE(button), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
-    return button;
+    glance_inference_reload_models(self->inference);   /* the pages follow; this window reloads */
 }
 
 static void build_catalogue(GlancePreferencesWindow *self)
@@ -291,52 +156,9 @@ static void build_catalogue(GlancePreferencesWindow *self)
         return;
     }
     for (guint i = 0; i < glance_catalogue_get_n_entries(catalogue); i++) {
-        CatalogueRow *row = g_new0(CatalogueRow, 1);
-        row->self = self;
-        row->entry = glance_catalogue_entry_copy(glance_catalogue_get_entry(catalogue, i));
-        row->row = ADW_ACTION_ROW(adw_action_row_new());
-        adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(row->row), FALSE);
-        adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row->row), row->entry->title);
-        g_autofree char *subtitle = describe_entry(row->entry);
-        adw_action_row_set_subtitle(ADW_ACTION_ROW(row->row), subtitle);
-
-        row->state = GTK_STACK(gtk_stack_new());
-        gtk_stack_set_hhomogeneous(row->state, FALSE);
-        gtk_widget_set_valign(GTK_WIDGET(row->state), GTK_ALIGN_CENTER);
-        row->get_button = GTK_BUTTON(gtk_button_new_with_mnemonic(_("_Get")));
-        gtk_widget_set_valign(GTK_WIDGET(row->get_button), GTK_ALIGN_CENTER);
-        g_autofree char *get_spoken = g_strdup_printf(_("Download and install %s"), row->entry->title);
-        gtk_accessible_update_property(GTK_ACCESSIBLE(row->get_button), GTK_ACCESSIBLE_PROPERTY_LABEL, get_spoken, -1);
-        g_signal_connect(row->get_button, "clicked", G_CALLBACK(on_get_clicked), row);
-        gtk_stack_add_named(row->state, GTK_WIDGET(row->get_button), "get");
-
-        GtkWidget *busy = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-        row->progress = GTK_PROGRESS_BAR(gtk_progress_bar_new());
-        gtk_progress_bar_set_show_text(row->progress, TRUE);
-        gtk_widget_set_size_request(GTK_WIDGET(row->progress), 160, -1);
-        gtk_widget_set_valign(GTK_WIDGET(row->progress), GTK_ALIGN_CENTER);
-        gtk_accessible_update_property(GTK_ACCESSIBLE(row->progress), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                       _("Download progress"), -1);
-        GtkWidget *cancel = icon_button("process-stop-symbolic", _("Cancel Download"), _("Cancel the download"));
-        g_signal_connect(cancel, "clicked", G_CALLBACK(on_cancel_get_clicked), row);
-        gtk_box_append(GTK_BOX(busy), GTK_WIDGET(row->progress));
-        gtk_box_append(GTK_BOX(busy), cancel);
-        gtk_stack_add_named(row->state, busy, "busy");
-
-        GtkWidget *installed = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-        GtkWidget *label = gtk_label_new(_("Installed"));
-        gtk_widget_add_css_class(label, "dim-label");
-        g_autofree char *remove_spoken = g_strdup_printf(_("Remove %s"), row->entry->title);
-        GtkWidget *remove = icon_button("user-trash-symbolic", _("Remove Model"), remove_spoken);
-        g_signal_connect(remove, "clicked", G_CALLBACK(on_remove_clicked), row);
-        gtk_box_append(GTK_BOX(installed), label);
-        gtk_box_append(GTK_BOX(installed), remove);
-        gtk_stack_add_named(row->state, installed, "installed");
-
-        adw_action_row_add_suffix(row->row, GTK_WIDGET(row->state));
-        gtk_list_box_append(self->catalogue_list, GTK_WIDGET(row->row));
-        g_ptr_array_add(self->catalogue_rows, row);
-        show_catalogue_row(row, self->models);
+        GtkWidget *row = glance_catalogue_row_new(glance_catalogue_get_entry(catalogue, i));
+        g_signal_connect_swapped(row, "models-changed", G_CALLBACK(on_catalogue_models_changed), self);
+        gtk_list_box_append(self->catalogue_list, row);
     }
 }
 
@@ -346,8 +168,7 @@ static void on_models_listed_then_catalogue(GObject *source, GAsyncResult *resul
         return;   /* the window may be gone */
     GlancePreferencesWindow *self = data;
     on_models_listed(source, result, data);
-    for (guint i = 0; i < self->catalogue_rows->len; i++)
-        show_catalogue_row(self->catalogue_rows->pdata[i], self->models);
+    show_catalogue_rows(self);
 }
 
 static void reload_models(GlancePreferencesWindow *self)
@@ -458,24 +279,8 @@ static void on_import_cancel_clicked(GlancePreferencesWindow *self)
 
 static void rebuild_folders(GlancePreferencesWindow *self)
 {
-    GtkWidget *child;
-    while ((child = gtk_widget_get_first_child(GTK_WIDGET(self->folders_list))))
-        gtk_list_box_remove(self->folders_list, child);
     g_auto(GStrv) folders = g_settings_get_strv(self->settings, "library-folders");
-    for (guint i = 0; folders[i]; i++) {
-        GtkWidget *row = adw_action_row_new();
-        g_autofree char *name = g_filename_display_basename(folders[i]);
-        g_autofree char *shown_path = g_filename_display_name(folders[i]);
-        adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(row), FALSE);
-        adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), name);
-        adw_action_row_set_subtitle(ADW_ACTION_ROW(row), shown_path);
-        g_autofree char *spoken = g_strdup_printf(_("Remove %s from the library"), name);
-        GtkWidget *remove = icon_button("user-trash-symbolic", _("Remove Folder"), spoken);
-        gtk_actionable_set_action_target(GTK_ACTIONABLE(remove), "s", folders[i]);
-        gtk_actionable_set_action_name(GTK_ACTIONABLE(remove), "app.remove-folder");
-        adw_action_row_add_suffix(ADW_ACTION_ROW(row), remove);
-        gtk_list_box_append(self->folders_list, row);
-    }
+    glance_folder_rows_fill(self->folders_list, folders);
     if (!folders[0]) {
         GtkWidget *row = adw_action_row_new();
         adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), _("No folders yet"));
@@ -504,15 +309,6 @@ static void glance_preferences_window_dispose(GObject *object)
     if (self->chooser)
         gtk_native_dialog_destroy(GTK_NATIVE_DIALOG(self->chooser));
     g_clear_object(&self->chooser);
-    if (self->catalogue_rows) {
-        /* Downloads stop with the window: a partial one resumes with the next "Get". */
-        for (guint i = 0; i < self->catalogue_rows->len; i++) {
-            CatalogueRow *row = self->catalogue_rows->pdata[i];
-            if (row->installing)
-                g_object_set_data(G_OBJECT(row->installing), "window", NULL);
-        }
-        g_clear_pointer(&self->catalogue_rows, g_ptr_array_unref);
-    }
     if (self->settings)
         g_signal_handlers_disconnect_by_data(self->settings, self);
     g_clear_object(&self->settings);
@@ -548,7 +344,6 @@ static void glance_preferences_window_class_init(GlancePreferencesWindowClass *k
 static void glance_preferences_window_init(GlancePreferencesWindow *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
-    self->catalogue_rows = g_ptr_array_new_with_free_func((GDestroyNotify)catalogue_row_free);
     for (GlanceModelTask t = GLANCE_MODEL_TASK_VQA; t <= GLANCE_MODEL_TASK_RETRIEVAL; t++) {
         AdwComboRow *row = combo_for(self, t);
         adw_combo_row_set_expression(row, gtk_property_expression_new(GLANCE_TYPE_MODEL_INFO, NULL, "title"));

@@ -6,6 +6,7 @@
 #include "config.h"
 #include <glib/gi18n.h>
 #include "glance-application.h"
+#include "glance-folder-row.h"
 #include "glance-library-index.h"
 #include "glance-library-open.h"
 #include "glance-library-status.h"
@@ -151,28 +152,8 @@ static void show_content(GlanceSearchPage *self)
 
 static void rebuild_folders_list(GlanceSearchPage *self)
 {
-    GtkWidget *child;
-    while ((child = gtk_widget_get_first_child(GTK_WIDGET(self->folders_list))))
-        gtk_list_box_remove(self->folders_list, child);
     g_auto(GStrv) folders = dup_folders(self);
-    for (guint i = 0; folders[i]; i++) {
-        GtkWidget *row = adw_action_row_new();
-        g_autofree char *name = g_filename_display_basename(folders[i]);
-        g_autofree char *shown_path = g_filename_display_name(folders[i]);
-        adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(row), FALSE);
-        adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), name);
-        adw_action_row_set_subtitle(ADW_ACTION_ROW(row), shown_path);
-        GtkWidget *remove = gtk_button_new_from_icon_name("user-trash-symbolic");
-        gtk_widget_set_valign(remove, GTK_ALIGN_CENTER);
-        gtk_widget_add_css_class(remove, "flat");
-        gtk_widget_set_tooltip_text(remove, _("Remove Folder"));
-        g_autofree char *spoken = g_strdup_printf(_("Remove %s from the library"), name);
-        gtk_accessible_update_property(GTK_ACCESSIBLE(remove), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
-        gtk_actionable_set_action_name(GTK_ACTIONABLE(remove), "app.remove-folder");
-        gtk_actionable_set_action_target(GTK_ACTIONABLE(remove), "s", folders[i]);
-        adw_action_row_add_suffix(ADW_ACTION_ROW(row), remove);
-        gtk_list_box_append(self->folders_list, row);
-    }
+    glance_folder_rows_fill(self->folders_list, folders);
     gtk_widget_set_visible(GTK_WIDGET(self->folders_list), folders[0] != NULL);
 }
 
