@@ -27,7 +27,6 @@ void _glance_search_page_cancel(GCancellable **cancellable)
     g_clear_object(cancellable);
 }
 
-
 SearchPageJob *_glance_search_page_job_new(GlanceSearchPage *self, GCancellable *cancellable)
 {
     SearchPageJob *job = g_rc_box_new0(SearchPageJob);
