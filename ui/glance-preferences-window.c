@@ -1,39 +1,15 @@
 /* glance-preferences-window.c — which model serves each task lives in the model
  * registry (app/models), shared with glance-cli; the other settings are GSettings keys
- * bound to their controls. An import runs glance_model_import_async() and a catalogue
- * "Get" runs glance_model_install_async(), each with its progress in its row; whatever
- * finishes is registered and becomes the default for its tasks. */
+ * bound to their controls. The catalogue is a list of GlanceCatalogueRow, the folders of
+ * GlanceFolderRow; the checkpoint import is in glance-preferences-window-import.c. An
+ * installed or imported model is registered and becomes the default for its tasks. */
 #include "config.h"
 #include <glib/gi18n.h>
 #include "glance-catalogue-row.h"
 #include "glance-folder-row.h"
-#include "glance-model-import.h"
 #include "glance-model-info.h"
-#include "glance-preferences-window.h"
+#include "glance-preferences-window-private.h"
 #include "glance-window.h"
-
-struct _GlancePreferencesWindow {
-    AdwPreferencesWindow parent_instance;
-    AdwComboRow *vqa_row;
-    AdwComboRow *nlvr2_row;
-    AdwComboRow *retrieval_row;
-    AdwActionRow *import_row;
-    GtkBox *import_progress_box;
-    GtkProgressBar *import_progress;
-    GtkImage *import_icon;
-    GtkSpinButton *threads_spin;
-    GtkSpinButton *answers_spin;
-    GtkListBox *folders_list;
-    GtkListBox *catalogue_list;
-
-    GSettings *settings;
-    GlanceInference *inference;
-    GlanceModelList *models;
-    GCancellable *listing;
-    GCancellable *importing;
-    GtkFileChooserNative *chooser;
-    gboolean updating_rows;      /* selecting from the registry, not from the user */
-};
 
 G_DEFINE_FINAL_TYPE(GlancePreferencesWindow, glance_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
@@ -180,101 +156,6 @@ static void reload_models(GlancePreferencesWindow *self)
     glance_model_list_async(self->listing, on_models_listed_then_catalogue, self);
 }
 
-/* ---- importing a checkpoint by hand (app/models: glance-model-import.h) ---- */
-
-static void on_import_progress(double fraction, const char *stage, gpointer data)
-{
-    (void)stage;
-    GlancePreferencesWindow *self = data;
-    if (self->importing)
-        gtk_progress_bar_set_fraction(self->import_progress, fraction);
-}
-
-static void set_importing(GlancePreferencesWindow *self, gboolean importing)
-{
-    gtk_widget_set_visible(GTK_WIDGET(self->import_progress_box), importing);
-    gtk_widget_set_visible(GTK_WIDGET(self->import_icon), !importing);
-    gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(self->import_row), !importing);
-    gtk_progress_bar_set_fraction(self->import_progress, 0);
-}
-
-static void on_imported(GObject *source, GAsyncResult *result, gpointer data)
-{
-    (void)source;
-    g_autoptr(GlancePreferencesWindow) self = data;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GlanceInstalledModel) model = glance_model_import_finish(result, &error);
-    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->importing)
-        return;   /* the window was closed */
-    g_clear_object(&self->importing);
-    set_importing(self, FALSE);
-    if (!model) {
-        if (g_error_matches(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NO_HEAD)) {
-            g_autofree char *message = g_strdup_printf(_("Import failed: %s"),
-                                                       _("The checkpoint has no head Glance can use"));
-            glance_show_toast(GTK_WIDGET(self), message);
-        } else if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-            g_autofree char *message = g_strdup_printf(_("Import failed: %s"), error->message);
-            glance_show_toast(GTK_WIDGET(self), message);
-        }
-        return;
-    }
-    g_autofree char *message = g_strdup_printf(_("Imported “%s”; it is now used for the tasks it supports"),
-                                               model->title);
-    glance_show_toast(GTK_WIDGET(self), message);
-    glance_inference_reload_models(self->inference);
-}
-
-void glance_preferences_window_import(GlancePreferencesWindow *self, GFile *checkpoint)
-{
-    if (self->importing)
-        return;
-    g_autofree char *path = g_file_get_path(checkpoint);
-    if (!path) {
-        glance_show_toast(GTK_WIDGET(self), _("Only local files can be imported"));
-        return;
-    }
-    self->importing = g_cancellable_new();
-    set_importing(self, TRUE);
-    glance_model_import_async(path, on_import_progress, g_object_ref(self), g_object_unref, self->importing,
-                              on_imported, g_object_ref(self));
-}
-
-static void on_checkpoint_chosen(GtkNativeDialog *dialog, int response, gpointer data)
-{
-    GlancePreferencesWindow *self = data;
-    if (response == GTK_RESPONSE_ACCEPT) {
-        g_autoptr(GFile) file = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(dialog));
-        if (file)
-            glance_preferences_window_import(self, file);
-    }
-    g_clear_object(&self->chooser);
-}
-
-static void on_import_activated(GlancePreferencesWindow *self)
-{
-    if (self->importing || self->chooser)
-        return;
-    self->chooser = gtk_file_chooser_native_new(_("Import VLMo Checkpoint"), GTK_WINDOW(self),
-                                                GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), _("_Cancel"));
-    GtkFileFilter *checkpoints = gtk_file_filter_new();
-    gtk_file_filter_set_name(checkpoints, _("PyTorch Checkpoints"));
-    gtk_file_filter_add_suffix(checkpoints, "pt");
-    gtk_file_filter_add_suffix(checkpoints, "pth");
-    gtk_file_filter_add_suffix(checkpoints, "ckpt");
-    gtk_file_filter_add_suffix(checkpoints, "bin");
-    gtk_file_chooser_add_filter(GTK_FILE_CHOOSER(self->chooser), checkpoints);
-    g_object_unref(checkpoints);
-    g_signal_connect(self->chooser, "response", G_CALLBACK(on_checkpoint_chosen), self);
-    gtk_native_dialog_show(GTK_NATIVE_DIALOG(self->chooser));
-}
-
-static void on_import_cancel_clicked(GlancePreferencesWindow *self)
-{
-    if (self->importing)
-        g_cancellable_cancel(self->importing);
-}
-
 /* ---- library folders ---- */
 
 static void rebuild_folders(GlancePreferencesWindow *self)
@@ -337,8 +218,10 @@ static void glance_preferences_window_class_init(GlancePreferencesWindowClass *k
     gtk_widget_class_bind_template_child(widget_class, GlancePreferencesWindow, answers_spin);
     gtk_widget_class_bind_template_child(widget_class, GlancePreferencesWindow, folders_list);
     gtk_widget_class_bind_template_child(widget_class, GlancePreferencesWindow, catalogue_list);
-    gtk_widget_class_bind_template_callback(widget_class, on_import_activated);
-    gtk_widget_class_bind_template_callback(widget_class, on_import_cancel_clicked);
+    gtk_widget_class_bind_template_callback_full(widget_class, "on_import_activated",
+                                                 G_CALLBACK(_glance_preferences_window_choose_checkpoint));
+    gtk_widget_class_bind_template_callback_full(widget_class, "on_import_cancel_clicked",
+                                                 G_CALLBACK(_glance_preferences_window_cancel_import));
 }
 
 static void glance_preferences_window_init(GlancePreferencesWindow *self)
