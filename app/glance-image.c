@@ -105,6 +105,11 @@ GlanceDecodedImage *glance_image_from_bytes(GBytes *bytes, int max_side, GError 
 
 GlanceDecodedImage *glance_image_load(const char *path, int max_side, GError **error)
 {
+    /* GMappedFile's "Is a directory" after an mmap attempt reads as a system fault. */
+    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "%s is a folder, not an image", path);
+        return NULL;
+    }
     g_autoptr(GMappedFile) file = g_mapped_file_new(path, FALSE, error);
     if (!file)
         return NULL;

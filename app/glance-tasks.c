@@ -4,15 +4,6 @@
 #include <math.h>
 #include <string.h>
 
-void glance_set_error_from_engine(GError **error, const GlanceError *err)
-{
-    int code = err->status == GLANCE_ERR_CANCELLED ? G_IO_ERROR_CANCELLED
-             : err->status == GLANCE_ERR_UNSUPPORTED ? G_IO_ERROR_NOT_SUPPORTED
-             : err->status == GLANCE_ERR_INVALID ? G_IO_ERROR_INVALID_ARGUMENT
-             : err->status == GLANCE_ERR_IO ? G_IO_ERROR_NOT_FOUND : G_IO_ERROR_FAILED;
-    g_set_error_literal(error, G_IO_ERROR, code, err->message[0] ? err->message : glance_status_name(err->status));
-}
-
 static int by_score_desc(gconstpointer a, gconstpointer b)
 {
     const GlanceAnswer *x = a, *y = b;

@@ -3,7 +3,8 @@
 #ifndef GLANCE_TASKS_H
 #define GLANCE_TASKS_H
 #include <glib.h>
-#include "glance-engine.h"
+#include "glance-engine-error.h"
+#include "glance-judgement.h"
 
 typedef struct {
     int label;
@@ -11,14 +12,6 @@ typedef struct {
     float score;         /* sigmoid(logit), as VQA is trained with binary cross-entropy */
 } GlanceAnswer;
 
-typedef struct {
-    gboolean verdict;    /* NLVR2: the statement holds; ITM: the text matches */
-    float probability;   /* softmax probability of "true" / "match" */
-    float logits[2];     /* [false, true] */
-} GlanceJudgement;
-
-/* Engine status -> GError in G_IO_ERROR (cancelled -> G_IO_ERROR_CANCELLED). */
-void glance_set_error_from_engine(GError **error, const GlanceError *err);
 
 /* Top `top` answers, best first (top is clamped to the answer count). logits may be
  * NULL, or receive every one of the model's num_answers logits. */

@@ -108,39 +108,12 @@ static void on_answers_painted(GdkFrameClock *clock, gpointer data)
     g_clear_signal_handler(&self->after_paint_id, clock);
 }
 
-typedef struct {
-    char *key;
-    char *question;
-    char *answer;
-    double score;
-} HistoryRecord;
-
-static void history_record_free(HistoryRecord *record)
-{
-    g_free(record->key);
-    g_free(record->question);
-    g_free(record->answer);
-    g_free(record);
-}
-
-static void record_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-    (void)source, (void)cancellable;
-    HistoryRecord *record = data;
-    g_autofree char *db = glance_paths_default_db();
-    GError *error = NULL;
-    if (glance_history_add(db, record->key, record->question, record->answer, record->score, &error))
-        g_task_return_boolean(task, TRUE);
-    else
-        g_task_return_error(task, error);
-}
-
 static void on_recorded(GObject *source, GAsyncResult *result, gpointer data)
 {
-    (void)data;
-    GlanceAskPage *self = GLANCE_ASK_PAGE(source);
+    (void)source;
+    g_autoptr(GlanceAskPage) self = data;
     g_autoptr(GError) error = NULL;
-    if (!g_task_propagate_boolean(G_TASK(result), &error))
+    if (!glance_history_edit_finish(result, &error))
         g_warning("%s", error->message);   /* history is a convenience: no toast */
     reload_history(self);
 }
@@ -179,14 +152,9 @@ static void on_answered(GObject *source, GAsyncResult *result, gpointer data)
     const char *key = photo ? glance_photo_get_key(photo) : NULL;
     if (key && answers->answers->len > 0) {
         GlanceScoredAnswer *best = &g_array_index(answers->answers, GlanceScoredAnswer, 0);
-        HistoryRecord *record = g_new0(HistoryRecord, 1);
-        record->key = g_strdup(key);
-        record->question = g_strdup(self->asked_question);
-        record->answer = g_strdup(best->answer);
-        record->score = best->score;
-        g_autoptr(GTask) task = g_task_new(self, NULL, on_recorded, NULL);
-        g_task_set_task_data(task, record, (GDestroyNotify)history_record_free);
-        g_task_run_in_thread(task, record_thread);
+        g_autofree char *db = glance_paths_default_db();
+        glance_history_add_async(db, key, self->asked_question, best->answer, best->score, on_recorded,
+                                 g_object_ref(self));
     }
 }
 
@@ -225,26 +193,14 @@ static void ask(GlanceAskPage *self, const char *text)
 
 /* ---- history and suggestions ---- */
 
-static void list_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-    (void)source, (void)cancellable;
-    g_autofree char *db = glance_paths_default_db();
-    GError *error = NULL;
-    GPtrArray *entries = glance_history_list(db, data, HISTORY_SHOWN, &error);
-    if (entries)
-        g_task_return_pointer(task, entries, (GDestroyNotify)g_ptr_array_unref);
-    else
-        g_task_return_error(task, error);
-}
-
 static void on_history_listed(GObject *source, GAsyncResult *result, gpointer data)
 {
-    (void)data;
+    (void)source;
+    g_autoptr(GlanceAskPage) self = data;
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) entries = g_task_propagate_pointer(G_TASK(result), &error);
+    g_autoptr(GPtrArray) entries = glance_history_list_finish(result, &error);
     if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-    GlanceAskPage *self = GLANCE_ASK_PAGE(source);
     g_clear_object(&self->history_loading);
     clear_list(self->history_list);
     if (!entries) {
@@ -274,10 +230,8 @@ static void reload_history(GlanceAskPage *self)
         return;
     }
     self->history_loading = g_cancellable_new();
-    g_autoptr(GTask) task = g_task_new(self, self->history_loading, on_history_listed, NULL);
-    g_task_set_return_on_cancel(task, TRUE);
-    g_task_set_task_data(task, g_strdup(key), g_free);
-    g_task_run_in_thread(task, list_thread);
+    g_autofree char *db = glance_paths_default_db();
+    glance_history_list_async(db, key, HISTORY_SHOWN, self->history_loading, on_history_listed, g_object_ref(self));
 }
 
 static const GlanceSampleScene *sample_scene_for(GlancePhoto *photo)
@@ -383,22 +337,12 @@ static void sample_action(GtkWidget *widget, const char *name, GVariant *param)
 
 static void history_cleared(GObject *source, GAsyncResult *result, gpointer data)
 {
-    (void)data;
+    (void)source;
+    g_autoptr(GlanceAskPage) self = data;
     g_autoptr(GError) error = NULL;
-    if (!g_task_propagate_boolean(G_TASK(result), &error))
-        glance_show_toast(GTK_WIDGET(source), error->message);
-    reload_history(GLANCE_ASK_PAGE(source));
-}
-
-static void clear_history_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-    (void)source, (void)cancellable;
-    g_autofree char *db = glance_paths_default_db();
-    GError *error = NULL;
-    if (glance_history_clear(db, data, &error))
-        g_task_return_boolean(task, TRUE);
-    else
-        g_task_return_error(task, error);
+    if (!glance_history_edit_finish(result, &error))
+        glance_show_toast(GTK_WIDGET(self), error->message);
+    reload_history(self);
 }
 
 static void clear_history_action(GtkWidget *widget, const char *name, GVariant *param)
@@ -408,9 +352,8 @@ static void clear_history_action(GtkWidget *widget, const char *name, GVariant *
     const char *key = photo ? glance_photo_get_key(photo) : NULL;
     if (!key)
         return;
-    g_autoptr(GTask) task = g_task_new(widget, NULL, history_cleared, NULL);
-    g_task_set_task_data(task, g_strdup(key), g_free);
-    g_task_run_in_thread(task, clear_history_thread);
+    g_autofree char *db = glance_paths_default_db();
+    glance_history_clear_async(db, key, history_cleared, g_object_ref(widget));
 }
 
 /* ---- object ---- */

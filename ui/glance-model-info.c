@@ -1,17 +1,15 @@
-/* glance-model-info.c — the registry says which tasks an installed model serves; the
- * bundled model's heads are read from its glance.config through the engine, so a chooser
- * never offers a model a task it has no head for. */
+/* glance-model-info.c — app/models decides what can be chosen; this wraps it for the
+ * combo rows and words the bundled model's title. */
 #include "config.h"
 #include <glib/gi18n.h>
 #include "glance-model-info.h"
-#include "glance-model-registry.h"
-#include "glance-paths.h"
+#include <string.h>
 
 struct _GlanceModelInfo {
     GObject parent_instance;
     char *name;      /* "" for the bundled model */
     char *title;
-    gboolean tasks[3];
+    gboolean tasks[GLANCE_MODEL_N_TASKS];
 };
 
 G_DEFINE_FINAL_TYPE(GlanceModelInfo, glance_model_info, G_TYPE_OBJECT)
@@ -71,64 +69,42 @@ void glance_model_list_free(GlanceModelList *list)
     g_free(list);
 }
 
-/* NULL when the bundled model is missing or does not open. */
-static GlanceModelInfo *bundled_model_info(void)
+static GlanceModelInfo *info_for_choice(const GlanceModelChoice *choice)
 {
-    g_autofree char *path = glance_paths_default_model();
-    GlanceModel *model = NULL;
-    GlanceError err = { 0 };
-    if (glance_model_open(path, &model, &err) != GLANCE_OK)
-        return NULL;
-    const GlanceConfig *config = glance_model_config(model);
     GlanceModelInfo *self = g_object_new(GLANCE_TYPE_MODEL_INFO, NULL);
-    self->name = g_strdup("");
-    self->tasks[GLANCE_MODEL_TASK_VQA] = config->has_vqa;
-    self->tasks[GLANCE_MODEL_TASK_NLVR2] = config->has_nlvr2;
-    self->tasks[GLANCE_MODEL_TASK_RETRIEVAL] = config->has_itc;
-    const char *name = glance_model_name(model);
-    g_autofree char *base = g_path_get_basename(path);
+    self->name = g_strdup(choice->name);
     /* Translators: the model that comes with Glance; %s is its name */
-    self->title = g_strdup_printf(_("Bundled (%s)"), name && *name ? name : base);
-    glance_model_close(model);
+    self->title = *choice->name ? g_strdup(choice->title) : g_strdup_printf(_("Bundled (%s)"), choice->title);
+    memcpy(self->tasks, choice->tasks, sizeof self->tasks);
     return self;
 }
 
-static void list_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static void on_listed(GObject *source, GAsyncResult *result, gpointer data)
 {
-    (void)source, (void)data, (void)cancellable;
-    g_autoptr(GlanceModelList) list = g_new0(GlanceModelList, 1);
-    list->models = g_list_store_new(GLANCE_TYPE_MODEL_INFO);
-    g_autoptr(GlanceModelInfo) bundled = bundled_model_info();
-    if (bundled)
-        g_list_store_append(list->models, bundled);
-
+    (void)source;
+    g_autoptr(GTask) task = data;
     GError *error = NULL;
-    g_autoptr(GlanceModelRegistry) registry = glance_model_registry_load(NULL, &error);
-    if (!registry) {
+    g_autoptr(GlanceModelChoices) choices = glance_model_choices_list_finish(result, &error);
+    if (!choices) {
         g_task_return_error(task, error);
         return;
     }
-    for (guint i = 0; i < glance_model_registry_get_n_models(registry); i++) {
-        const GlanceInstalledModel *installed = glance_model_registry_get_model(registry, i);
-        g_autoptr(GlanceModelInfo) info = g_object_new(GLANCE_TYPE_MODEL_INFO, NULL);
-        info->name = g_strdup(installed->name);
-        info->title = g_strdup(installed->title && *installed->title ? installed->title : installed->name);
-        for (GlanceModelTask t = GLANCE_MODEL_TASK_VQA; t <= GLANCE_MODEL_TASK_RETRIEVAL; t++)
-            info->tasks[t] = glance_installed_model_has_task(installed, glance_model_task_name(t));
+    GlanceModelList *list = g_new0(GlanceModelList, 1);
+    list->models = g_list_store_new(GLANCE_TYPE_MODEL_INFO);
+    for (guint i = 0; i < choices->models->len; i++) {
+        g_autoptr(GlanceModelInfo) info = info_for_choice(choices->models->pdata[i]);
         g_list_store_append(list->models, info);
     }
-    for (GlanceModelTask t = GLANCE_MODEL_TASK_VQA; t <= GLANCE_MODEL_TASK_RETRIEVAL; t++) {
-        const GlanceInstalledModel *chosen = glance_model_registry_get_default(registry, glance_model_task_name(t));
-        list->defaults[t] = g_strdup(chosen ? chosen->name : "");
-    }
-    g_task_return_pointer(task, g_steal_pointer(&list), (GDestroyNotify)glance_model_list_free);
+    for (guint t = 0; t < GLANCE_MODEL_N_TASKS; t++)
+        list->defaults[t] = g_steal_pointer(&choices->defaults[t]);
+    g_task_return_pointer(task, list, (GDestroyNotify)glance_model_list_free);
 }
 
 void glance_model_list_async(GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-    g_autoptr(GTask) task = g_task_new(NULL, cancellable, callback, user_data);
+    GTask *task = g_task_new(NULL, cancellable, callback, user_data);
     g_task_set_source_tag(task, glance_model_list_async);
-    g_task_run_in_thread(task, list_thread);
+    glance_model_choices_list_async(cancellable, on_listed, task);
 }
 
 GlanceModelList *glance_model_list_finish(GAsyncResult *result, GError **error)

@@ -1,9 +1,9 @@
-/* glance-model-info.h — a model the user can choose for a task in Preferences: the
- * bundled one, or one in the model registry (app/models), with the tasks it serves. */
+/* glance-model-info.h — a model the user can choose for a task in Preferences, as an
+ * object a combo row can show: one GlanceModelChoice of app/models. */
 #ifndef GLANCE_MODEL_INFO_H
 #define GLANCE_MODEL_INFO_H
 #include <gio/gio.h>
-#include "glance-inference.h"
+#include "glance-model-choices.h"
 
 G_BEGIN_DECLS
 
@@ -18,13 +18,13 @@ gboolean glance_model_info_supports(GlanceModelInfo *self, GlanceModelTask task)
 
 typedef struct {
     GListStore *models;     /* of GlanceModelInfo: the bundled model first */
-    char *defaults[3];      /* per GlanceModelTask: the registry name serving it, "" bundled */
+    char *defaults[GLANCE_MODEL_N_TASKS]; /* per task: the registry name serving it, "" bundled */
 } GlanceModelList;
 
 void glance_model_list_free(GlanceModelList *list);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GlanceModelList, glance_model_list_free)
 
-/* In a thread: the bundled model (opened to read its heads) and the registry. */
+/* glance_model_choices_list_async(), as objects. */
 void glance_model_list_async(GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 GlanceModelList *glance_model_list_finish(GAsyncResult *result, GError **error);
 

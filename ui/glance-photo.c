@@ -1,8 +1,7 @@
-/* glance-photo.c — decoding goes through app/glance-image so the model sees exactly the
- * pixels `glance-cli` would give it for the same file. */
+/* glance-photo.c — decoding goes through app/glance-picture so the model sees exactly the
+ * pixels `glance-cli` would give it for the same file; this class adds what is shown. */
 #include "config.h"
 #include <glib/gi18n.h>
-#include "glance-image.h"
 #include "glance-photo.h"
 
 /* Photos larger than this are scaled down for display only. */
@@ -14,11 +13,7 @@ struct _GlancePhoto {
     GdkTexture *source_texture;  /* pasted or dropped image data */
     char *title;
     GdkTexture *texture;         /* set on the main thread when loading finishes */
-
-    GMutex lock;                 /* guards what workers fill in below */
-    GlanceDecodedImage *decoded;
-    GError *decode_error;
-    char *key;
+    GlancePicture *picture;      /* the pixels the model reads (app/, thread-safe) */
 };
 
 G_DEFINE_FINAL_TYPE(GlancePhoto, glance_photo, G_TYPE_OBJECT)
@@ -33,10 +28,7 @@ static void glance_photo_finalize(GObject *object)
     g_clear_object(&self->source_texture);
     g_clear_object(&self->texture);
     g_free(self->title);
-    g_free(self->key);
-    glance_decoded_image_free(self->decoded);
-    g_clear_error(&self->decode_error);
-    g_mutex_clear(&self->lock);
+    g_clear_object(&self->picture);
     G_OBJECT_CLASS(glance_photo_parent_class)->finalize(object);
 }
 
@@ -64,22 +56,31 @@ static void glance_photo_class_init(GlancePhotoClass *klass)
 
 static void glance_photo_init(GlancePhoto *self)
 {
-    g_mutex_init(&self->lock);
+    (void)self;
 }
 
 GlancePhoto *glance_photo_new_for_file(GFile *file)
 {
     GlancePhoto *self = g_object_new(GLANCE_TYPE_PHOTO, NULL);
     self->file = g_object_ref(file);
+    self->picture = glance_picture_new_for_file(file);
     g_autofree char *base = g_file_get_basename(file);
     self->title = base ? g_filename_display_name(base) : g_file_get_uri(file);
     return self;
+}
+
+static GBytes *texture_png(gpointer texture, GError **error)
+{
+    (void)error;
+    return gdk_texture_save_to_png_bytes(texture);
 }
 
 GlancePhoto *glance_photo_new_for_texture(GdkTexture *texture)
 {
     GlancePhoto *self = g_object_new(GLANCE_TYPE_PHOTO, NULL);
     self->source_texture = g_object_ref(texture);
+    /* PNG is lossless, so decoding it gives back the texture's own pixels. */
+    self->picture = glance_picture_new_for_bytes_func(texture_png, g_object_ref(texture), g_object_unref);
     self->title = g_strdup(_("Pasted Image"));
     return self;
 }
@@ -89,65 +90,26 @@ const char *glance_photo_get_title(GlancePhoto *self) { return self->title; }
 GdkTexture *glance_photo_get_texture(GlancePhoto *self) { return self->texture; }
 gboolean glance_photo_is_loaded(GlancePhoto *self) { return self->texture != NULL; }
 
+GlancePicture *glance_photo_get_picture(GlancePhoto *self) { return self->picture; }
+
 const char *glance_photo_get_key(GlancePhoto *self)
 {
-    g_mutex_lock(&self->lock);
-    const char *key = self->key;
-    g_mutex_unlock(&self->lock);
-    return key;
+    return glance_picture_get_key(self->picture);
 }
 
-/* Called with the lock held. */
-static void decode_locked(GlancePhoto *self)
+static GdkTexture *texture_for_picture(GlancePicture *picture)
 {
-    if (self->decoded || self->decode_error)
-        return;
-    if (self->file) {
-        g_autofree char *path = g_file_get_path(self->file);
-        if (path) {
-            self->decoded = glance_image_load(path, 0, &self->decode_error);
-            self->key = g_steal_pointer(&path);
-        } else {
-            g_autoptr(GBytes) bytes = g_file_load_bytes(self->file, NULL, NULL, &self->decode_error);
-            if (bytes)
-                self->decoded = glance_image_from_bytes(bytes, 0, &self->decode_error);
-            self->key = g_file_get_uri(self->file);
-        }
-    } else {
-        /* PNG is lossless, so decoding it gives back the texture's own pixels. */
-        g_autoptr(GBytes) png = gdk_texture_save_to_png_bytes(self->source_texture);
-        self->decoded = glance_image_from_bytes(png, 0, &self->decode_error);
-        if (self->decoded) {
-            const GlanceImage *im = &self->decoded->image;
-            g_autofree char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, im->pixels,
-                                                               (gsize)im->stride * im->height);
-            self->key = g_strdup_printf("sha256:%s", sum);
-        }
-    }
-}
-
-const GlanceImage *glance_photo_get_image(GlancePhoto *self, GError **error)
-{
-    g_mutex_lock(&self->lock);
-    decode_locked(self);
-    const GlanceImage *image = self->decoded ? &self->decoded->image : NULL;
-    if (!image && error)
-        *error = g_error_copy(self->decode_error);
-    g_mutex_unlock(&self->lock);
-    return image;
-}
-
-static GdkTexture *texture_for_image(const GlanceImage *image)
-{
-    g_autoptr(GBytes) bytes = g_bytes_new(image->pixels, (gsize)image->stride * image->height);
+    int width, height, stride;
+    const guint8 *pixels = glance_picture_get_pixels(picture, &width, &height, &stride);
+    g_autoptr(GBytes) bytes = g_bytes_new(pixels, (gsize)stride * height);
     g_autoptr(GdkPixbuf) full = gdk_pixbuf_new_from_bytes(bytes, GDK_COLORSPACE_RGB, FALSE, 8,
-                                                          image->width, image->height, image->stride);
-    int longest = MAX(image->width, image->height);
+                                                          width, height, stride);
+    int longest = MAX(width, height);
     if (longest <= DISPLAY_MAX_SIDE)
         return gdk_texture_new_for_pixbuf(full);
     double scale = (double)DISPLAY_MAX_SIDE / longest;
-    g_autoptr(GdkPixbuf) small = gdk_pixbuf_scale_simple(full, MAX(1, (int)(image->width * scale)),
-                                                         MAX(1, (int)(image->height * scale)),
+    g_autoptr(GdkPixbuf) small = gdk_pixbuf_scale_simple(full, MAX(1, (int)(width * scale)),
+                                                         MAX(1, (int)(height * scale)),
                                                          GDK_INTERP_BILINEAR);
     return gdk_texture_new_for_pixbuf(small);
 }
@@ -157,13 +119,12 @@ static void load_thread(GTask *task, gpointer source, gpointer data, GCancellabl
     (void)data, (void)cancellable;
     GlancePhoto *self = source;
     GError *error = NULL;
-    const GlanceImage *image = glance_photo_get_image(self, &error);
-    if (!image) {
+    if (!glance_picture_decode(self->picture, &error)) {
         g_task_return_error(task, error);
         return;
     }
     GdkTexture *texture = self->source_texture ? g_object_ref(self->source_texture)
-                                               : texture_for_image(image);
+                                               : texture_for_picture(self->picture);
     g_task_return_pointer(task, texture, g_object_unref);
 }
 

@@ -3,7 +3,7 @@
 #ifndef GLANCE_PHOTO_H
 #define GLANCE_PHOTO_H
 #include <gtk/gtk.h>
-#include "glance-engine.h"
+#include "glance-picture.h"
 
 G_BEGIN_DECLS
 
@@ -27,9 +27,8 @@ void glance_photo_load_async(GlancePhoto *self, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data);
 gboolean glance_photo_load_finish(GlancePhoto *self, GAsyncResult *result, GError **error);
 
-/* Thread-safe: the pixels the model reads, decoding them on first use.
- * Valid for the photo's lifetime. */
-const GlanceImage *glance_photo_get_image(GlancePhoto *self, GError **error);
+/* The pixels the model reads (thread-safe, decoded on first use): what tasks take. */
+GlancePicture *glance_photo_get_picture(GlancePhoto *self);
 
 G_END_DECLS
 #endif

@@ -1,44 +1,15 @@
 /* glance-preferences-window.c — which model serves each task lives in the model
  * registry (app/models), shared with glance-cli; the other settings are GSettings keys
- * bound to their controls. An import runs glance_import_checkpoint() and a catalogue
- * "Get" runs glance_model_install_async(), each in a thread with its progress in its
- * row; whatever finishes is registered and becomes the default for its tasks. */
+ * bound to their controls. The catalogue is a list of GlanceCatalogueRow, the folders of
+ * GlanceFolderRow; the checkpoint import is in glance-preferences-window-import.c. An
+ * installed or imported model is registered and becomes the default for its tasks. */
 #include "config.h"
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
-#include <string.h>
-#include "glance-catalogue.h"
-#include "glance-import.h"
+#include "glance-catalogue-row.h"
+#include "glance-folder-row.h"
 #include "glance-model-info.h"
-#include "glance-model-install.h"
-#include "glance-model-registry.h"
-#include "glance-paths.h"
-#include "glance-preferences-window.h"
+#include "glance-preferences-window-private.h"
 #include "glance-window.h"
-
-struct _GlancePreferencesWindow {
-    AdwPreferencesWindow parent_instance;
-    AdwComboRow *vqa_row;
-    AdwComboRow *nlvr2_row;
-    AdwComboRow *retrieval_row;
-    AdwActionRow *import_row;
-    GtkBox *import_progress_box;
-    GtkProgressBar *import_progress;
-    GtkImage *import_icon;
-    GtkSpinButton *threads_spin;
-    GtkSpinButton *answers_spin;
-    GtkListBox *folders_list;
-    GtkListBox *catalogue_list;
-
-    GSettings *settings;
-    GlanceInference *inference;
-    GlanceModelList *models;
-    GCancellable *listing;
-    GCancellable *importing;
-    GtkFileChooserNative *chooser;
-    GPtrArray *catalogue_rows;   /* of CatalogueRow */
-    gboolean updating_rows;      /* selecting from the registry, not from the user */
-};
 
 G_DEFINE_FINAL_TYPE(GlancePreferencesWindow, glance_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
@@ -50,52 +21,16 @@ static AdwComboRow *combo_for(GlancePreferencesWindow *self, GlanceModelTask tas
     return rows[task];
 }
 
-/* ---- registry edits, in a thread (they take a file lock) ---- */
-
-typedef struct {
-    char *task;
-    char *name;   /* NULL: back to the bundled model; for removals, the model */
-} RegistryEdit;
-
-static void registry_edit_free(RegistryEdit *edit)
-{
-    g_free(edit->task);
-    g_free(edit->name);
-    g_free(edit);
-}
-
-static void registry_edit_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-    (void)source, (void)cancellable;
-    RegistryEdit *edit = data;
-    GError *error = NULL;
-    g_autoptr(GlanceModelRegistry) registry = glance_model_registry_load(NULL, &error);
-    gboolean ok = registry && (edit->task ? glance_model_registry_set_default(registry, edit->task, edit->name, &error)
-                                          : glance_model_registry_remove(registry, edit->name, &error));
-    if (ok)
-        g_task_return_boolean(task, TRUE);
-    else
-        g_task_return_error(task, error);
-}
+/* ---- registry edits (app/models runs them in a thread: they take a file lock) ---- */
 
 static void on_registry_edited(GObject *source, GAsyncResult *result, gpointer data)
 {
-    (void)data;
-    GlancePreferencesWindow *self = GLANCE_PREFERENCES_WINDOW(source);
+    (void)source;
+    g_autoptr(GlancePreferencesWindow) self = data;
     g_autoptr(GError) error = NULL;
-    if (!g_task_propagate_boolean(G_TASK(result), &error))
+    if (!glance_models_edit_finish(result, &error))
         glance_show_toast(GTK_WIDGET(self), error->message);
     glance_inference_reload_models(self->inference);   /* the pages follow; this window reloads */
-}
-
-static void edit_registry(GlancePreferencesWindow *self, const char *task_name, const char *name)
-{
-    RegistryEdit *edit = g_new0(RegistryEdit, 1);
-    edit->task = g_strdup(task_name);
-    edit->name = g_strdup(name);
-    g_autoptr(GTask) task = g_task_new(self, NULL, on_registry_edited, NULL);
-    g_task_set_task_data(task, edit, (GDestroyNotify)registry_edit_free);
-    g_task_run_in_thread(task, registry_edit_thread);
 }
 
 /* ---- model choosers ---- */
@@ -118,7 +53,7 @@ static void on_combo_selected(AdwComboRow *row, GParamSpec *pspec, gpointer data
         const char *name = glance_model_info_get_name(info);
         g_free(self->models->defaults[t]);
         self->models->defaults[t] = g_strdup(name);
-        edit_registry(self, glance_model_task_name(t), *name ? name : NULL);
+        glance_models_set_default_async(t, name, NULL, on_registry_edited, g_object_ref(self));
     }
 }
 
@@ -157,165 +92,31 @@ static void on_models_listed(GObject *source, GAsyncResult *result, gpointer dat
     self->updating_rows = FALSE;
 }
 
-/* ---- the catalogue ---- */
+/* ---- the catalogue (a GlanceCatalogueRow per model) ---- */
 
-typedef struct {
-    GlancePreferencesWindow *self;   /* not a reference: the window outlives its rows' jobs' UI */
-    GlanceCatalogueEntry *entry;
-    AdwActionRow *row;
-    GtkStack *state;                 /* "get", "busy", "installed" */
-    GtkButton *get_button;
-    GtkProgressBar *progress;
-    GCancellable *installing;
-} CatalogueRow;
-
-static void catalogue_row_free(CatalogueRow *row)
+static gboolean is_installed(const GlanceModelList *models, const char *name)
 {
-    if (row->installing)
-        g_cancellable_cancel(row->installing);
-    g_clear_object(&row->installing);
-    glance_catalogue_entry_free(row->entry);
-    g_free(row);
-}
-
-static char *describe_tasks(GStrv tasks)
-{
-    g_autoptr(GStrvBuilder) names = g_strv_builder_new();
-    for (char **t = tasks; t && *t; t++)
-        g_strv_builder_add(names, g_str_equal(*t, GLANCE_TASK_VQA) ? _("questions")
-                                  : g_str_equal(*t, GLANCE_TASK_NLVR2) ? _("comparing")
-                                  : _("search"));
-    g_auto(GStrv) list = g_strv_builder_end(names);
-    return g_strjoinv(", ", list);
-}
-
-static char *describe_entry(const GlanceCatalogueEntry *entry)
-{
-    g_autofree char *size = entry->size ? g_format_size(entry->size) : g_strdup(_("size unknown"));
-    g_autofree char *tasks = describe_tasks(entry->tasks);
-    GString *text = g_string_new(NULL);
-    /* Translators: a catalogue model: its download size, then the tasks it serves */
-    g_string_append_printf(text, _("%s · for %s"), size, tasks);
-    for (guint i = 0; entry->published_metrics && entry->published_metrics[i]; i++)
-        /* Translators: a published accuracy, e.g. "VQAv2 test-dev 76.6%" */
-        g_string_append_printf(text, _(" · %s %.1f%%"), entry->published_metrics[i], entry->published_values[i]);
-    return g_string_free(text, FALSE);
-}
-
-static void show_catalogue_row(CatalogueRow *row, const GlanceModelList *models)
-{
-    gboolean installed = FALSE;
     for (guint i = 0; models && i < g_list_model_get_n_items(G_LIST_MODEL(models->models)); i++) {
         g_autoptr(GlanceModelInfo) info = g_list_model_get_item(G_LIST_MODEL(models->models), i);
-        installed |= g_str_equal(glance_model_info_get_name(info), row->entry->name);
+        if (g_str_equal(glance_model_info_get_name(info), name))
+            return TRUE;
     }
-    if (row->installing)
-        gtk_stack_set_visible_child_name(row->state, "busy");
-    else if (installed)
-        gtk_stack_set_visible_child_name(row->state, "installed");
-    else {
-        gboolean partial = glance_model_install_partial_size(NULL, row->entry->name) > 0;
-        gtk_button_set_label(row->get_button, partial ? _("_Resume") : _("_Get"));
-        gtk_stack_set_visible_child_name(row->state, "get");
-    }
+    return FALSE;
 }
 
-/* The row installing with `cancellable`, or NULL when its window has closed. */
-static CatalogueRow *row_for_job(GCancellable *cancellable)
+static void show_catalogue_rows(GlancePreferencesWindow *self)
 {
-    GlancePreferencesWindow *self = g_object_get_data(G_OBJECT(cancellable), "window");
-    for (guint i = 0; self && i < self->catalogue_rows->len; i++)
-        if (((CatalogueRow *)self->catalogue_rows->pdata[i])->installing == cancellable)
-            return self->catalogue_rows->pdata[i];
-    return NULL;
+    for (GtkWidget *row = gtk_widget_get_first_child(GTK_WIDGET(self->catalogue_list)); row;
+         row = gtk_widget_get_next_sibling(row))
+        if (GLANCE_IS_CATALOGUE_ROW(row))
+            glance_catalogue_row_set_installed(GLANCE_CATALOGUE_ROW(row),
+                                               is_installed(self->models, glance_catalogue_row_get_name(
+                                                                              GLANCE_CATALOGUE_ROW(row))));
 }
 
-static void on_install_progress(const GlanceInstallProgress *progress, gpointer data)
+static void on_catalogue_models_changed(GlancePreferencesWindow *self)
 {
-    CatalogueRow *row = row_for_job(data);
-    if (!row)
-        return;
-    if (progress->stage == GLANCE_INSTALL_STAGE_DOWNLOAD) {
-        g_autofree char *done = g_format_size(progress->bytes_done);
-        g_autofree char *total = progress->bytes_total ? g_format_size(progress->bytes_total) : NULL;
-        /* Translators: download progress, e.g. "Downloading 12.0 MB of 800.0 MB" */
-        g_autofree char *text = total ? g_strdup_printf(_("Downloading %s of %s"), done, total)
-                                      : g_strdup_printf(_("Downloading %s"), done);
-        gtk_progress_bar_set_text(row->progress, text);
-        if (progress->bytes_total)
-            gtk_progress_bar_set_fraction(row->progress, (double)progress->bytes_done / progress->bytes_total);
-        else
-            gtk_progress_bar_pulse(row->progress);
-    } else {
-        gtk_progress_bar_set_text(row->progress, _("Converting"));
-        if (progress->fraction >= 0)
-            gtk_progress_bar_set_fraction(row->progress, progress->fraction);
-    }
-}
-
-static void on_installed(GObject *source, GAsyncResult *result, gpointer data)
-{
-    (void)source;
-    GCancellable *cancellable = data;   /* the row may be gone: find it by its job */
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GlanceInstalledModel) model = glance_model_install_finish(result, &error);
-    CatalogueRow *row = row_for_job(cancellable);
-    g_object_unref(cancellable);
-    if (!row)
-        return;
-    GlancePreferencesWindow *self = row->self;
-    g_clear_object(&row->installing);
-    if (model) {
-        g_autofree char *tasks = describe_tasks(model->tasks);
-        g_autofree char *message = g_strdup_printf(_("“%s” is installed and now used for %s"), row->entry->title, tasks);
-        glance_show_toast(GTK_WIDGET(self), message);
-        glance_inference_reload_models(self->inference);
-    } else if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-        g_autofree char *message = g_strdup_printf(_("Could not get “%s”: %s"), row->entry->title, error->message);
-        glance_show_toast(GTK_WIDGET(self), message);
-    }
-    show_catalogue_row(row, self->models);
-}
-
-static void on_get_clicked(GtkButton *button, gpointer data)
-{
-    (void)button;
-    CatalogueRow *row = data;
-    if (row->installing)
-        return;
-    row->installing = g_cancellable_new();
-    g_object_set_data(G_OBJECT(row->installing), "window", row->self);
-    gtk_progress_bar_set_fraction(row->progress, 0);
-    gtk_progress_bar_set_text(row->progress, _("Starting"));
-    show_catalogue_row(row, row->self->models);
-    glance_model_install_async(row->entry, GLANCE_IMPORT_DTYPE_F32, on_install_progress,
-                               g_object_ref(row->installing), g_object_unref, row->installing, on_installed,
-                               g_object_ref(row->installing));
-}
-
-static void on_cancel_get_clicked(GtkButton *button, gpointer data)
-{
-    (void)button;
-    CatalogueRow *row = data;
-    if (row->installing)
-        g_cancellable_cancel(row->installing);
-}
-
-static void on_remove_clicked(GtkButton *button, gpointer data)
-{
-    (void)button;
-    CatalogueRow *row = data;
-    edit_registry(row->self, NULL, row->entry->name);
-}
-
-static GtkWidget *icon_button(const char *icon, const char *tooltip, const char *spoken)
-{
-    GtkWidget *button = gtk_button_new_from_icon_name(icon);
-    gtk_widget_set_valign(button, GTK_ALIGN_CENTER);
-    gtk_widget_add_css_class(button, "flat");
-    gtk_widget_set_tooltip_text(button, tooltip);
-    gtk_accessible_update_property(GTK_ACCESSIBLE(button), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
-    return button;
+    glance_inference_reload_models(self->inference);   /* the pages follow; this window reloads */
 }
 
 static void build_catalogue(GlancePreferencesWindow *self)
@@ -331,52 +132,9 @@ static void build_catalogue(GlancePreferencesWindow *self)
         return;
     }
     for (guint i = 0; i < glance_catalogue_get_n_entries(catalogue); i++) {
-        CatalogueRow *row = g_new0(CatalogueRow, 1);
-        row->self = self;
-        row->entry = glance_catalogue_entry_copy(glance_catalogue_get_entry(catalogue, i));
-        row->row = ADW_ACTION_ROW(adw_action_row_new());
-        adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(row->row), FALSE);
-        adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row->row), row->entry->title);
-        g_autofree char *subtitle = describe_entry(row->entry);
-        adw_action_row_set_subtitle(ADW_ACTION_ROW(row->row), subtitle);
-
-        row->state = GTK_STACK(gtk_stack_new());
-        gtk_stack_set_hhomogeneous(row->state, FALSE);
-        gtk_widget_set_valign(GTK_WIDGET(row->state), GTK_ALIGN_CENTER);
-        row->get_button = GTK_BUTTON(gtk_button_new_with_mnemonic(_("_Get")));
-        gtk_widget_set_valign(GTK_WIDGET(row->get_button), GTK_ALIGN_CENTER);
-        g_autofree char *get_spoken = g_strdup_printf(_("Download and install %s"), row->entry->title);
-        gtk_accessible_update_property(GTK_ACCESSIBLE(row->get_button), GTK_ACCESSIBLE_PROPERTY_LABEL, get_spoken, -1);
-        g_signal_connect(row->get_button, "clicked", G_CALLBACK(on_get_clicked), row);
-        gtk_stack_add_named(row->state, GTK_WIDGET(row->get_button), "get");
-
-        GtkWidget *busy = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-        row->progress = GTK_PROGRESS_BAR(gtk_progress_bar_new());
-        gtk_progress_bar_set_show_text(row->progress, TRUE);
-        gtk_widget_set_size_request(GTK_WIDGET(row->progress), 160, -1);
-        gtk_widget_set_valign(GTK_WIDGET(row->progress), GTK_ALIGN_CENTER);
-        gtk_accessible_update_property(GTK_ACCESSIBLE(row->progress), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                       _("Download progress"), -1);
-        GtkWidget *cancel = icon_button("process-stop-symbolic", _("Cancel Download"), _("Cancel the download"));
-        g_signal_connect(cancel, "clicked", G_CALLBACK(on_cancel_get_clicked), row);
-        gtk_box_append(GTK_BOX(busy), GTK_WIDGET(row->progress));
-        gtk_box_append(GTK_BOX(busy), cancel);
-        gtk_stack_add_named(row->state, busy, "busy");
-
-        GtkWidget *installed = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-        GtkWidget *label = gtk_label_new(_("Installed"));
-        gtk_widget_add_css_class(label, "dim-label");
-        g_autofree char *remove_spoken = g_strdup_printf(_("Remove %s"), row->entry->title);
-        GtkWidget *remove = icon_button("user-trash-symbolic", _("Remove Model"), remove_spoken);
-        g_signal_connect(remove, "clicked", G_CALLBACK(on_remove_clicked), row);
-        gtk_box_append(GTK_BOX(installed), label);
-        gtk_box_append(GTK_BOX(installed), remove);
-        gtk_stack_add_named(row->state, installed, "installed");
-
-        adw_action_row_add_suffix(row->row, GTK_WIDGET(row->state));
-        gtk_list_box_append(self->catalogue_list, GTK_WIDGET(row->row));
-        g_ptr_array_add(self->catalogue_rows, row);
-        show_catalogue_row(row, self->models);
+        GtkWidget *row = glance_catalogue_row_new(glance_catalogue_get_entry(catalogue, i));
+        g_signal_connect_swapped(row, "models-changed", G_CALLBACK(on_catalogue_models_changed), self);
+        gtk_list_box_append(self->catalogue_list, row);
     }
 }
 
@@ -386,8 +144,7 @@ static void on_models_listed_then_catalogue(GObject *source, GAsyncResult *resul
         return;   /* the window may be gone */
     GlancePreferencesWindow *self = data;
     on_models_listed(source, result, data);
-    for (guint i = 0; i < self->catalogue_rows->len; i++)
-        show_catalogue_row(self->catalogue_rows->pdata[i], self->models);
+    show_catalogue_rows(self);
 }
 
 static void reload_models(GlancePreferencesWindow *self)
@@ -399,285 +156,12 @@ static void reload_models(GlancePreferencesWindow *self)
     glance_model_list_async(self->listing, on_models_listed_then_catalogue, self);
 }
 
-/* ---- importing a checkpoint by hand ---- */
-
-typedef struct {
-    char *checkpoint;
-    char *vocab;
-    char *answers;
-    char *name;
-    char *output;
-    GlanceImportReport report;
-    GMutex lock;       /* progress, from the import thread to the main loop */
-    double fraction;
-    guint idle_id;
-    GTask *task;       /* not a reference: the job lives in it */
-} ImportJob;
-
-static void import_job_free(ImportJob *job)
-{
-    g_free(job->checkpoint);
-    g_free(job->vocab);
-    g_free(job->answers);
-    g_free(job->name);
-    g_free(job->output);
-    glance_import_report_clear(&job->report);
-    g_mutex_clear(&job->lock);
-    g_free(job);
-}
-
-static gboolean show_import_progress(gpointer data)
-{
-    GTask *task = data;
-    ImportJob *job = g_task_get_task_data(task);
-    GlancePreferencesWindow *self = g_task_get_source_object(task);
-    g_mutex_lock(&job->lock);
-    double fraction = job->fraction;
-    job->idle_id = 0;
-    g_mutex_unlock(&job->lock);
-    if (self->importing)
-        gtk_progress_bar_set_fraction(self->import_progress, fraction);
-    return G_SOURCE_REMOVE;
-}
-
-static void on_import_progress(double fraction, const char *stage, gpointer data)
-{
-    (void)stage;
-    ImportJob *job = data;
-    g_mutex_lock(&job->lock);
-    job->fraction = fraction;
-    if (!job->idle_id)
-        job->idle_id = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, show_import_progress,
-                                       g_object_ref(job->task), g_object_unref);
-    g_mutex_unlock(&job->lock);
-}
-
-static char *file_sha256(const char *path, GCancellable *cancellable, GError **error)
-{
-    g_autoptr(GFile) file = g_file_new_for_path(path);
-    g_autoptr(GFileInputStream) in = g_file_read(file, cancellable, error);
-    if (!in)
-        return NULL;
-    g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
-    g_autofree guint8 *buffer = g_malloc(1 << 20);
-    gssize n;
-    while ((n = g_input_stream_read(G_INPUT_STREAM(in), buffer, 1 << 20, cancellable, error)) > 0)
-        g_checksum_update(checksum, buffer, n);
-    return n < 0 ? NULL : g_strdup(g_checksum_get_string(checksum));
-}
-
-static gboolean import_with(ImportJob *job, const char *answers, GCancellable *cancellable, GError **error)
-{
-    GlanceImportOptions opts;
-    glance_import_options_init(&opts);
-    opts.checkpoint_path = job->checkpoint;
-    opts.vocab_path = job->vocab;
-    opts.answers_path = answers;
-    opts.output_path = job->output;
-    opts.name = job->name;
-    opts.progress = on_import_progress;
-    opts.progress_data = job;
-    glance_import_report_clear(&job->report);
-    return glance_import_checkpoint(&opts, &job->report, cancellable, error);
-}
-
-static void import_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-    (void)source;
-    ImportJob *job = data;
-    GError *error = NULL;
-    g_autoptr(GlanceModelRegistry) registry = glance_model_registry_load(NULL, &error);
-    if (!registry) {
-        g_task_return_error(task, error);
-        return;
-    }
-    g_autofree char *dir = g_strdup(glance_model_registry_get_dir(registry));
-    g_mkdir_with_parents(dir, 0755);
-    job->output = glance_model_registry_file_for(registry, job->name, ".safetensors");
-    /* The answer list is needed with a VQA head and refused without one: a checkpoint
-     * that refuses it (pre-trained, NLVR2, retrieval) is imported again without. */
-    if (!import_with(job, job->answers, cancellable, &error)) {
-        GError *second = NULL;
-        if (!job->answers || !g_error_matches(error, GLANCE_IMPORT_ERROR, GLANCE_IMPORT_ERROR_INVALID) ||
-            !import_with(job, NULL, cancellable, &second)) {
-            g_clear_error(&second);
-            g_task_return_error(task, error);
-            return;
-        }
-        g_clear_error(&error);
-    }
-    const GlanceConfig *config = &job->report.config;
-    g_autoptr(GStrvBuilder) tasks = g_strv_builder_new();
-    if (config->has_itc)
-        g_strv_builder_add(tasks, GLANCE_TASK_RETRIEVAL);
-    if (config->has_vqa)
-        g_strv_builder_add(tasks, GLANCE_TASK_VQA);
-    if (config->has_nlvr2)
-        g_strv_builder_add(tasks, GLANCE_TASK_NLVR2);
-    GStatBuf st = { 0 };
-    g_stat(job->checkpoint, &st);
-    g_autoptr(GlanceInstalledModel) model = g_new0(GlanceInstalledModel, 1);
-    model->name = g_strdup(job->name);
-    model->title = g_strdup(job->report.name && *job->report.name ? job->report.name : job->name);
-    model->path = g_strdup(job->output);
-    model->tasks = g_strv_builder_end(tasks);
-    model->sha256 = file_sha256(job->checkpoint, cancellable, NULL);
-    model->size = st.st_size;
-    model->file_size = job->report.file_size;
-    model->dtype = g_strdup("f32");
-    model->url = g_filename_to_uri(job->checkpoint, NULL, NULL);
-    model->default_for = g_new0(char *, 1);
-    if (!model->tasks[0]) {
-        g_unlink(job->output);
-        g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                                _("The checkpoint has no head Glance can use"));
-    } else if (!glance_model_registry_add(registry, model, &error)) {
-        g_unlink(job->output);
-        g_task_return_error(task, error);
-    } else {
-        g_task_return_boolean(task, TRUE);
-    }
-}
-
-static void set_importing(GlancePreferencesWindow *self, gboolean importing)
-{
-    gtk_widget_set_visible(GTK_WIDGET(self->import_progress_box), importing);
-    gtk_widget_set_visible(GTK_WIDGET(self->import_icon), !importing);
-    gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(self->import_row), !importing);
-    gtk_progress_bar_set_fraction(self->import_progress, 0);
-}
-
-static void on_imported(GObject *source, GAsyncResult *result, gpointer data)
-{
-    (void)data;
-    GlancePreferencesWindow *self = GLANCE_PREFERENCES_WINDOW(source);
-    ImportJob *job = g_task_get_task_data(G_TASK(result));
-    g_autoptr(GError) error = NULL;
-    gboolean ok = g_task_propagate_boolean(G_TASK(result), &error);
-    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->importing)
-        return;   /* the window was closed */
-    g_clear_object(&self->importing);
-    set_importing(self, FALSE);
-    if (!ok) {
-        if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-            g_autofree char *message = g_strdup_printf(_("Import failed: %s"), error->message);
-            glance_show_toast(GTK_WIDGET(self), message);
-        }
-        return;
-    }
-    g_autofree char *message = g_strdup_printf(_("Imported “%s”; it is now used for the tasks it supports"),
-                                               job->report.name && *job->report.name ? job->report.name : job->name);
-    glance_show_toast(GTK_WIDGET(self), message);
-    glance_inference_reload_models(self->inference);
-}
-
-/* A valid registry name from a file name: "VLMo Base (VQA).pt" -> "vlmo-base-vqa". */
-static char *model_name_for(const char *path)
-{
-    g_autofree char *base = g_path_get_basename(path);
-    char *dot = strrchr(base, '.');
-    if (dot && dot != base)
-        *dot = '\0';
-    GString *name = g_string_new(NULL);
-    for (const char *p = base; *p && name->len < 64; p++) {
-        char c = g_ascii_tolower(*p);
-        if (g_ascii_isalnum(c) || c == '.' || c == '_' || c == '-')
-            g_string_append_c(name, c);
-        else if (name->len && name->str[name->len - 1] != '-')
-            g_string_append_c(name, '-');
-    }
-    while (name->len && !g_ascii_isalnum(name->str[0]))
-        g_string_erase(name, 0, 1);
-    while (name->len && name->str[name->len - 1] == '-')
-        g_string_truncate(name, name->len - 1);
-    if (!name->len)
-        g_string_assign(name, "imported");
-    return g_string_free(name, FALSE);
-}
-
-void glance_preferences_window_import(GlancePreferencesWindow *self, GFile *checkpoint)
-{
-    if (self->importing)
-        return;
-    g_autofree char *path = g_file_get_path(checkpoint);
-    g_autoptr(GError) error = NULL;
-    g_autofree char *vocab = glance_model_vocab_path("bert-base-uncased", &error);
-    if (!path || !vocab) {
-        glance_show_toast(GTK_WIDGET(self), !path ? _("Only local files can be imported") : error->message);
-        return;
-    }
-    ImportJob *job = g_new0(ImportJob, 1);
-    g_mutex_init(&job->lock);
-    job->checkpoint = g_steal_pointer(&path);
-    job->vocab = g_steal_pointer(&vocab);
-    job->answers = glance_model_answers_path("vqav2-3129", NULL);
-    job->name = model_name_for(job->checkpoint);
-
-    self->importing = g_cancellable_new();
-    set_importing(self, TRUE);
-    g_autoptr(GTask) task = g_task_new(self, self->importing, on_imported, NULL);
-    job->task = task;
-    g_task_set_task_data(task, job, (GDestroyNotify)import_job_free);
-    g_task_run_in_thread(task, import_thread);
-}
-
-static void on_checkpoint_chosen(GtkNativeDialog *dialog, int response, gpointer data)
-{
-    GlancePreferencesWindow *self = data;
-    if (response == GTK_RESPONSE_ACCEPT) {
-        g_autoptr(GFile) file = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(dialog));
-        if (file)
-            glance_preferences_window_import(self, file);
-    }
-    g_clear_object(&self->chooser);
-}
-
-static void on_import_activated(GlancePreferencesWindow *self)
-{
-    if (self->importing || self->chooser)
-        return;
-    self->chooser = gtk_file_chooser_native_new(_("Import VLMo Checkpoint"), GTK_WINDOW(self),
-                                                GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), _("_Cancel"));
-    GtkFileFilter *checkpoints = gtk_file_filter_new();
-    gtk_file_filter_set_name(checkpoints, _("PyTorch Checkpoints"));
-    gtk_file_filter_add_suffix(checkpoints, "pt");
-    gtk_file_filter_add_suffix(checkpoints, "pth");
-    gtk_file_filter_add_suffix(checkpoints, "ckpt");
-    gtk_file_filter_add_suffix(checkpoints, "bin");
-    gtk_file_chooser_add_filter(GTK_FILE_CHOOSER(self->chooser), checkpoints);
-    g_object_unref(checkpoints);
-    g_signal_connect(self->chooser, "response", G_CALLBACK(on_checkpoint_chosen), self);
-    gtk_native_dialog_show(GTK_NATIVE_DIALOG(self->chooser));
-}
-
-static void on_import_cancel_clicked(GlancePreferencesWindow *self)
-{
-    if (self->importing)
-        g_cancellable_cancel(self->importing);
-}
-
 /* ---- library folders ---- */
 
 static void rebuild_folders(GlancePreferencesWindow *self)
 {
-    GtkWidget *child;
-    while ((child = gtk_widget_get_first_child(GTK_WIDGET(self->folders_list))))
-        gtk_list_box_remove(self->folders_list, child);
     g_auto(GStrv) folders = g_settings_get_strv(self->settings, "library-folders");
-    for (guint i = 0; folders[i]; i++) {
-        GtkWidget *row = adw_action_row_new();
-        g_autofree char *name = g_filename_display_basename(folders[i]);
-        g_autofree char *shown_path = g_filename_display_name(folders[i]);
-        adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(row), FALSE);
-        adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), name);
-        adw_action_row_set_subtitle(ADW_ACTION_ROW(row), shown_path);
-        g_autofree char *spoken = g_strdup_printf(_("Remove %s from the library"), name);
-        GtkWidget *remove = icon_button("user-trash-symbolic", _("Remove Folder"), spoken);
-        gtk_actionable_set_action_target(GTK_ACTIONABLE(remove), "s", folders[i]);
-        gtk_actionable_set_action_name(GTK_ACTIONABLE(remove), "app.remove-folder");
-        adw_action_row_add_suffix(ADW_ACTION_ROW(row), remove);
-        gtk_list_box_append(self->folders_list, row);
-    }
+    glance_folder_rows_fill(self->folders_list, folders);
     if (!folders[0]) {
         GtkWidget *row = adw_action_row_new();
         adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), _("No folders yet"));
@@ -706,15 +190,6 @@ static void glance_preferences_window_dispose(GObject *object)
     if (self->chooser)
         gtk_native_dialog_destroy(GTK_NATIVE_DIALOG(self->chooser));
     g_clear_object(&self->chooser);
-    if (self->catalogue_rows) {
-        /* Downloads stop with the window: a partial one resumes with the next "Get". */
-        for (guint i = 0; i < self->catalogue_rows->len; i++) {
-            CatalogueRow *row = self->catalogue_rows->pdata[i];
-            if (row->installing)
-                g_object_set_data(G_OBJECT(row->installing), "window", NULL);
-        }
-        g_clear_pointer(&self->catalogue_rows, g_ptr_array_unref);
-    }
     if (self->settings)
         g_signal_handlers_disconnect_by_data(self->settings, self);
     g_clear_object(&self->settings);
@@ -743,14 +218,15 @@ static void glance_preferences_window_class_init(GlancePreferencesWindowClass *k
     gtk_widget_class_bind_template_child(widget_class, GlancePreferencesWindow, answers_spin);
     gtk_widget_class_bind_template_child(widget_class, GlancePreferencesWindow, folders_list);
     gtk_widget_class_bind_template_child(widget_class, GlancePreferencesWindow, catalogue_list);
-    gtk_widget_class_bind_template_callback(widget_class, on_import_activated);
-    gtk_widget_class_bind_template_callback(widget_class, on_import_cancel_clicked);
+    gtk_widget_class_bind_template_callback_full(widget_class, "on_import_activated",
+                                                 G_CALLBACK(_glance_preferences_window_choose_checkpoint));
+    gtk_widget_class_bind_template_callback_full(widget_class, "on_import_cancel_clicked",
+                                                 G_CALLBACK(_glance_preferences_window_cancel_import));
 }
 
 static void glance_preferences_window_init(GlancePreferencesWindow *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
-    self->catalogue_rows = g_ptr_array_new_with_free_func((GDestroyNotify)catalogue_row_free);
     for (GlanceModelTask t = GLANCE_MODEL_TASK_VQA; t <= GLANCE_MODEL_TASK_RETRIEVAL; t++) {
         AdwComboRow *row = combo_for(self, t);
         adw_combo_row_set_expression(row, gtk_property_expression_new(GLANCE_TYPE_MODEL_INFO, NULL, "title"));

@@ -1,129 +1,61 @@
-/* glance-search-page.c — built on app/library: the library (and the retrieval model it
- * borrows) is opened in a thread the first time the page is shown; index jobs run in
- * the library's own thread and report progress here; searches go through
- * glance_library_search_async. Pausing cancels the job, which commits what it finished;
- * resuming starts an incremental job that skips everything already indexed. */
+/* glance-search-page.c — the Search page: the object, what it shows, and searching as
+ * you type (glance_library_search_async). The library's lifecycle and indexing live in
+ * glance-search-page-library.c, the page.* actions in glance-search-page-actions.c. */
 #include "config.h"
 #include <glib/gi18n.h>
 #include "glance-application.h"
-#include "glance-library-index.h"
+#include "glance-folder-row.h"
 #include "glance-library-search.h"
-#include "glance-paths.h"
 #include "glance-photo-item.h"
 #include "glance-photo-tile.h"
-#include "glance-search-page.h"
+#include "glance-search-page-private.h"
 #include "glance-window.h"
 
 #define RESULTS_LIMIT 500
 #define RERANK_CANDIDATES 40
 
-/* The library and the model it borrows: whoever holds a reference keeps both alive, so
- * a search or index job still running never sees its model closed. */
-typedef struct {
-    GlanceLibrary *library;
-    GlanceModel *model;
-} LibraryHandle;
-
-static void library_handle_clear(LibraryHandle *handle)
-{
-    g_clear_object(&handle->library);
-    if (handle->model)
-        glance_model_close(handle->model);
-}
-
-static LibraryHandle *library_handle_ref(LibraryHandle *handle) { return g_rc_box_acquire(handle); }
-static void library_handle_unref(LibraryHandle *handle)
-{
-    g_rc_box_release_full(handle, (GDestroyNotify)library_handle_clear);
-}
-
-struct _GlanceSearchPage {
-    GtkWidget parent_instance;
-    GtkSearchEntry *search_entry;
-    GtkToggleButton *precise_button;
-    GtkListBox *folders_list;
-    GtkRevealer *index_revealer;
-    GtkLabel *index_label;
-    GtkProgressBar *index_progress;
-    GtkButton *pause_button;
-    GtkStack *content_stack;
-    AdwStatusPage *unavailable_page;
-    AdwStatusPage *start_page;
-    AdwStatusPage *empty_page;
-    GtkGridView *results_grid;
-    GtkLabel *count_label;
-    GtkLabel *serving_label;
-
-    GSettings *settings;
-    LibraryHandle *handle;       /* NULL until opened */
-    GCancellable *opening;
-    GCancellable *indexing;
-    GCancellable *searching;
-    GCancellable *counting;
-    gboolean started;            /* the page was shown once: the library is wanted */
-    gboolean paused;
-    gboolean stopped;
-    guint completed_index_runs;
-    GlanceLibraryCounts counts;
-    GListStore *results;
-    char *shown_query;           /* the query the results belong to */
-    char *model_path;            /* the retrieval model the library was opened with */
-};
-
 G_DEFINE_FINAL_TYPE(GlanceSearchPage, glance_search_page, GTK_TYPE_WIDGET)
-
-static void start_indexing(GlanceSearchPage *self);
-static void run_search(GlanceSearchPage *self);
 
 gboolean glance_search_page_is_indexing(GlanceSearchPage *self) { return self->opening || self->indexing; }
 guint glance_search_page_get_completed_index_runs(GlanceSearchPage *self) { return self->completed_index_runs; }
 GListModel *glance_search_page_get_results(GlanceSearchPage *self) { return G_LIST_MODEL(self->results); }
 
-static void cancel_and_clear(GCancellable **cancellable)
+void _glance_search_page_cancel(GCancellable **cancellable)
 {
     if (*cancellable)
         g_cancellable_cancel(*cancellable);
     g_clear_object(cancellable);
 }
 
-/* Work started for the page, tied to the cancellable it was started with. */
-typedef struct {
-    GlanceSearchPage *self;
-    GCancellable *cancellable;
-    LibraryHandle *handle;
-} PageJob;
-
-static PageJob *page_job_new(GlanceSearchPage *self, GCancellable *cancellable)
+SearchPageJob *_glance_search_page_job_new(GlanceSearchPage *self, GCancellable *cancellable)
 {
-    PageJob *job = g_rc_box_new0(PageJob);
+    SearchPageJob *job = g_rc_box_new0(SearchPageJob);
     job->self = g_object_ref(self);
     job->cancellable = g_object_ref(cancellable);
-    job->handle = self->handle ? library_handle_ref(self->handle) : NULL;
+    job->library = self->library ? g_object_ref(self->library) : NULL;
     return job;
 }
 
-static void page_job_clear(PageJob *job)
+static void page_job_clear(SearchPageJob *job)
 {
     g_object_unref(job->self);
     g_object_unref(job->cancellable);
-    if (job->handle)
-        library_handle_unref(job->handle);
+    g_clear_object(&job->library);
 }
 
-static void page_job_unref(gpointer job) { g_rc_box_release_full(job, (GDestroyNotify)page_job_clear); }
-static PageJob *page_job_ref(PageJob *job) { return g_rc_box_acquire(job); }
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(PageJob, page_job_unref)
+void _glance_search_page_job_unref(gpointer job) { g_rc_box_release_full(job, (GDestroyNotify)page_job_clear); }
+SearchPageJob *_glance_search_page_job_ref(SearchPageJob *job) { return g_rc_box_acquire(job); }
 
-static char **dup_folders(GlanceSearchPage *self)
+char **_glance_search_page_dup_folders(GlanceSearchPage *self)
 {
     return g_settings_get_strv(self->settings, "library-folders");
 }
 
 /* ---- what the page shows ---- */
 
-static void update_count_label(GlanceSearchPage *self)
+void _glance_search_page_update_count_label(GlanceSearchPage *self)
 {
-    if (!self->handle) {
+    if (!self->library) {
         gtk_label_set_text(self->count_label, "");
         return;
     }
@@ -149,15 +81,15 @@ static void update_count_label(GlanceSearchPage *self)
     adw_status_page_set_description(self->start_page, start);
 }
 
-static void show_content(GlanceSearchPage *self)
+void _glance_search_page_show_content(GlanceSearchPage *self)
 {
-    g_auto(GStrv) folders = dup_folders(self);
+    g_auto(GStrv) folders = _glance_search_page_dup_folders(self);
     const char *text = gtk_editable_get_text(GTK_EDITABLE(self->search_entry));
     g_autofree char *query = g_strstrip(g_strdup(text));
     const char *page;
     if (!folders[0])
         page = "no-folders";
-    else if (adw_status_page_get_description(self->unavailable_page) && !self->handle && !self->opening)
+    else if (adw_status_page_get_description(self->unavailable_page) && !self->library && !self->opening)
         page = "unavailable";
     else if (!*query || !self->shown_query)
         page = "start";
@@ -170,291 +102,16 @@ static void show_content(GlanceSearchPage *self)
 
 static void rebuild_folders_list(GlanceSearchPage *self)
 {
-    GtkWidget *child;
-    while ((child = gtk_widget_get_first_child(GTK_WIDGET(self->folders_list))))
-        gtk_list_box_remove(self->folders_list, child);
-    g_auto(GStrv) folders = dup_folders(self);
-    for (guint i = 0; folders[i]; i++) {
-        GtkWidget *row = adw_action_row_new();
-        g_autofree char *name = g_filename_display_basename(folders[i]);
-        g_autofree char *shown_path = g_filename_display_name(folders[i]);
-        adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(row), FALSE);
-        adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), name);
-        adw_action_row_set_subtitle(ADW_ACTION_ROW(row), shown_path);
-        GtkWidget *remove = gtk_button_new_from_icon_name("user-trash-symbolic");
-        gtk_widget_set_valign(remove, GTK_ALIGN_CENTER);
-        gtk_widget_add_css_class(remove, "flat");
-        gtk_widget_set_tooltip_text(remove, _("Remove Folder"));
-        g_autofree char *spoken = g_strdup_printf(_("Remove %s from the library"), name);
-        gtk_accessible_update_property(GTK_ACCESSIBLE(remove), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
-        gtk_actionable_set_action_name(GTK_ACTIONABLE(remove), "app.remove-folder");
-        gtk_actionable_set_action_target(GTK_ACTIONABLE(remove), "s", folders[i]);
-        adw_action_row_add_suffix(ADW_ACTION_ROW(row), remove);
-        gtk_list_box_append(self->folders_list, row);
-    }
+    g_auto(GStrv) folders = _glance_search_page_dup_folders(self);
+    glance_folder_rows_fill(self->folders_list, folders);
     gtk_widget_set_visible(GTK_WIDGET(self->folders_list), folders[0] != NULL);
-}
-
-static void update_index_controls(GlanceSearchPage *self)
-{
-    gboolean paused = self->paused && !self->indexing;
-    gtk_button_set_icon_name(self->pause_button, paused ? "media-playback-start-symbolic"
-                                                        : "media-playback-pause-symbolic");
-    const char *what = paused ? _("Resume Indexing") : _("Pause Indexing");
-    gtk_widget_set_tooltip_text(GTK_WIDGET(self->pause_button), what);
-    gtk_accessible_update_property(GTK_ACCESSIBLE(self->pause_button), GTK_ACCESSIBLE_PROPERTY_LABEL, what, -1);
-    gtk_widget_action_set_enabled(GTK_WIDGET(self), "page.pause", self->indexing || self->paused);
-    gtk_widget_action_set_enabled(GTK_WIDGET(self), "page.stop", self->indexing || self->paused);
-    gtk_revealer_set_reveal_child(self->index_revealer, self->indexing || self->paused);
-}
-
-/* ---- counts ---- */
-
-typedef struct {
-    GlanceLibraryCounts counts;
-    gboolean previous_model_serves; /* the new model is still being indexed */
-} LibraryState;
-
-static void count_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-    (void)source, (void)cancellable;
-    PageJob *job = data;
-    GlanceLibrary *library = job->handle->library;
-    LibraryState *state = g_new0(LibraryState, 1);
-    GError *error = NULL;
-    g_autofree char *serving = NULL;
-    if (glance_library_get_counts(library, &state->counts, &error) &&
-        (serving = glance_library_dup_serving_model_id(library, &error))) {
-        state->previous_model_serves = g_strcmp0(serving, glance_library_get_model_id(library)) != 0;
-        g_task_return_pointer(task, state, g_free);
-    } else {
-        g_free(state);
-        g_task_return_error(task, error);
-    }
-}
-
-static void on_counted(GObject *source, GAsyncResult *result, gpointer data)
-{
-    (void)source, (void)data;
-    PageJob *job = g_task_get_task_data(G_TASK(result));
-    g_autoptr(GError) error = NULL;
-    g_autofree LibraryState *state = g_task_propagate_pointer(G_TASK(result), &error);
-    if (!state)
-        return;
-    GlanceSearchPage *self = job->self;
-    g_clear_object(&self->counting);
-    self->counts = state->counts;
-    update_count_label(self);
-    gtk_widget_set_visible(GTK_WIDGET(self->serving_label), state->previous_model_serves);
-}
-
-static void refresh_counts(GlanceSearchPage *self)
-{
-    if (!self->handle)
-        return;
-    cancel_and_clear(&self->counting);
-    self->counting = g_cancellable_new();
-    g_autoptr(GTask) task = g_task_new(NULL, self->counting, on_counted, NULL);
-    g_task_set_task_data(task, page_job_new(self, self->counting), page_job_unref);
-    g_task_run_in_thread(task, count_thread);
-}
-
-/* ---- indexing ---- */
-
-static char *format_time_left(double seconds)
-{
-    if (seconds < 0)
-        return NULL;
-    if (seconds < 60) {
-        guint s = MAX(1, (guint)(seconds + 0.5));
-        return g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "about %u second left", "about %u seconds left", s), s);
-    }
-    if (seconds < 3600) {
-        guint m = (guint)(seconds / 60 + 0.5);
-        return g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "about %u minute left", "about %u minutes left", m), m);
-    }
-    guint h = (guint)(seconds / 3600 + 0.5);
-    return g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "about %u hour left", "about %u hours left", h), h);
-}
-
-static void on_index_progress(const GlanceIndexProgress *progress, gpointer data)
-{
-    PageJob *job = data;
-    GlanceSearchPage *self = job->self;
-    if (job->cancellable != self->indexing)
-        return;
-    g_autofree char *text = NULL;
-    switch (progress->phase) {
-    case GLANCE_INDEX_PHASE_SCANNING:
-        text = g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "Looking for photos… %u found",
-                                           "Looking for photos… %u found", progress->done), progress->done);
-        gtk_progress_bar_pulse(self->index_progress);
-        break;
-    case GLANCE_INDEX_PHASE_INDEXING: {
-        g_autofree char *left = format_time_left(progress->seconds_left);
-        g_autofree char *count = g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "Indexing %u of %u photo",
-                                                             "Indexing %u of %u photos", progress->total),
-                                                 progress->done, progress->total);
-        /* Translators: "Indexing 10 of 200 photos · about 2 minutes left" */
-        text = left ? g_strdup_printf(_("%s · %s"), count, left) : g_steal_pointer(&count);
-        gtk_progress_bar_set_fraction(self->index_progress,
-                                      progress->total ? (double)progress->done / progress->total : 0.0);
-        break;
-    }
-    case GLANCE_INDEX_PHASE_REMOVING:
-        text = g_strdup(_("Forgetting photos that were removed…"));
-        break;
-    case GLANCE_INDEX_PHASE_DONE:
-        text = g_strdup(_("Finishing…"));
-        gtk_progress_bar_set_fraction(self->index_progress, 1.0);
-        break;
-    }
-    gtk_label_set_text(self->index_label, text);
-}
-
-static void on_indexed(GObject *source, GAsyncResult *result, gpointer data)
-{
-    g_autoptr(PageJob) job = data;
-    GlanceIndexStats stats = { 0 };
-    g_autoptr(GError) error = NULL;
-    gboolean ok = glance_library_index_finish(GLANCE_LIBRARY(source), result, &stats, &error);
-    GlanceSearchPage *self = job->self;
-    if (job->cancellable != self->indexing)
-        return;   /* superseded by a newer job */
-    g_clear_object(&self->indexing);
-    if (ok)
-        self->completed_index_runs++;
-    if (self->paused) {
-        guint n = stats.added + stats.updated;
-        g_autofree char *text = g_strdup_printf(g_dngettext(GETTEXT_PACKAGE,
-                                                            "Indexing paused · %u new or changed photo indexed so far",
-                                                            "Indexing paused · %u new or changed photos indexed so far", n),
-                                                n);
-        gtk_label_set_text(self->index_label, text);
-    } else if (!ok && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-        g_autofree char *message = g_strdup_printf(_("Indexing failed: %s"), error->message);
-        glance_show_toast(GTK_WIDGET(self), message);
-    }
-    update_index_controls(self);
-    refresh_counts(self);
-    /* New photos may match the query on screen. */
-    g_clear_pointer(&self->shown_query, g_free);
-    run_search(self);
-}
-
-static void start_indexing(GlanceSearchPage *self)
-{
-    cancel_and_clear(&self->indexing);
-    g_auto(GStrv) folders = dup_folders(self);
-    if (!self->handle || self->paused || self->stopped || !folders[0]) {
-        update_index_controls(self);
-        return;
-    }
-    self->indexing = g_cancellable_new();
-    PageJob *job = page_job_new(self, self->indexing);
-    GlanceIndexOptions options = { 0 };
-    options.blas_threads = -1;   /* the app's thread setting stays in charge */
-    gtk_label_set_text(self->index_label, _("Looking for photos…"));
-    gtk_progress_bar_set_fraction(self->index_progress, 0);
-    glance_library_index_async(self->handle->library, (const char *const *)folders, &options,
-                               on_index_progress, page_job_ref(job), page_job_unref, self->indexing,
-                               on_indexed, job);
-    update_index_controls(self);
-}
-
-/* ---- opening the library ---- */
-
-typedef struct {
-    char *db_path;
-    char *model_path;
-    PageJob *job;
-} OpenRequest;
-
-static void open_request_free(OpenRequest *request)
-{
-    g_free(request->db_path);
-    g_free(request->model_path);
-    page_job_unref(request->job);
-    g_free(request);
-}
-
-static void open_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-    (void)source, (void)cancellable;
-    OpenRequest *request = data;
-    LibraryHandle *handle = g_rc_box_new0(LibraryHandle);
-    GError *error = NULL;
-    GlanceError err = { 0 };
-    handle->library = glance_library_open(request->db_path, TRUE, &error);
-    if (handle->library && glance_model_open(request->model_path, &handle->model, &err) != GLANCE_OK)
-        g_set_error(&error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot open the search model: %s"), err.message);
-    if (!error && !glance_library_set_model(handle->library, handle->model, request->model_path, &error) &&
-        g_error_matches(error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_MODEL)) {
-        g_clear_error(&error);
-        g_set_error_literal(&error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_MODEL,
-                            _("The model chosen for search cannot search photos. Choose another one in Preferences."));
-    }
-    if (error) {
-        library_handle_unref(handle);
-        g_task_return_error(task, error);
-    } else {
-        g_task_return_pointer(task, handle, (GDestroyNotify)library_handle_unref);
-    }
-}
-
-static void on_opened(GObject *source, GAsyncResult *result, gpointer data)
-{
-    (void)source, (void)data;
-    OpenRequest *request = g_task_get_task_data(G_TASK(result));
-    PageJob *job = request->job;
-    g_autoptr(GError) error = NULL;
-    LibraryHandle *handle = g_task_propagate_pointer(G_TASK(result), &error);
-    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-    GlanceSearchPage *self = job->self;
-    g_clear_object(&self->opening);
-    if (!handle) {
-        adw_status_page_set_description(self->unavailable_page, error->message);
-        show_content(self);
-        update_index_controls(self);
-        return;
-    }
-    adw_status_page_set_description(self->unavailable_page, NULL);
-    self->handle = handle;
-    refresh_counts(self);
-    start_indexing(self);
-    run_search(self);
-    show_content(self);
-}
-
-static void open_library(GlanceSearchPage *self)
-{
-    cancel_and_clear(&self->opening);
-    cancel_and_clear(&self->indexing);
-    cancel_and_clear(&self->searching);
-    cancel_and_clear(&self->counting);
-    g_clear_pointer(&self->handle, library_handle_unref);
-    g_clear_pointer(&self->shown_query, g_free);
-    gtk_widget_set_visible(GTK_WIDGET(self->serving_label), FALSE);
-    OpenRequest *request = g_new0(OpenRequest, 1);
-    request->db_path = glance_paths_default_db();
-    request->model_path = glance_inference_dup_model_path(glance_application_get_inference(GLANCE_APPLICATION_DEFAULT),
-                                                          GLANCE_MODEL_TASK_RETRIEVAL);
-    g_free(self->model_path);
-    self->model_path = g_strdup(request->model_path);
-    self->opening = g_cancellable_new();
-    request->job = page_job_new(self, self->opening);
-    g_autoptr(GTask) task = g_task_new(NULL, self->opening, on_opened, NULL);
-    g_task_set_task_data(task, request, (GDestroyNotify)open_request_free);
-    g_task_run_in_thread(task, open_thread);
-    update_index_controls(self);
 }
 
 /* ---- searching ---- */
 
 static void on_searched(GObject *source, GAsyncResult *result, gpointer data)
 {
-    g_autoptr(PageJob) job = data;
+    g_autoptr(SearchPageJob) job = data;
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) found = glance_library_search_finish(GLANCE_LIBRARY(source), result, &error);
     GlanceSearchPage *self = job->self;
@@ -480,23 +137,23 @@ static void on_searched(GObject *source, GAsyncResult *result, gpointer data)
         ? g_strdup(_("No photo is indexed yet; results appear as indexing goes on."))
         : g_strdup_printf(_("Nothing in the library matches “%s”."), text);
     adw_status_page_set_description(self->empty_page, description);
-    show_content(self);
+    _glance_search_page_show_content(self);
 }
 
-static void run_search(GlanceSearchPage *self)
+void _glance_search_page_run_search(GlanceSearchPage *self)
 {
     const char *text = gtk_editable_get_text(GTK_EDITABLE(self->search_entry));
     g_autofree char *query_text = g_strstrip(g_strdup(text));
     gtk_widget_remove_css_class(GTK_WIDGET(self->search_entry), "error");
     gtk_widget_set_tooltip_text(GTK_WIDGET(self->search_entry), NULL);
-    cancel_and_clear(&self->searching);
+    _glance_search_page_cancel(&self->searching);
     if (!*query_text) {
         g_clear_pointer(&self->shown_query, g_free);
         g_list_store_remove_all(self->results);
-        show_content(self);
+        _glance_search_page_show_content(self);
         return;
     }
-    if (!self->handle)
+    if (!self->library)
         return;   /* runs again once the library is open */
     /* Typing settles on text already searched (a delayed search-changed after a
      * programmatic set_text, Enter): nothing new to do. */
@@ -509,7 +166,7 @@ static void run_search(GlanceSearchPage *self)
         gtk_widget_set_tooltip_text(GTK_WIDGET(self->search_entry), error->message);
         return;
     }
-    g_auto(GStrv) folders = dup_folders(self);
+    g_auto(GStrv) folders = _glance_search_page_dup_folders(self);
     GlanceSearchOptions options;
     glance_search_options_init(&options);
     options.limit = RESULTS_LIMIT;
@@ -517,13 +174,13 @@ static void run_search(GlanceSearchPage *self)
     options.folders = folders;
     self->searching = g_cancellable_new();
     g_object_set_data_full(G_OBJECT(self->searching), "query", g_strdup(query_text), g_free);
-    glance_library_search_async(self->handle->library, query, &options, self->searching, on_searched,
-                                page_job_new(self, self->searching));
+    glance_library_search_async(self->library, query, &options, self->searching, on_searched,
+                                _glance_search_page_job_new(self, self->searching));
 }
 
-static void on_search_changed(GlanceSearchPage *self)
+void _glance_search_page_on_search_changed(GlanceSearchPage *self)
 {
-    run_search(self);
+    _glance_search_page_run_search(self);
 }
 
 static void on_search_activate(GlanceSearchPage *self)
@@ -544,7 +201,7 @@ static void open_in_ask(GlanceSearchPage *self, const char *path)
     glance_window_open_files(GLANCE_WINDOW(root), &file, 1);
 }
 
-static void on_result_activated(GlanceSearchPage *self, guint position)
+void _glance_search_page_open_result(GlanceSearchPage *self, guint position)
 {
     g_autoptr(GlancePhotoItem) item = g_list_model_get_item(G_LIST_MODEL(self->results), position);
     if (item)
@@ -570,100 +227,6 @@ static void unbind_tile(GtkSignalListItemFactory *factory, GtkListItem *list_ite
     glance_photo_tile_set_item(GLANCE_PHOTO_TILE(gtk_list_item_get_child(list_item)), NULL);
 }
 
-/* ---- actions ---- */
-
-static char *quote_path(const char *path)
-{
-    GString *quoted = g_string_new("image:\"");
-    for (const char *p = path; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            g_string_append_c(quoted, '\\');
-        g_string_append_c(quoted, *p);
-    }
-    g_string_append_c(quoted, '"');
-    return g_string_free(quoted, FALSE);
-}
-
-static void find_similar_action(GtkWidget *widget, const char *name, GVariant *param)
-{
-    (void)name;
-    GlanceSearchPage *self = GLANCE_SEARCH_PAGE(widget);
-    g_autofree char *query = quote_path(g_variant_get_string(param, NULL));
-    /* The query stays visible and editable: "image:…" + "at night" works too. Replacing
-     * the text passes through an empty entry, which must not flash the start page. */
-    g_signal_handlers_block_by_func(self->search_entry, on_search_changed, self);
-    gtk_editable_set_text(GTK_EDITABLE(self->search_entry), query);
-    g_signal_handlers_unblock_by_func(self->search_entry, on_search_changed, self);
-    run_search(self);
-}
-
-static void open_result_action(GtkWidget *widget, const char *name, GVariant *param)
-{
-    (void)name;
-    on_result_activated(GLANCE_SEARCH_PAGE(widget), g_variant_get_uint32(param));
-}
-
-static void pause_action(GtkWidget *widget, const char *name, GVariant *param)
-{
-    (void)name, (void)param;
-    GlanceSearchPage *self = GLANCE_SEARCH_PAGE(widget);
-    if (self->indexing) {
-        self->paused = TRUE;
-        g_cancellable_cancel(self->indexing);   /* on_indexed reports what was done */
-    } else if (self->paused) {
-        self->paused = FALSE;
-        start_indexing(self);
-    }
-    update_index_controls(self);
-}
-
-static void stop_action(GtkWidget *widget, const char *name, GVariant *param)
-{
-    (void)name, (void)param;
-    GlanceSearchPage *self = GLANCE_SEARCH_PAGE(widget);
-    self->stopped = TRUE;
-    self->paused = FALSE;
-    cancel_and_clear(&self->indexing);
-    update_index_controls(self);
-    refresh_counts(self);
-}
-
-static void open_action(GtkWidget *widget, const char *name, GVariant *param)
-{
-    (void)name, (void)param;
-    gtk_widget_activate_action(widget, "app.add-folder", NULL);
-}
-
-static void focus_entry_action(GtkWidget *widget, const char *name, GVariant *param)
-{
-    (void)name, (void)param;
-    gtk_widget_grab_focus(GTK_WIDGET(GLANCE_SEARCH_PAGE(widget)->search_entry));
-}
-
-static void cancel_action(GtkWidget *widget, const char *name, GVariant *param)
-{
-    (void)name, (void)param;
-    GlanceSearchPage *self = GLANCE_SEARCH_PAGE(widget);
-    if (*gtk_editable_get_text(GTK_EDITABLE(self->search_entry)))
-        gtk_editable_set_text(GTK_EDITABLE(self->search_entry), "");
-}
-
-static void toggle_precise_action(GtkWidget *widget, const char *name, GVariant *param)
-{
-    (void)name, (void)param;
-    GlanceSearchPage *self = GLANCE_SEARCH_PAGE(widget);
-    gtk_toggle_button_set_active(self->precise_button, !gtk_toggle_button_get_active(self->precise_button));
-}
-
-static void sample_action(GtkWidget *widget, const char *name, GVariant *param)
-{
-    (void)widget, (void)name, (void)param;
-    GlanceApplication *app = GLANCE_APPLICATION_DEFAULT;
-    GlanceSamples *samples = glance_application_get_samples(app);
-    if (samples)
-        glance_application_add_library_folder(app, glance_samples_get_dir(samples));
-}
-
 /* ---- settings ---- */
 
 static void on_settings_changed(GSettings *settings, const char *key, gpointer data)
@@ -673,15 +236,15 @@ static void on_settings_changed(GSettings *settings, const char *key, gpointer d
     if (g_str_equal(key, "library-folders")) {
         rebuild_folders_list(self);
         self->paused = self->stopped = FALSE;
-        if (self->started && !self->handle && !self->opening)
-            open_library(self);
-        start_indexing(self);
+        if (self->started && !self->library && !self->opening)
+            _glance_search_page_open_library(self);
+        _glance_search_page_start_indexing(self);
         g_clear_pointer(&self->shown_query, g_free);
-        run_search(self);
-        show_content(self);
+        _glance_search_page_run_search(self);
+        _glance_search_page_show_content(self);
     } else if (g_str_equal(key, "precise-search")) {
         g_clear_pointer(&self->shown_query, g_free);
-        run_search(self);
+        _glance_search_page_run_search(self);
     }
 }
 
@@ -693,7 +256,7 @@ static void on_models_changed(GlanceInference *inference, gpointer data)
     GlanceSearchPage *self = data;
     g_autofree char *path = glance_inference_dup_model_path(inference, GLANCE_MODEL_TASK_RETRIEVAL);
     if (self->started && g_strcmp0(path, self->model_path) != 0)
-        open_library(self);
+        _glance_search_page_open_library(self);
 }
 
 static void glance_search_page_map(GtkWidget *widget)
@@ -702,18 +265,18 @@ static void glance_search_page_map(GtkWidget *widget)
     GTK_WIDGET_CLASS(glance_search_page_parent_class)->map(widget);
     if (!self->started) {
         self->started = TRUE;
-        open_library(self);
+        _glance_search_page_open_library(self);
     }
 }
 
 static void glance_search_page_dispose(GObject *object)
 {
     GlanceSearchPage *self = GLANCE_SEARCH_PAGE(object);
-    cancel_and_clear(&self->opening);
-    cancel_and_clear(&self->indexing);
-    cancel_and_clear(&self->searching);
-    cancel_and_clear(&self->counting);
-    g_clear_pointer(&self->handle, library_handle_unref);
+    _glance_search_page_cancel(&self->opening);
+    _glance_search_page_cancel(&self->indexing);
+    _glance_search_page_cancel(&self->searching);
+    _glance_search_page_cancel(&self->counting);
+    g_clear_object(&self->library);
     if (self->settings)
         g_signal_handlers_disconnect_by_data(self->settings, self);
     g_clear_object(&self->settings);
@@ -751,21 +314,13 @@ static void glance_search_page_class_init(GlanceSearchPageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, results_grid);
     gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, count_label);
     gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, serving_label);
-    gtk_widget_class_bind_template_callback(widget_class, on_search_changed);
+    gtk_widget_class_bind_template_callback_full(widget_class, "on_search_changed",
+                                                 G_CALLBACK(_glance_search_page_on_search_changed));
     gtk_widget_class_bind_template_callback(widget_class, on_search_activate);
-    gtk_widget_class_bind_template_callback(widget_class, on_result_activated);
+    gtk_widget_class_bind_template_callback_full(widget_class, "on_result_activated",
+                                                 G_CALLBACK(_glance_search_page_open_result));
+    _glance_search_page_install_actions(widget_class);
 
-    gtk_widget_class_install_action(widget_class, "page.find-similar", "s", find_similar_action);
-    gtk_widget_class_install_action(widget_class, "page.open-result", "u", open_result_action);
-    gtk_widget_class_install_action(widget_class, "page.pause", NULL, pause_action);
-    gtk_widget_class_install_action(widget_class, "page.stop", NULL, stop_action);
-    gtk_widget_class_install_action(widget_class, "page.open", NULL, open_action);
-    gtk_widget_class_install_action(widget_class, "page.focus-entry", NULL, focus_entry_action);
-    gtk_widget_class_install_action(widget_class, "page.cancel", NULL, cancel_action);
-    gtk_widget_class_install_action(widget_class, "page.toggle-precise", NULL, toggle_precise_action);
-    gtk_widget_class_install_action(widget_class, "page.sample", NULL, sample_action);
-    gtk_widget_class_add_binding_action(widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "page.pause", NULL);
-    gtk_widget_class_add_binding_action(widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "page.toggle-precise", NULL);
 }
 
 static void glance_search_page_init(GlanceSearchPage *self)
@@ -794,6 +349,6 @@ static void glance_search_page_init(GlanceSearchPage *self)
                          G_CALLBACK(on_models_changed), self);
         rebuild_folders_list(self);
     }
-    update_index_controls(self);
-    show_content(self);
+    _glance_search_page_update_index_controls(self);
+    _glance_search_page_show_content(self);
 }

@@ -19,10 +19,10 @@ int cli_ask(int argc, char **argv)
     if (!cli_parse(opts, &argc, &argv))
         return 2;
     if (argc != 3)
-        return cli_fail("ask needs an image and a question (try --help)");
+        return cli_usage("ask needs an image and a question (try --help)");
     if (top < 1)
-        return cli_fail("--top must be at least 1");
-    g_autoptr(CliSession) session = cli_session_new(1, (const char *[]){ argv[1] }, NULL);
+        return cli_usage("--top must be at least 1");
+    g_autoptr(CliSession) session = cli_session_new(GLANCE_MODEL_TASK_VQA, 1, (const char *[]){ argv[1] }, NULL);
     if (!session)
         return 1;
     int n = glance_model_num_answers(session->model);

@@ -58,13 +58,12 @@ int cli_bench_search(int argc, char **argv)
     for (guint i = 0; i < sizes->len; i++) {
         int size = g_array_index(sizes, int, i);
         if (size < 1 || size > 10000000)
-            return cli_fail("library sizes must be 1..10000000");
+            return cli_usage("library sizes must be 1..10000000");
         largest = MAX(largest, size);
     }
     if (dim < 1 || dim > 8192 || limit < 1 || repeat < 1)
-        return cli_fail("--dim must be 1..8192, --limit and --repeat at least 1");
-    const char *threads = g_getenv("GLANCE_THREADS");
-    glance_set_threads(threads ? atoi(threads) : 0);
+        return cli_usage("--dim must be 1..8192, --limit and --repeat at least 1");
+    int threads = glance_threads_from_environment();   /* the ranking's BLAS runs outside any context */
 
     GlanceVectorMatrix *m = glance_vector_matrix_new(dim);
     GRand *rng = g_rand_new_with_seed(42);
@@ -83,7 +82,7 @@ int cli_bench_search(int argc, char **argv)
     json_builder_set_member_name(b, "limit");
     json_builder_add_int_value(b, limit);
     json_builder_set_member_name(b, "threads");
-    json_builder_add_int_value(b, threads ? atoi(threads) : 0);
+    json_builder_add_int_value(b, threads);
     json_builder_set_member_name(b, "sizes");
     json_builder_begin_array(b);
     if (!cli_json)

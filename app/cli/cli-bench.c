@@ -49,8 +49,8 @@ static int bench_engine(int argc, char **argv)
     if (!cli_parse(opts, &argc, &argv))
         return 2;
     if (size < 1 || size > 8192 || min_seconds <= 0)
-        return cli_fail("--image-size must be 1..8192 and --seconds positive");
-    g_autoptr(CliSession) session = cli_session_new(0, NULL, NULL);
+        return cli_usage("--image-size must be 1..8192 and --seconds positive");
+    g_autoptr(CliSession) session = cli_session_new(CLI_MODEL_BUNDLED, 0, NULL, NULL);
     if (!session)
         return 1;
     const GlanceConfig *c = glance_model_config(session->model);
@@ -77,8 +77,7 @@ static int bench_engine(int argc, char **argv)
     json_builder_set_member_name(b, "model");
     json_builder_add_string_value(b, glance_model_name(session->model));
     json_builder_set_member_name(b, "threads");
-    const char *threads = g_getenv("GLANCE_THREADS");
-    json_builder_add_int_value(b, threads ? atoi(threads) : 0);
+    json_builder_add_int_value(b, glance_model_handle_get_threads(session->handle));
     json_builder_set_member_name(b, "seconds_per_call");
     json_builder_begin_object(b);
     for (gsize i = 0; i < G_N_ELEMENTS(passes); i++) {

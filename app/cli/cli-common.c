@@ -1,7 +1,5 @@
 /* cli-common.c — shared plumbing of glance-cli commands. */
 #include "cli-common.h"
-#include "glance-paths.h"
-#include "glance-model-registry.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,19 +10,33 @@ gboolean cli_json;
 
 GOptionEntry cli_common_entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &cli_model_arg,
-      "Model file or installed model name (default: the bundled model)", "MODEL" },
+      "Model file or installed model name (default: the task's model, see 'glance-cli models')", "MODEL" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli_json, "Print one JSON object on stdout", NULL },
     { NULL },
 };
+
+static void print_message(const char *fmt, va_list ap)
+{
+    g_autofree char *message = g_strdup_vprintf(fmt, ap);
+    fprintf(stderr, "glance-cli: %s\n", message);
+}
 
 int cli_fail(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    g_autofree char *message = g_strdup_vprintf(fmt, ap);
+    print_message(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "glance-cli: %s\n", message);
-    return 1;
+    return CLI_EXIT_FAILURE;
+}
+
+int cli_usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    print_message(fmt, ap);
+    va_end(ap);
+    return CLI_EXIT_USAGE;
 }
 
 int cli_fail_error(GError *error)
@@ -38,30 +50,23 @@ gboolean cli_parse(GOptionContext *context, int *argc, char ***argv)
 {
     g_autoptr(GError) error = NULL;
     if (!g_option_context_parse(context, argc, argv, &error)) {
-        cli_fail("%s", error->message);
+        cli_usage("%s", error->message);
         return FALSE;
     }
     return TRUE;
 }
 
-void cli_set_engine_error(GError **error, const GlanceError *err)
+GlanceModelHandle *cli_open_model(int task, GError **error)
 {
-    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED, err->message);
-}
-
-GlanceModel *cli_open_model(const char *model_arg, GError **error)
-{
-    /* A path, an installed model's name (app/models registry), or the bundled model. */
-    g_autofree char *path = glance_models_resolve(model_arg, error);
+    g_autofree char *path = task == CLI_MODEL_BUNDLED
+        ? glance_models_resolve(cli_model_arg, error)
+        : glance_task_model_path(NULL, cli_model_arg, (GlanceModelTask)task, error);
     if (!path)
         return NULL;
-    GlanceModel *model = NULL;
-    GlanceError err = { 0 };
-    if (glance_model_open(path, &model, &err) != GLANCE_OK) {
-        cli_set_engine_error(error, &err);
-        return NULL;
-    }
-    return model;
+    GlanceModelHandle *handle = glance_model_handle_open(path, error);
+    if (handle)
+        glance_model_handle_set_threads(handle, glance_threads_from_environment());
+    return handle;
 }
 
 void cli_print_json(JsonBuilder *builder)
@@ -82,20 +87,14 @@ void cli_json_add_floats(JsonBuilder *builder, const char *member, const float *
     json_builder_end_array(builder);
 }
 
-CliSession *cli_session_new(int n_images, const char **image_paths, GError **error)
+CliSession *cli_session_new(int task, int n_images, const char **image_paths, GError **error)
 {
     g_autoptr(CliSession) session = g_new0(CliSession, 1);
     GError *local = NULL;
-    session->model = cli_open_model(cli_model_arg, &local);
-    if (!session->model)
+    session->handle = cli_open_model(task, &local);
+    if (!session->handle || !(session->ctx = glance_model_handle_get_context(session->handle, &local)))
         goto fail;
-    const char *threads = g_getenv("GLANCE_THREADS");
-    glance_set_threads(threads ? atoi(threads) : 0);
-    GlanceError err = { 0 };
-    if (glance_context_new(session->model, &session->ctx, &err) != GLANCE_OK) {
-        cli_set_engine_error(&local, &err);
-        goto fail;
-    }
+    session->model = glance_context_model(session->ctx);
     session->images = g_new0(GlanceDecodedImage *, MAX(n_images, 1));
     for (; session->n_images < n_images; session->n_images++) {
         session->images[session->n_images] = glance_image_load(image_paths[session->n_images], 0, &local);
@@ -118,7 +117,6 @@ void cli_session_free(CliSession *session)
     for (int i = 0; i < session->n_images; i++)
         glance_decoded_image_free(session->images[i]);
     g_free(session->images);
-    glance_context_free(session->ctx);
-    glance_model_close(session->model);
+    glance_model_handle_unref(session->handle);   /* its contexts and model with it */
     g_free(session);
 }

@@ -43,9 +43,9 @@ int cli_embed(int argc, char **argv)
     if (!cli_parse(opts, &argc, &argv)) {
         status = 2;
     } else if (argc != 1 || inputs->len == 0) {
-        status = cli_fail("embed takes --image FILE and --text TEXT options (try --help)");
+        status = cli_usage("embed takes --image FILE and --text TEXT options (try --help)");
     }
-    g_autoptr(CliSession) session = status ? NULL : cli_session_new(0, NULL, NULL);
+    g_autoptr(CliSession) session = status ? NULL : cli_session_new(GLANCE_MODEL_TASK_RETRIEVAL, 0, NULL, NULL);
     if (!status && !session)
         status = 1;
     g_autoptr(JsonBuilder) b = json_builder_new();

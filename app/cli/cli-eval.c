@@ -47,9 +47,10 @@ int cli_eval(int argc, char **argv)
     if (!cli_parse(opts, &argc, &argv))
         return 2;
     GlanceEvalTask task;
-    if (argc != 3 || !glance_eval_task_from_name(argv[1], &task))
-        return cli_fail("eval needs a task (vqa, nlvr2 or retrieval) and a JSONL file (try --help)");
-    g_autoptr(CliSession) session = cli_session_new(0, NULL, NULL);
+    GlanceModelTask model_task;
+    if (argc != 3 || !glance_eval_task_from_name(argv[1], &task) || !glance_model_task_from_name(argv[1], &model_task))
+        return cli_usage("eval needs a task (vqa, nlvr2 or retrieval) and a JSONL file (try --help)");
+    g_autoptr(CliSession) session = cli_session_new(model_task, 0, NULL, NULL);
     if (!session)
         return 1;
     GError *error = NULL;

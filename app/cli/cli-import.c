@@ -89,17 +89,17 @@ int cli_import(int argc, char **argv)
     if (!cli_parse(context, &argc, &argv))
         return 2;
     if (argc != 2)
-        return cli_fail(argc < 2 ? "import: which checkpoint? (glance-cli import CKPT.pt --vocab "
+        return cli_usage(argc < 2 ? "import: which checkpoint? (glance-cli import CKPT.pt --vocab "
                                    "VOCAB.txt -o OUT.safetensors)"
                                  : "import: one checkpoint at a time");
     if (!vocab)
-        return cli_fail("import: --vocab VOCAB.txt is required");
+        return cli_usage("import: --vocab VOCAB.txt is required");
     if (!output)
-        return cli_fail("import: -o OUT.safetensors is required");
+        return cli_usage("import: -o OUT.safetensors is required");
     if (heads < 0 || image_size < 0 || max_text_len < 0)
-        return cli_fail("import: --heads, --image-size and --max-text-len must be positive");
+        return cli_usage("import: --heads, --image-size and --max-text-len must be positive");
     if (dtype && strcmp(dtype, "f32") != 0 && strcmp(dtype, "f16") != 0)
-        return cli_fail("import: --dtype must be f32 or f16, not '%s'", dtype);
+        return cli_usage("import: --dtype must be f32 or f16, not '%s'", dtype);
 
     GlanceImportOptions opts;
     glance_import_options_init(&opts);

@@ -6,7 +6,6 @@
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 typedef struct {
@@ -120,10 +119,10 @@ int cli_index(int argc, char **argv)
     if (!cli_parse(opts, &argc, &argv))
         return 2;
     if (argc < 2)
-        return cli_fail("index needs at least one folder (try --help)");
+        return cli_usage("index needs at least one folder (try --help)");
     GError *error = NULL;
-    g_autoptr(CliLibrary) cli = cli_library_open(TRUE, &error);
-    if (!cli)
+    g_autoptr(GlanceLibrary) library = cli_library_open(TRUE, &error);
+    if (!library)
         return cli_fail_error(error);
 
     IndexRun run = { .tty = isatty(STDERR_FILENO), .last_phase = -1 };
@@ -131,9 +130,8 @@ int cli_index(int argc, char **argv)
     run.cancellable = g_cancellable_new();
     guint sigint = g_unix_signal_add(SIGINT, on_signal, &run);
     guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &run);
-    const char *threads = g_getenv("GLANCE_THREADS");
-    GlanceIndexOptions options = { .blas_threads = threads ? atoi(threads) : 0 };
-    glance_library_index_async(cli->library, (const char *const *)argv + 1, &options, on_progress, &run, NULL,
+    GlanceIndexOptions options = { .blas_threads = glance_threads_from_environment() };
+    glance_library_index_async(library, (const char *const *)argv + 1, &options, on_progress, &run, NULL,
                                run.cancellable, on_indexed, &run);
     while (!run.done)
         g_main_loop_run(run.loop);

@@ -1,18 +1,49 @@
-/* cli-info.c — `glance-cli info`: what a model file holds. */
+/* cli-info.c — `glance-cli info`: what a model file holds; without --model, also which
+ * model each task uses (glance-task-model.h). */
 #include "cli-common.h"
 #include "cli-commands.h"
+#include "glance-model-registry.h"
 #include <stdio.h>
+
+/* "tasks": {"vqa": NAME, "nlvr2": NAME, "retrieval": NAME}, or one human line. */
+static gboolean add_task_models(JsonBuilder *b, GError **error)
+{
+    g_autoptr(GlanceModelRegistry) registry = glance_model_registry_load(NULL, error);
+    if (!registry)
+        return FALSE;
+    if (b) {
+        json_builder_set_member_name(b, "tasks");
+        json_builder_begin_object(b);
+    } else {
+        printf("task models:  ");
+    }
+    for (GlanceModelTask t = 0; t < GLANCE_MODEL_N_TASKS; t++) {
+        const char *name = glance_task_model_default_name(registry, t);
+        if (b) {
+            json_builder_set_member_name(b, glance_model_task_name(t));
+            json_builder_add_string_value(b, name);
+        } else {
+            printf(" %s %s%s", glance_model_task_name(t), name, t + 1 < GLANCE_MODEL_N_TASKS ? "," : "\n");
+        }
+    }
+    if (b)
+        json_builder_end_object(b);
+    return TRUE;
+}
 
 int cli_info(int argc, char **argv)
 {
     g_autoptr(GOptionContext) opts = g_option_context_new("- describe a model");
     g_option_context_add_main_entries(opts, cli_common_entries, NULL);
     if (!cli_parse(opts, &argc, &argv))
-        return 2;
+        return CLI_EXIT_USAGE;
+    if (argc != 1)
+        return cli_usage("info takes no arguments; name the model with --model (try --help)");
     GError *error = NULL;
-    GlanceModel *model = cli_open_model(cli_model_arg, &error);
-    if (!model)
+    g_autoptr(GlanceModelHandle) handle = cli_open_model(CLI_MODEL_BUNDLED, &error);
+    if (!handle)
         return cli_fail_error(error);
+    GlanceModel *model = glance_model_handle_get_model(handle);
     const GlanceConfig *c = glance_model_config(model);
     if (cli_json) {
         g_autoptr(JsonBuilder) b = json_builder_new();
@@ -41,6 +72,8 @@ int cli_info(int argc, char **argv)
             if (glance_config_has_head(c, h))
                 json_builder_add_string_value(b, glance_head_name(h));
         json_builder_end_array(b);
+        if (!cli_model_arg && !add_task_models(b, &error))
+            return cli_fail_error(error);
         json_builder_end_object(b);
         cli_print_json(b);
     } else {
@@ -58,7 +91,8 @@ int cli_info(int argc, char **argv)
         printf("\n");
         if (c->has_vqa)
             printf("answers:       %d\n", c->num_answers);
+        if (!cli_model_arg && !add_task_models(NULL, &error))
+            return cli_fail_error(error);
     }
-    glance_model_close(model);
     return 0;
 }

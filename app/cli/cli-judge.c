@@ -37,8 +37,8 @@ int cli_compare(int argc, char **argv)
     if (!parse(&argc, &argv, "LEFT RIGHT STATEMENT - is the statement true of the image pair?"))
         return 2;
     if (argc != 4)
-        return cli_fail("compare needs a left image, a right image and a statement (try --help)");
-    g_autoptr(CliSession) session = cli_session_new(2, (const char *[]){ argv[1], argv[2] }, NULL);
+        return cli_usage("compare needs a left image, a right image and a statement (try --help)");
+    g_autoptr(CliSession) session = cli_session_new(GLANCE_MODEL_TASK_NLVR2, 2, (const char *[]){ argv[1], argv[2] }, NULL);
     if (!session)
         return 1;
     GlanceJudgement j;
@@ -54,8 +54,8 @@ int cli_match(int argc, char **argv)
     if (!parse(&argc, &argv, "IMAGE TEXT - does the text describe the image?"))
         return 2;
     if (argc != 3)
-        return cli_fail("match needs an image and a text (try --help)");
-    g_autoptr(CliSession) session = cli_session_new(1, (const char *[]){ argv[1] }, NULL);
+        return cli_usage("match needs an image and a text (try --help)");
+    g_autoptr(CliSession) session = cli_session_new(GLANCE_MODEL_TASK_RETRIEVAL, 1, (const char *[]){ argv[1] }, NULL);
     if (!session)
         return 1;
     GlanceJudgement j;

@@ -1,7 +1,6 @@
 /* cli-library.c — opening the library and its model for index and search. */
 #include "cli-library.h"
-#include "glance-paths.h"
-#include "glance-model-registry.h"
+#include "glance-library-open.h"
 
 char *cli_db_arg;
 
@@ -11,29 +10,13 @@ GOptionEntry cli_library_entries[] = {
     { NULL },
 };
 
-CliLibrary *cli_library_open(gboolean create, GError **error)
+GlanceLibrary *cli_library_open(gboolean create, GError **error)
 {
-    g_autoptr(CliLibrary) cli = g_new0(CliLibrary, 1);
-    g_autofree char *db = cli_db_arg ? g_strdup(cli_db_arg) : glance_paths_default_db();
-    cli->library = glance_library_open(db, create, error);
-    if (!cli->library)
-        return NULL;
-    /* The library needs the file itself: its SHA-256 is the model id. */
-    g_autofree char *path = glance_models_resolve(cli_model_arg, error);
-    if (!path)
-        return NULL;
-    cli->model = cli_open_model(path, error);
-    if (!cli->model || !glance_library_set_model(cli->library, cli->model, path, error))
-        return NULL;
-    return g_steal_pointer(&cli);
-}
-
-void cli_library_free(CliLibrary *cli)
-{
-    if (!cli)
-        return;
-    /* The library borrows the model: it goes first. */
-    g_clear_object(&cli->library);
-    glance_model_close(cli->model);
-    g_free(cli);
+    GlanceLibraryOpenOptions options = {
+        .db_path = cli_db_arg,
+        .create = create,
+        .model_arg = cli_model_arg,
+        .threads = glance_threads_from_environment(),
+    };
+    return glance_library_open_with_model(&options, error);
 }

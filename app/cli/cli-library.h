@@ -1,5 +1,5 @@
-/* cli-library.h — what `glance-cli index` and `search` share: --db, and a library
- * opened with the --model whose vectors it indexes and searches. */
+/* cli-library.h — what `glance-cli index` and `search` share: --db, and the library
+ * opened with its retrieval model (glance-library-open.h, as the GUI opens it). */
 #ifndef GLANCE_CLI_LIBRARY_H
 #define GLANCE_CLI_LIBRARY_H
 #include "cli-common.h"
@@ -8,14 +8,7 @@
 extern char *cli_db_arg;
 extern GOptionEntry cli_library_entries[];
 
-typedef struct {
-    GlanceLibrary *library;
-    GlanceModel *model;
-} CliLibrary;
-
-/* Opens --db (default: glance_paths_default_db(); create: make it if missing), opens
- * --model and makes it the library's current model. */
-CliLibrary *cli_library_open(gboolean create, GError **error);
-void cli_library_free(CliLibrary *cli);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliLibrary, cli_library_free)
+/* Opens --db (default: glance_paths_default_db(); create: make it if missing) with
+ * --model, else the retrieval task's model, and $GLANCE_THREADS threads. */
+GlanceLibrary *cli_library_open(gboolean create, GError **error);
 #endif

@@ -14,7 +14,7 @@ static const CliCommand commands[] = {
     { "embed", cli_embed, "dual-encoder vectors of images and texts" },
     { "import", cli_import, "convert an official VLMo checkpoint to a Glance model" },
     { "eval", cli_eval, "accuracy on a VQA, NLVR2 or retrieval set (JSONL)" },
-    { "models", cli_models, "the model catalogue; get, remove installed models" },
+    { "models", cli_models, "the model catalogue; get, remove installed models, choose defaults" },
     { "index", cli_index, "add photo folders to the library, or update it" },
     { "search", cli_search, "find photos in the library by text or example image" },
     { "bench", cli_bench, "throughput figures (engine passes, search)" },
@@ -43,8 +43,12 @@ int main(int argc, char **argv)
         return 0;
     }
     for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
-        if (!strcmp(argv[1], commands[i].name))
+        if (!strcmp(argv[1], commands[i].name)) {
+            /* Usage lines and --help name the command: "glance-cli ask [OPTION…] …". */
+            g_autofree char *prgname = g_strdup_printf("glance-cli %s", commands[i].name);
+            g_set_prgname(prgname);
             return commands[i].run(argc - 1, argv + 1);
+        }
     fprintf(stderr, "glance-cli: unknown command '%s' (try 'glance-cli --help')\n", argv[1]);
     return 2;
 }

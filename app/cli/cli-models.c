@@ -6,6 +6,7 @@
 #include "glance-catalogue.h"
 #include "glance-model-install.h"
 #include "glance-model-registry.h"
+#include "glance-task-model.h"
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
@@ -295,6 +296,33 @@ static int get_model(const char *name, const char *dtype)
     return 0;
 }
 
+/* ---- models default ---- */
+
+static int set_default(const char *task_name, const char *name)
+{
+    GlanceModelTask task;
+    if (!glance_model_task_from_name(task_name, &task))
+        return cli_usage("models default: '%s' is not a task (vqa, nlvr2 or retrieval)", task_name);
+    GError *error = NULL;
+    g_autoptr(GlanceModelRegistry) registry = glance_model_registry_load(NULL, &error);
+    if (!registry || !glance_task_model_set_default(registry, task, name, &error))
+        return cli_fail_error(error);
+    const char *chosen = glance_task_model_default_name(registry, task);
+    if (cli_json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "task");
+        json_builder_add_string_value(b, task_name);
+        json_builder_set_member_name(b, "model");
+        json_builder_add_string_value(b, chosen);
+        json_builder_end_object(b);
+        cli_print_json(b);
+    } else {
+        printf("%s now uses %s\n", task_name, chosen);
+    }
+    return 0;
+}
+
 /* ---- models remove ---- */
 
 static int remove_model(const char *name)
@@ -329,26 +357,35 @@ int cli_models(int argc, char **argv)
         { "json", 0, 0, G_OPTION_ARG_NONE, &cli_json, "Print one JSON object on stdout", NULL },
         { NULL },
     };
-    g_autoptr(GOptionContext) context = g_option_context_new("[get NAME | remove NAME] - the model catalogue");
+    g_autoptr(GOptionContext) context =
+        g_option_context_new("[get NAME | remove NAME | default TASK NAME] - the model catalogue");
     g_option_context_set_description(context,
         "With no subcommand: the catalogue of official VLMo checkpoints, the installed models\n"
         "and the default model for each task. 'get NAME' downloads (resuming an interrupted\n"
-        "download), imports and registers a model; 'remove NAME' deletes it.\n"
+        "download), imports and registers a model; 'remove NAME' deletes it; 'default TASK NAME'\n"
+        "makes NAME (an installed model, or 'bundled') the model TASK (vqa, nlvr2, retrieval)\n"
+        "uses when no --model is given, in glance-cli and the app alike.\n"
         "Models live in $XDG_DATA_HOME/glance/models; GLANCE_CATALOGUE=FILE replaces the catalogue.");
     g_option_context_add_main_entries(context, entries, NULL);
     if (!cli_parse(context, &argc, &argv))
         return 2;
     if (dtype && strcmp(dtype, "f32") != 0 && strcmp(dtype, "f16") != 0)
-        return cli_fail("models: --dtype must be f32 or f16, not '%s'", dtype);
+        return cli_usage("models: --dtype must be f32 or f16, not '%s'", dtype);
     if (argc == 1)
         return list_models();
     const char *sub = argv[1];
     if (!strcmp(sub, "get") || !strcmp(sub, "remove")) {
         if (argc != 3)
-            return cli_fail("models %s: which model? (glance-cli models %s NAME)", sub, sub);
+            return cli_usage("models %s: which model? (glance-cli models %s NAME)", sub, sub);
         if (!glance_model_name_is_valid(argv[2]))
-            return cli_fail("models %s: '%s' is not a model name (see 'glance-cli models')", sub, argv[2]);
+            return cli_usage("models %s: '%s' is not a model name (see 'glance-cli models')", sub, argv[2]);
         return !strcmp(sub, "get") ? get_model(argv[2], dtype) : remove_model(argv[2]);
     }
-    return cli_fail("models: unknown subcommand '%s' (get NAME, remove NAME, or nothing to list)", sub);
+    if (!strcmp(sub, "default")) {
+        if (argc != 4)
+            return cli_usage("models default: which task and model? (glance-cli models default TASK NAME)");
+        return set_default(argv[2], argv[3]);
+    }
+    return cli_usage("models: unknown subcommand '%s' (get NAME, remove NAME, default TASK NAME, or nothing to "
+                     "list)", sub);
 }

@@ -96,11 +96,11 @@ int cli_search(int argc, char **argv)
     if (!cli_parse(opts, &argc, &argv))
         return 2;
     if (argc > 2)
-        return cli_fail("search takes one query; quote it, e.g. '\"beach\" + \"sunset\"' (try --help)");
+        return cli_usage("search takes one query; quote it, e.g. '\"beach\" + \"sunset\"' (try --help)");
     if (argc < 2 && images->len == 0)
-        return cli_fail("search needs a query or --image FILE (try --help)");
+        return cli_usage("search needs a query or --image FILE (try --help)");
     if (limit < 1 || rerank < 0)
-        return cli_fail("--limit must be at least 1 and --rerank at least 0");
+        return cli_usage("--limit must be at least 1 and --rerank at least 0");
 
     GlanceSearchOptions options;
     glance_search_options_init(&options);
@@ -109,9 +109,9 @@ int cli_search(int argc, char **argv)
     options.folders = folders;
     options.types = types;
     if (after && !parse_date(after, &options.taken_after))
-        return cli_fail("--after: '%s' is not a date (YYYY-MM-DD or ISO 8601)", after);
+        return cli_usage("--after: '%s' is not a date (YYYY-MM-DD or ISO 8601)", after);
     if (before && !parse_date(before, &options.taken_before))
-        return cli_fail("--before: '%s' is not a date (YYYY-MM-DD or ISO 8601)", before);
+        return cli_usage("--before: '%s' is not a date (YYYY-MM-DD or ISO 8601)", before);
 
     GError *error = NULL;
     g_autoptr(GlanceQuery) query = glance_query_new();
@@ -120,18 +120,16 @@ int cli_search(int argc, char **argv)
     for (guint i = 0; i < images->len; i++)
         glance_query_add_image(query, images->pdata[i], 1.0);
 
-    const char *threads = g_getenv("GLANCE_THREADS");
-    glance_set_threads(threads ? atoi(threads) : 0);
-    g_autoptr(CliLibrary) cli = cli_library_open(FALSE, &error);
-    if (!cli)
+    g_autoptr(GlanceLibrary) library = cli_library_open(FALSE, &error);
+    if (!library)
         return cli_fail_error(error);
-    g_autoptr(GPtrArray) results = glance_library_search(cli->library, query, &options, NULL, &error);
+    g_autoptr(GPtrArray) results = glance_library_search(library, query, &options, NULL, &error);
     if (!results)
         return cli_fail_error(error);
     GlanceLibraryCounts counts;
-    if (results->len == 0 && glance_library_get_counts(cli->library, &counts, NULL) && counts.indexed == 0)
+    if (results->len == 0 && glance_library_get_counts(library, &counts, NULL) && counts.indexed == 0)
         fprintf(stderr, "glance-cli: no photo in %s is indexed with this model yet (run 'glance-cli index FOLDER')\n",
-                glance_library_get_path(cli->library));
+                glance_library_get_path(library));
     print_results(results, rerank > 0);
     return 0;
 }

@@ -17,7 +17,7 @@ void glance_history_entry_free(GlanceHistoryEntry *entry)
 
 static gboolean fail(GError **error, sqlite3 *db, const char *what)
 {
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "question history: %s: %s", what,
+    g_set_error(error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_DATABASE, "question history: %s: %s", what,
                 db ? sqlite3_errmsg(db) : "out of memory");
     return FALSE;
 }

@@ -4,7 +4,7 @@
  * pasted image. Every function opens its own connection and may run in any thread. */
 #ifndef GLANCE_HISTORY_H
 #define GLANCE_HISTORY_H
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -28,6 +28,18 @@ GPtrArray *glance_history_list(const char *db_path, const char *image_key, guint
 
 /* Forgets every question about the image. */
 gboolean glance_history_clear(const char *db_path, const char *image_key, GError **error);
+
+/* The same three in a GTask thread (glance-history-async.c), for the GUI. A cancelled
+ * listing returns G_IO_ERROR_CANCELLED at once. */
+void glance_history_add_async(const char *db_path, const char *image_key, const char *question,
+                              const char *answer, double score, GAsyncReadyCallback callback, gpointer user_data);
+void glance_history_clear_async(const char *db_path, const char *image_key, GAsyncReadyCallback callback,
+                                gpointer user_data);
+/* For add and clear. */
+gboolean glance_history_edit_finish(GAsyncResult *result, GError **error);
+void glance_history_list_async(const char *db_path, const char *image_key, guint limit, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *glance_history_list_finish(GAsyncResult *result, GError **error);
 
 G_END_DECLS
 #endif

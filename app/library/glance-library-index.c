@@ -71,6 +71,7 @@ typedef struct {
     GlanceIndexProgressFunc progress;
     gpointer progress_data;
     int decode_threads, batch_size;
+    int blas_threads;        /* for the encoder's context; -1: leave it alone */
     double batch_seconds;
     GlanceIndexStats stats;
 
@@ -532,6 +533,8 @@ static gboolean run_pipeline(IndexJob *job, GError **error)
         return FALSE;
     }
     glance_context_set_cancel(ctx, is_cancelled, job->cancellable);
+    if (job->blas_threads > 0)
+        glance_context_set_threads(ctx, job->blas_threads);
     job->capacity = 2 * job->decode_threads + 2;
     g_autoptr(GPtrArray) threads = g_ptr_array_new();
     for (int i = 0; i < job->decode_threads; i++)
@@ -627,8 +630,7 @@ static void resolve_threads(IndexJob *job, const GlanceIndexOptions *options)
     int blas = options ? options->blas_threads : 0;
     if (blas == 0)
         blas = MAX(1, cores - decoders);
-    if (blas > 0)
-        glance_set_threads(blas);
+    job->blas_threads = blas;
     job->batch_size = options && options->batch_size > 0 ? options->batch_size : 64;
     job->batch_seconds = options && options->batch_seconds > 0 ? options->batch_seconds : 2.0;
 }

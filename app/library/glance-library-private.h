@@ -27,6 +27,9 @@ struct _GlanceLibrary {
     /* The current model: indexing embeds with it. Its model is borrowed (set_model). */
     LibrarySearcher current;
     char *model_path;
+    /* Set when the library opened its model itself (glance-library-open.h): owned, and
+     * current.model is its model. */
+    struct _GlanceModelHandle *model_handle;
     /* The previously serving model, while the current model's vectors do not yet cover
      * its photos: opened by the library itself from the file it was last used from,
      * owned, and closed (under the lock, so never during a search) once the current

@@ -3,6 +3,8 @@
  * and the small queries the UI needs (counts, failures). */
 #include "glance-library-private.h"
 #include "glance-tasks.h"
+#include "glance-checksum.h"
+#include "glance-model-handle.h"
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <errno.h>
@@ -211,6 +213,7 @@ static void glance_library_finalize(GObject *object)
     GlanceLibrary *self = GLANCE_LIBRARY(object);
     searcher_clear(&self->previous, TRUE);
     searcher_clear(&self->current, FALSE); /* borrowed */
+    glance_model_handle_unref(self->model_handle); /* after the contexts on its model */
     library_db_close(self->db);
     g_free(self->model_path);
     g_free(self->db_path);
@@ -246,26 +249,6 @@ const char *glance_library_get_path(GlanceLibrary *self)
     return self->db_path;
 }
 
-static gboolean hash_file(const char *path, char hex[65], GError **error)
-{
-    g_autoptr(GFile) file = g_file_new_for_path(path);
-    g_autoptr(GFileInputStream) in = g_file_read(file, NULL, error);
-    if (!in)
-        return FALSE;
-    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
-    g_autofree guint8 *chunk = g_malloc(1 << 20);
-    for (;;) {
-        gssize n = g_input_stream_read(G_INPUT_STREAM(in), chunk, 1 << 20, NULL, error);
-        if (n < 0)
-            return FALSE;
-        if (n == 0)
-            break;
-        g_checksum_update(sum, chunk, n);
-    }
-    g_strlcpy(hex, g_checksum_get_string(sum), 65);
-    return TRUE;
-}
-
 /* The model id: the file's SHA-256, from the cache when path, size and mtime match. */
 static gboolean model_file_sha256(sqlite3 *db, const char *path, char hex[65], GError **error)
 {
@@ -289,8 +272,10 @@ static gboolean model_file_sha256(sqlite3 *db, const char *path, char hex[65], G
     sqlite3_finalize(stmt);
     if (cached)
         return TRUE;
-    if (!hash_file(path, hex, error))
+    g_autofree char *sum = glance_file_sha256(path, NULL, error);
+    if (!sum)
         return FALSE;
+    g_strlcpy(hex, sum, 65);
     stmt = library_db_prepare(db, "INSERT OR REPLACE INTO model_files(path, size, mtime_ns, sha256) "
                                   "VALUES (?1, ?2, ?3, ?4)", error);
     if (!stmt)

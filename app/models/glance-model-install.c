@@ -1,6 +1,7 @@
 /* glance-model-install.c — download → import → register, and the cleanup of each
  * step's failure (contract: glance-model-install.h). */
 #include "glance-model-install.h"
+#include "glance-progress-relay.h"
 #include "glance-download.h"
 #include "glance-paths.h"
 #include <errno.h>
@@ -275,58 +276,38 @@ GlanceInstalledModel *glance_model_install(const GlanceCatalogueEntry *entry, co
 typedef struct {
     GlanceCatalogueEntry *entry;
     GlanceImportDtype dtype;
-    GlanceInstallProgressFunc progress;
-    gpointer progress_data;
-    GDestroyNotify progress_destroy;
-    GMainContext *context;        /* where progress is delivered */
-    GMutex lock;                  /* guards the three below      */
-    GlanceInstallProgress latest;
-    char *latest_detail;
-    gboolean delivery_pending;
+    GlanceProgressRelay *relay;   /* NULL without a progress callback */
 } InstallJob;
 
 static void install_job_free(InstallJob *job)
 {
     glance_catalogue_entry_free(job->entry);
-    if (job->progress_destroy)
-        job->progress_destroy(job->progress_data);
-    g_main_context_unref(job->context);
-    g_mutex_clear(&job->lock);
-    g_free(job->latest_detail);
+    glance_progress_relay_free(job->relay);
     g_free(job);
 }
 
-/* Main context: hand the newest state to the caller, unless the result is out. */
-static gboolean deliver_progress(gpointer data)
+/* A progress state that owns its detail, for the relay. */
+static gpointer progress_copy(gpointer state)
 {
-    GTask *task = data;
-    InstallJob *job = g_task_get_task_data(task);
-    g_mutex_lock(&job->lock);
-    GlanceInstallProgress progress = job->latest;
-    g_autofree char *detail = g_steal_pointer(&job->latest_detail);
-    progress.detail = detail;
-    job->delivery_pending = FALSE;
-    g_mutex_unlock(&job->lock);
-    if (!g_task_get_completed(task))
-        job->progress(&progress, job->progress_data);
-    return G_SOURCE_REMOVE;
+    GlanceInstallProgress *copy = g_memdup2(state, sizeof *copy);
+    copy->detail = g_strdup(copy->detail);
+    return copy;
 }
 
-/* Worker thread: remember the newest state; at most one delivery is queued. */
+static void progress_free(gpointer state)
+{
+    g_free((char *)((GlanceInstallProgress *)state)->detail);
+    g_free(state);
+}
+
+static void deliver_progress(gconstpointer state, GCallback callback, gpointer data)
+{
+    ((GlanceInstallProgressFunc)callback)(state, data);
+}
+
 static void queue_progress(const GlanceInstallProgress *progress, gpointer data)
 {
-    GTask *task = data;
-    InstallJob *job = g_task_get_task_data(task);
-    g_mutex_lock(&job->lock);
-    job->latest = *progress;
-    g_free(job->latest_detail);
-    job->latest_detail = g_strdup(progress->detail);
-    gboolean queue = !job->delivery_pending;
-    job->delivery_pending = TRUE;
-    g_mutex_unlock(&job->lock);
-    if (queue)
-        g_main_context_invoke_full(job->context, G_PRIORITY_DEFAULT, deliver_progress, g_object_ref(task),
-                                   g_object_unref);
+    glance_progress_relay_push(data, progress);
 }
 
 static void install_in_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
@@ -336,9 +317,9 @@ static void install_in_thread(GTask *task, gpointer source, gpointer data, GCanc
     GlanceInstallOptions opts;
     glance_install_options_init(&opts);
     opts.dtype = job->dtype;
-    if (job->progress) {
+    if (job->relay) {
         opts.progress = queue_progress;
-        opts.progress_data = task;
+        opts.progress_data = job->relay;
     }
     GError *error = NULL;
     GlanceInstalledModel *model = glance_model_install(job->entry, &opts, cancellable, &error);
@@ -356,12 +337,9 @@ void glance_model_install_async(const GlanceCatalogueEntry *entry, GlanceImportD
     InstallJob *job = g_new0(InstallJob, 1);
     job->entry = glance_catalogue_entry_copy(entry);
     job->dtype = dtype;
-    job->progress = progress;
-    job->progress_data = progress_data;
-    job->progress_destroy = progress_destroy;
-    job->context = g_main_context_ref_thread_default();
-    g_mutex_init(&job->lock);
     g_autoptr(GTask) task = g_task_new(NULL, cancellable, callback, user_data);
+    job->relay = glance_progress_relay_new(task, progress_copy, progress_free, deliver_progress, G_CALLBACK(progress),
+                                           progress_data, progress_destroy);
     g_task_set_source_tag(task, glance_model_install_async);
     /* The worker's verdict stands: a model registered just as Cancel was pressed is installed. */
     g_task_set_check_cancellable(task, FALSE);

@@ -2,6 +2,7 @@
 #include "glance-model-registry.h"
 #include "glance-catalogue.h"
 #include "glance-paths.h"
+#include "glance-task-model.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -554,6 +555,8 @@ static char *resolve_name(const GlanceModelRegistry *registry, const char *name,
     g_autofree char *path = g_build_filename(dir, file, NULL);
     if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
         return g_steal_pointer(&path);
+    if (strcmp(name, GLANCE_MODEL_BUNDLED_NAME) == 0)
+        return glance_paths_default_model();
     g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NOT_FOUND,
                 "no model file or installed model named '%s'", name);
     return NULL;

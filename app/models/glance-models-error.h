@@ -23,6 +23,7 @@ typedef enum {
     GLANCE_MODELS_ERROR_BUSY,        /* another process is downloading the same file      */
     GLANCE_MODELS_ERROR_IO,          /* a local file could not be read or written         */
     GLANCE_MODELS_ERROR_IMPORT,      /* the download is not a checkpoint Glance can import */
+    GLANCE_MODELS_ERROR_NO_HEAD,     /* an imported checkpoint has no head Glance can use  */
 } GlanceModelsError;
 
 GQuark glance_models_error_quark(void);

@@ -1,0 +1,45 @@
+/* glance-library-status.c — counts and the serving model, in one call. */
+#include "glance-library-status.h"
+
+gboolean glance_library_get_status(GlanceLibrary *library, GlanceLibraryStatus *status, GError **error)
+{
+    if (!glance_library_get_counts(library, &status->counts, error))
+        return FALSE;
+    g_autofree char *serving = glance_library_dup_serving_model_id(library, error);
+    if (!serving)
+        return FALSE;
+    status->previous_model_serves = g_strcmp0(serving, glance_library_get_model_id(library)) != 0;
+    return TRUE;
+}
+
+static void status_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    (void)data, (void)cancellable;
+    GlanceLibraryStatus *status = g_new0(GlanceLibraryStatus, 1);
+    GError *error = NULL;
+    if (glance_library_get_status(source, status, &error)) {
+        g_task_return_pointer(task, status, g_free);
+    } else {
+        g_free(status);
+        g_task_return_error(task, error);
+    }
+}
+
+void glance_library_get_status_async(GlanceLibrary *library, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data)
+{
+    g_autoptr(GTask) task = g_task_new(library, cancellable, callback, user_data);
+    g_task_set_source_tag(task, glance_library_get_status_async);
+    g_task_run_in_thread(task, status_thread);
+}
+
+gboolean glance_library_get_status_finish(GlanceLibrary *library, GAsyncResult *result,
+                                          GlanceLibraryStatus *status, GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, library), FALSE);
+    g_autofree GlanceLibraryStatus *out = g_task_propagate_pointer(G_TASK(result), error);
+    if (!out)
+        return FALSE;
+    *status = *out;
+    return TRUE;
+}

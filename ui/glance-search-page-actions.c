@@ -1,0 +1,111 @@
+/* glance-search-page-actions.c — the page.* actions of the Search page and their keys. */
+#include "config.h"
+#include "glance-application.h"
+#include "glance-search-page-private.h"
+
+static char *quote_path(const char *path)
+{
+    GString *quoted = g_string_new("image:\"");
+    for (const char *p = path; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            g_string_append_c(quoted, '\\');
+        g_string_append_c(quoted, *p);
+    }
+    g_string_append_c(quoted, '"');
+    return g_string_free(quoted, FALSE);
+}
+
+static void find_similar_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name;
+    GlanceSearchPage *self = GLANCE_SEARCH_PAGE(widget);
+    g_autofree char *query = quote_path(g_variant_get_string(param, NULL));
+    /* The query stays visible and editable: "image:…" + "at night" works too. Replacing
+     * the text passes through an empty entry, which must not flash the start page. */
+    g_signal_handlers_block_by_func(self->search_entry, _glance_search_page_on_search_changed, self);
+    gtk_editable_set_text(GTK_EDITABLE(self->search_entry), query);
+    g_signal_handlers_unblock_by_func(self->search_entry, _glance_search_page_on_search_changed, self);
+    _glance_search_page_run_search(self);
+}
+
+static void open_result_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name;
+    _glance_search_page_open_result(GLANCE_SEARCH_PAGE(widget), g_variant_get_uint32(param));
+}
+
+static void pause_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name, (void)param;
+    GlanceSearchPage *self = GLANCE_SEARCH_PAGE(widget);
+    if (self->indexing) {
+        self->paused = TRUE;
+        g_cancellable_cancel(self->indexing);   /* on_indexed reports what was done */
+    } else if (self->paused) {
+        self->paused = FALSE;
+        _glance_search_page_start_indexing(self);
+    }
+    _glance_search_page_update_index_controls(self);
+}
+
+static void stop_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name, (void)param;
+    GlanceSearchPage *self = GLANCE_SEARCH_PAGE(widget);
+    self->stopped = TRUE;
+    self->paused = FALSE;
+    _glance_search_page_cancel(&self->indexing);
+    _glance_search_page_update_index_controls(self);
+    _glance_search_page_refresh_counts(self);
+}
+
+static void open_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name, (void)param;
+    gtk_widget_activate_action(widget, "app.add-folder", NULL);
+}
+
+static void focus_entry_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name, (void)param;
+    gtk_widget_grab_focus(GTK_WIDGET(GLANCE_SEARCH_PAGE(widget)->search_entry));
+}
+
+static void cancel_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name, (void)param;
+    GlanceSearchPage *self = GLANCE_SEARCH_PAGE(widget);
+    if (*gtk_editable_get_text(GTK_EDITABLE(self->search_entry)))
+        gtk_editable_set_text(GTK_EDITABLE(self->search_entry), "");
+}
+
+static void toggle_precise_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name, (void)param;
+    GlanceSearchPage *self = GLANCE_SEARCH_PAGE(widget);
+    gtk_toggle_button_set_active(self->precise_button, !gtk_toggle_button_get_active(self->precise_button));
+}
+
+static void sample_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)widget, (void)name, (void)param;
+    GlanceApplication *app = GLANCE_APPLICATION_DEFAULT;
+    GlanceSamples *samples = glance_application_get_samples(app);
+    if (samples)
+        glance_application_add_library_folder(app, glance_samples_get_dir(samples));
+}
+
+void _glance_search_page_install_actions(GtkWidgetClass *widget_class)
+{
+    gtk_widget_class_install_action(widget_class, "page.find-similar", "s", find_similar_action);
+    gtk_widget_class_install_action(widget_class, "page.open-result", "u", open_result_action);
+    gtk_widget_class_install_action(widget_class, "page.pause", NULL, pause_action);
+    gtk_widget_class_install_action(widget_class, "page.stop", NULL, stop_action);
+    gtk_widget_class_install_action(widget_class, "page.open", NULL, open_action);
+    gtk_widget_class_install_action(widget_class, "page.focus-entry", NULL, focus_entry_action);
+    gtk_widget_class_install_action(widget_class, "page.cancel", NULL, cancel_action);
+    gtk_widget_class_install_action(widget_class, "page.toggle-precise", NULL, toggle_precise_action);
+    gtk_widget_class_install_action(widget_class, "page.sample", NULL, sample_action);
+    gtk_widget_class_add_binding_action(widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "page.pause", NULL);
+    gtk_widget_class_add_binding_action(widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "page.toggle-precise", NULL);
+}
