@@ -184,9 +184,10 @@ GlanceStatus glance_tokenize(const GlanceModel *model, const char *text,
 typedef void (*GlanceUnknownWordFunc)(const char *word, size_t len, void *user_data);
 /* What the model makes of a text, for telling a user: *n_tokens receives the ids the
  * whole text gives including [CLS] and [SEP], before truncation to max_text_len (more
- * than max_text_len: the end is not read); `unknown` (may be NULL) is called once per
- * word, in order, that becomes [UNK] or vanishes. */
-GlanceStatus glance_text_inspect(const GlanceModel *model, const char *text, int *n_tokens,
+ * than max_text_len: the end is not read), *n_unknown (may be NULL) how many are [UNK];
+ * `unknown` (may be NULL) is called once per word, in order, that becomes [UNK] or
+ * vanishes. */
+GlanceStatus glance_text_inspect(const GlanceModel *model, const char *text, int *n_tokens, int *n_unknown,
                                  GlanceUnknownWordFunc unknown, void *user_data, GlanceError *err);
 /* Resize to image_size x image_size exactly as PIL BICUBIC does; out_rgb
  * receives S*S*3 bytes. */

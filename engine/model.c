@@ -335,12 +335,12 @@ const char *glance_model_metadata(const GlanceModel *model, const char *key)
     return model && key ? st_metadata(model->file, key) : NULL;
 }
 
-GlanceStatus glance_text_inspect(const GlanceModel *model, const char *text, int *n_tokens,
+GlanceStatus glance_text_inspect(const GlanceModel *model, const char *text, int *n_tokens, int *n_unknown,
                                  GlanceUnknownWordFunc unknown, void *user_data, GlanceError *err)
 {
     if (!model || !text)
         return glance_fail(err, GLANCE_ERR_INVALID, "no model or no text");
-    return glance_wordpiece_inspect(model->vocab, text, n_tokens, unknown, user_data, err);
+    return glance_wordpiece_inspect(model->vocab, text, n_tokens, n_unknown, unknown, user_data, err);
 }
 
 const char *glance_model_answer(const GlanceModel *model, int label)

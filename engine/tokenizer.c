@@ -19,6 +19,7 @@ typedef struct {
     int32_t unk_id;
     GlanceUnknownWordFunc unknown;
     void *user_data;
+    int n_unk; /* [UNK] ids pushed, when counting */
 } IdSink;
 
 static int sink_full(const IdSink *sink)
@@ -28,8 +29,10 @@ static int sink_full(const IdSink *sink)
 
 static void sink_push(IdSink *sink, int32_t id)
 {
-    if (!sink->ids)
+    if (!sink->ids) {
         sink->count++;
+        sink->n_unk += id == sink->unk_id;
+    }
     else if (!sink_full(sink))
         sink->ids[sink->count++] = id;
 }
@@ -318,10 +321,13 @@ static GlanceStatus lookup_specials(const GlanceVocab *vocab, int32_t *cls_id, i
 }
 
 GlanceStatus glance_wordpiece_inspect(const GlanceVocab *vocab, const char *text, int *n_tokens,
-                                      GlanceUnknownWordFunc unknown, void *user_data, GlanceError *err)
+                                      int *n_unknown, GlanceUnknownWordFunc unknown, void *user_data,
+                                      GlanceError *err)
 {
     if (n_tokens)
         *n_tokens = 0;
+    if (n_unknown)
+        *n_unknown = 0;
     if (!vocab || !text || !n_tokens)
         return glance_fail(err, GLANCE_ERR_INVALID, "tokenizer: missing argument");
     const char *bad;
@@ -333,8 +339,11 @@ GlanceStatus glance_wordpiece_inspect(const GlanceVocab *vocab, const char *text
     GlanceStatus status = lookup_specials(vocab, &cls_id, &sep_id, &sink.unk_id, err);
     if (status == GLANCE_OK)
         status = encode_text(vocab, text, &sink, err);
-    if (status == GLANCE_OK)
+    if (status == GLANCE_OK) {
         *n_tokens = sink.count + 2; /* [CLS] and [SEP] */
+        if (n_unknown)
+            *n_unknown = sink.n_unk;
+    }
     return status;
 }
 
