@@ -5,6 +5,7 @@
 
     /usr/bin/python3 tools/train/calibrate.py MODEL.safetensors [--cli build/app/cli/glance-cli]
         [--seed 3031] [--check-seed 3032] [--dry-run] [--json OUT.json]
+        [--vqa 540] [--nlvr2 300] [--retrieval 1000] [--check 1000] [--work DIR]
 
 Everything is measured through the C engine (`glance-cli embed`, `ask`, `compare`) on
 held-out ShapeWorld sets of both layouts. --seed's sets choose the thresholds;
@@ -74,12 +75,12 @@ def summary(scored, t):
             "accuracy_kept": float(scored[~below, 1].mean()) if (~below).any() else None}
 
 
-def calibrate(model, cli_path, seed, check_seed):
+def calibrate(model, cli_path, seed, check_seed, fit_sizes=FIT_SIZES, check_sizes=CHECK_SIZES, work=WORK):
     cli = data.Cli(cli_path, model)
     size = cli.run("info")["image_size"]
     fit_stats, vqa, nlvr2, true_s, other_s = [], [], [], [], []
     for layout in data.LAYOUTS:
-        folder = data.make_sets(seed, layout, FIT_SIZES, WORK)
+        folder = data.make_sets(seed, layout, fit_sizes, work)
         images, true, others = retrieval_scores(cli, folder, seed)
         true_s.append(true)
         other_s.append(others)
@@ -102,7 +103,7 @@ def calibrate(model, cli_path, seed, check_seed):
                             "library": LIBRARY},
               "domain": {"thresholds": limits, "fit_images": int(len(fit_stats))}}
     for layout in data.LAYOUTS:
-        folder = data.make_sets(check_seed, layout, CHECK_SIZES, WORK)
+        folder = data.make_sets(check_seed, layout, check_sizes, work)
         images, _ = data.retrieval_images(folder)
         stats = np.array([domain.statistics(p, size) for p in images])
         report["domain"][f"flagged_{layout}"] = float(domain.flags(stats, limits).mean())
@@ -124,6 +125,23 @@ def calibrate(model, cli_path, seed, check_seed):
     return metadata, report
 
 
+def calibrate_export(path, cli=data.DEFAULT_CLI):
+    """The exporters' last step: calibrates the file just written, so every exported model
+    carries the same keys; without a built glance-cli it says how to do it later."""
+    if not os.access(cli, os.X_OK):
+        print(f"{path}: not calibrated ({cli} is not built); run tools/train/calibrate.py {path}",
+              file=sys.stderr)
+        return False
+    metadata, report = calibrate(path, cli, 3031, 3032)
+    rewrite_metadata(path, metadata)
+    d = report["domain"]
+    print(f"calibrated {path}: low_confidence vqa {report['vqa']['threshold']:.3f} "
+          f"nlvr2 {report['nlvr2']['threshold']:.3f}, no_good_match {report['retrieval']['threshold']:.3f}; "
+          f"domain check flags {100 * d['flagged_photos']:.1f}% of photos, "
+          f"{100 * d['flagged_grid']:.1f}% / {100 * d['flagged_free']:.1f}% of grid / free scenes")
+    return True
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("model")
@@ -132,12 +150,24 @@ def main(argv=None):
     p.add_argument("--check-seed", type=int, default=3032, help="sets that only measure them")
     p.add_argument("--dry-run", action="store_true", help="measure, leave the file alone")
     p.add_argument("--json", help="write the report here too")
+    p.add_argument("--vqa", type=int, default=FIT_SIZES["vqa"], help="questions per layout")
+    p.add_argument("--nlvr2", type=int, default=FIT_SIZES["nlvr2"], help="pairs per layout")
+    p.add_argument("--retrieval", type=int, default=FIT_SIZES["retrieval"],
+                   help="captioned scenes per layout (domain check and no_good_match)")
+    p.add_argument("--check", type=int, default=CHECK_SIZES["retrieval"],
+                   help="scenes per layout that measure the domain check")
+    p.add_argument("--work", default=WORK, help="folder for the generated sets (reused)")
     args = p.parse_args(argv)
+    if args.retrieval <= LIBRARY:
+        sys.exit(f"--retrieval must exceed the {LIBRARY}-photo library")
     if args.seed == args.check_seed or 2026 in (args.seed, args.check_seed):
         sys.exit("--seed and --check-seed must differ from each other and from heldout.py's 2026")
     if not os.access(args.cli, os.X_OK):
         sys.exit(f"{args.cli}: not built (meson setup build && ninja -C build)")
-    metadata, report = calibrate(args.model, args.cli, args.seed, args.check_seed)
+    metadata, report = calibrate(
+        args.model, args.cli, args.seed, args.check_seed,
+        {"vqa": args.vqa, "nlvr2": args.nlvr2, "retrieval": args.retrieval},
+        {"vqa": 0, "nlvr2": 0, "retrieval": args.check}, args.work)
     if not args.dry_run:
         rewrite_metadata(args.model, metadata)
     if args.json:
