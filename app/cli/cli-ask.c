@@ -43,7 +43,7 @@ int cli_ask(int argc, char **argv)
         json_builder_begin_object(b);
         const char *name = glance_model_name(session->model);
         json_builder_set_member_name(b, "model");
-        json_builder_add_string_value(b, *name ? name : cli_model_arg);
+        json_builder_add_string_value(b, *name ? name : cli_model_arg ? cli_model_arg : "");
         json_builder_set_member_name(b, "question");
         json_builder_add_string_value(b, argv[2]);
         json_builder_set_member_name(b, "image");
