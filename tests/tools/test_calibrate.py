@@ -86,6 +86,19 @@ again = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "train",
                         "--seed", "2026"], capture_output=True, text=True)
 check(again.returncode != 0 and "2026" in again.stderr, "heldout.py's seed is refused")
 
+# ---- unreadable metadata is a clear error, not a silent pass ----
+from metadata_io import rewrite_metadata  # noqa: E402
+photo = calibrate_data.photo_paths()[0]
+for key, value, needle in (("glance.domain", '{"method": "nope"}', "unknown method"),
+                           ("glance.calibration", "[1, 2]", "glance.calibration")):
+    broken = os.path.join(tmp, "broken.safetensors")
+    shutil.copy(model, broken)
+    rewrite_metadata(broken, {key: value})
+    r = subprocess.run([cli, "ask", "--model", broken, photo, "what color is the circle?"],
+                       capture_output=True, text=True)
+    check(r.returncode == 1 and needle in r.stderr and len(r.stderr.strip().splitlines()) == 1,
+          f"a bad {key}: exit 1 and one line naming it ({r.stderr.strip()})")
+
 # ---- Python statistics == the C check, on the bundled model's own thresholds ----
 meta, _, _, _ = split(bundled)
 domain = json.loads(meta["glance.domain"])
