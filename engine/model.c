@@ -330,6 +330,19 @@ const char *glance_model_name(const GlanceModel *model) { return model->name; }
 int glance_model_num_answers(const GlanceModel *model) { return model->num_answers; }
 int glance_model_embed_dim(const GlanceModel *model) { return model->config.dim; }
 
+const char *glance_model_metadata(const GlanceModel *model, const char *key)
+{
+    return model && key ? st_metadata(model->file, key) : NULL;
+}
+
+GlanceStatus glance_text_inspect(const GlanceModel *model, const char *text, int *n_tokens, int *n_unknown,
+                                 GlanceUnknownWordFunc unknown, void *user_data, GlanceError *err)
+{
+    if (!model || !text)
+        return glance_fail(err, GLANCE_ERR_INVALID, "no model or no text");
+    return glance_wordpiece_inspect(model->vocab, text, n_tokens, n_unknown, unknown, user_data, err);
+}
+
 const char *glance_model_answer(const GlanceModel *model, int label)
 {
     return label >= 0 && label < model->num_answers ? model->answers[label] : NULL;

@@ -380,6 +380,11 @@ const char *glance_library_get_model_id(GlanceLibrary *self)
     return self->current.model ? self->current.sha256 : NULL;
 }
 
+GlanceModel *glance_library_get_model(GlanceLibrary *self)
+{
+    return self->current.model;
+}
+
 int glance_library_decode_side(GlanceLibrary *self)
 {
     return self->current.model ? library_decode_side(self->current.model) : 0;

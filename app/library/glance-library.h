@@ -65,6 +65,8 @@ gboolean glance_library_set_model(GlanceLibrary *library, GlanceModel *model, co
                                   GError **error);
 /* Hex SHA-256 of the current model file, or NULL before set_model. */
 const char *glance_library_get_model_id(GlanceLibrary *library);
+/* The current model (borrowed; NULL before set_model). */
+GlanceModel *glance_library_get_model(GlanceLibrary *library);
 /* The id of the model whose vectors a search uses now (newly allocated): the current
  * model's id, or the previous model's while the current one is re-indexing. Compare it
  * with glance_library_get_model_id() to tell the user. Reads the database (a query,

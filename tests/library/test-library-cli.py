@@ -138,9 +138,9 @@ def group_contract(tmp):
     check(human.stdout.startswith("8 image files: 0 added, 0 updated, 7 unchanged, 1 removed, 1 failed\n"),
           f"human summary: {human.stdout!r}")
 
-    # Search: exactly {"results":[{"path","score"}...]}, best first, existing files.
+    # Search: exactly {"results":[{"path","score"}...], "notices":[...]}, best first, existing files.
     out = json_out(cli("search", "a large blue star", "--limit", "5", "--json", db=db))
-    check(list(out) == ["results"], f"search keys {list(out)}")
+    check(list(out) == ["results", "notices"], f"search keys {list(out)}")
     results = out.get("results", [])
     check(len(results) == 5, f"--limit 5 gave {len(results)}")
     check(all(list(r) == ["path", "score"] for r in results), f"result keys {results[:1]}")
