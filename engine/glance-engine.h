@@ -83,9 +83,11 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
 void glance_context_free(GlanceContext *ctx);
 GlanceModel *glance_context_model(GlanceContext *ctx);
 void glance_context_set_cancel(GlanceContext *ctx, GlanceCancelFunc func, void *user_data);
-/* BLAS threads used by every context (the engine owns its threads). 0 = all cores. */
+/* Threads used by the passes of contexts that set none themselves (the process
+ * default). 0 = all cores. The engine runs its own threads and keeps OpenBLAS at one. */
 void glance_set_threads(int n);
-/* Threads used by this context's passes. 0 = all cores. */
+/* Threads used by this context's passes, whatever the process default. 0 = follow
+ * glance_set_threads. Takes effect at the context's next pass. */
 void glance_context_set_threads(GlanceContext *ctx, int n);
 
 /* ---- inputs ---- */

@@ -1,21 +1,8 @@
 /* tasks.c — the user-level calls: raw text and RGB8 images in, task outputs out.
  * Each one tokenises, preprocesses and runs the lower-level passes of forward.c. */
 #include "model.h"
-#include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
-
-void glance_set_threads(int n)
-{
-    openblas_set_num_threads(n > 0 ? n : openblas_get_num_procs());
-}
-
-/* Until the engine has its own pool, a context's thread count is OpenBLAS's. */
-void glance_context_set_threads(GlanceContext *ctx, int n)
-{
-    (void)ctx;
-    glance_set_threads(n);
-}
 
 GlanceStatus glance_tokenize(const GlanceModel *model, const char *text, int32_t *ids, int *n_ids,
                              GlanceError *err)

@@ -1,0 +1,52 @@
+/* context.h — a GlanceContext: the scratch memory and threads of one caller's passes.
+ * Shared by forward.c (the passes), attention.c and threads.c. */
+#ifndef GLANCE_CONTEXT_H
+#define GLANCE_CONTEXT_H
+
+#include "model.h"
+#include "pool.h"
+
+/* Rows of queries one attention work item takes: its scores (QUERY_BLOCK x n) stay in L2. */
+#define QUERY_BLOCK 64
+
+/* The relative-position bias, laid out for the fused bias + softmax. */
+typedef struct {
+    int n_text, n_image; /* shape `index` was built for; -1 before the first pass  */
+    int *index;          /* (n, n) rows of the table, n = n_text + n_image           */
+    float *columns;      /* (depth*heads, rows) the table transposed, so one layer's
+                            head reads a contiguous column while gathering          */
+} RelPosBias;
+
+struct GlanceContext {
+    GlanceModel *model;
+    int n_max;          /* longest sequence: max_text_len + 1 + patches       */
+    float *x;           /* (n, dim) residual stream                           */
+    float *xn;          /* (n, dim) normed input of a sub-layer               */
+    float *qkv;         /* (n, 3*dim)                                         */
+    float *attn;        /* (n, dim) heads' outputs, then projected            */
+    float *hidden;      /* (n, mlp_hidden) FFN activations; im2col patches    */
+    float *head_a, *head_b; /* (max(2*dim, vocab, answers)) head scratch      */
+    RelPosBias rel;
+    int threads;        /* requested; 0: the process default (glance_set_threads) */
+    GlancePool *pool;   /* pool_threads(pool) threads, made by context_prepare */
+    float *scores;      /* (threads, QUERY_BLOCK, n_max) per-thread attention  */
+    GlanceCancelFunc cancel;
+    void *cancel_data;
+    GlanceBlockHook block_hook; /* tests only */
+    void *block_hook_data;
+    int block_calls;
+};
+
+/* Called at the start of every pass: (re)makes the pool and per-thread scratch when
+ * the wanted thread count changed. */
+GlanceStatus context_prepare(GlanceContext *ctx, GlanceError *err);
+void context_free_threads(GlanceContext *ctx);
+
+/* Builds ctx->rel.index for a sequence of n_text text then n_image image tokens,
+ * unless it already holds that shape. */
+void relpos_prepare(GlanceContext *ctx, int n_text, int n_image);
+/* Multi-head attention of block `layer` on ctx->qkv (n rows of q k v, before their
+ * biases), heads' outputs into ctx->attn. */
+void attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bias, int layer, int n);
+
+#endif
