@@ -30,48 +30,85 @@ static int text_pair_row(const GlanceModel *m, int q, int k)
     return (k - q) + nrd + half; /* key minus query: the opposite sign to the image part */
 }
 
-typedef struct {
-    GlanceContext *ctx;
-    int n_text, n;
-} IndexJob;
-
-static void index_rows(void *arg, int begin, int end, int thread)
+/* Row of the table for query q and key k of a sequence of n_text text then image tokens. */
+static int pair_row(const GlanceModel *m, int n_text, int q, int k)
 {
-    (void)thread;
-    const IndexJob *j = arg;
-    const GlanceModel *m = j->ctx->model;
-    int n = j->n, n_text = j->n_text;
-    for (int q = begin; q < end; q++)
-        for (int k = 0; k < n; k++) {
-            int row;
-            if (q < n_text && k < n_text) row = text_pair_row(m, q, k);
-            else if (q >= n_text && k >= n_text) row = image_pair_row(m, q - n_text, k - n_text);
-            else if (q < n_text) row = m->rel_image_rows;       /* text -> image */
-            else row = m->rel_image_rows + 1;                   /* image -> text */
-            j->ctx->rel.index[(long)q * n + k] = row;
-        }
+    if (q < n_text && k < n_text) return text_pair_row(m, q, k);
+    if (q >= n_text && k >= n_text) return image_pair_row(m, q - n_text, k - n_text);
+    return q < n_text ? m->rel_image_rows      /* text -> image */
+                      : m->rel_image_rows + 1; /* image -> text */
 }
 
-/* The table is (rows, depth*heads); a (layer, head) pair reads one column of it. */
-static void transpose_table(GlanceContext *ctx)
+/* Each (layer, head) gets a line: its column of the table, then that column reversed,
+ * so a run of keys whose rows count down is also an ascending slice. */
+static void build_lines(GlanceContext *ctx)
 {
     const GlanceModel *m = ctx->model;
     int rows = m->w.rel_pos_rows, cols = m->config.depth * m->config.heads;
-    for (int r = 0; r < rows; r++)
-        for (int c = 0; c < cols; c++)
-            ctx->rel.columns[(long)c * rows + r] = m->w.rel_pos_table[(long)r * cols + c];
+    for (int c = 0; c < cols; c++) {
+        float *line = ctx->rel.lines + (long)c * 2 * rows;
+        for (int r = 0; r < rows; r++)
+            line[r] = line[2 * rows - 1 - r] = m->w.rel_pos_table[(long)r * cols + c];
+    }
 }
 
-void relpos_prepare(GlanceContext *ctx, int n_text, int n_image)
+static GlanceStatus add_run(RelPosBias *rel, BiasRun run, GlanceError *err)
 {
-    if (!ctx->model->w.rel_pos_table || (ctx->rel.n_text == n_text && ctx->rel.n_image == n_image))
-        return;
-    if (ctx->rel.n_text < 0)
-        transpose_table(ctx);
-    IndexJob job = { ctx, n_text, n_text + n_image };
-    pool_run(ctx->pool, job.n, 0, index_rows, &job);
-    ctx->rel.n_text = n_text;
-    ctx->rel.n_image = n_image;
+    if (rel->n_runs == rel->runs_cap) {
+        int cap = rel->runs_cap ? 2 * rel->runs_cap : 4096;
+        BiasRun *grown = realloc(rel->runs, (size_t)cap * sizeof *grown);
+        if (!grown)
+            return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory for the relative-position bias");
+        rel->runs = grown;
+        rel->runs_cap = cap;
+    }
+    rel->runs[rel->n_runs++] = run;
+    return GLANCE_OK;
+}
+
+/* Splits every query's row of table rows into runs that count up, down or repeat. */
+static GlanceStatus build_runs(GlanceContext *ctx, int n_text, int n, GlanceError *err)
+{
+    const GlanceModel *m = ctx->model;
+    RelPosBias *rel = &ctx->rel;
+    int rows = m->w.rel_pos_rows, *index = rel->row_index;
+    rel->n_runs = 0;
+    for (int q = 0; q < n; q++) {
+        rel->row_runs[q] = rel->n_runs;
+        for (int k = 0; k < n; k++)
+            index[k] = pair_row(m, n_text, q, k);
+        for (int k = 0; k < n;) {
+            int step = k + 1 < n ? index[k + 1] - index[k] : 0, len = 1;
+            if (step < -1 || step > 1)
+                step = 0;
+            else
+                while (k + len < n && index[k + len] == index[k] + len * step)
+                    len++;
+            BiasRun run = { k, len, step < 0 ? 2 * rows - 1 - index[k] : index[k], step != 0 };
+            GlanceStatus s = add_run(rel, run, err);
+            if (s != GLANCE_OK)
+                return s;
+            k += len;
+        }
+    }
+    rel->row_runs[n] = rel->n_runs;
+    return GLANCE_OK;
+}
+
+GlanceStatus relpos_prepare(GlanceContext *ctx, int n_text, int n_image, GlanceError *err)
+{
+    RelPosBias *rel = &ctx->rel;
+    if (!ctx->model->w.rel_pos_table || (rel->n_text == n_text && rel->n_image == n_image))
+        return GLANCE_OK;
+    if (rel->n_text == -1)
+        build_lines(ctx);
+    rel->n_text = rel->n_image = -2; /* no shape until the runs are complete */
+    GlanceStatus s = build_runs(ctx, n_text, n_text + n_image, err);
+    if (s == GLANCE_OK) {
+        rel->n_text = n_text;
+        rel->n_image = n_image;
+    }
+    return s;
 }
 
 /* ---- heads ---- */
@@ -98,7 +135,7 @@ static void qkv_bias_rows(void *arg, int begin, int end, int thread)
 
 typedef struct {
     GlanceContext *ctx;
-    const float *bias; /* this layer's first head's column of ctx->rel.columns, or NULL */
+    const float *lines; /* this layer's first head's line of ctx->rel.lines, or NULL */
     int n, blocks;
 } AttentionJob;
 
@@ -117,9 +154,11 @@ static void attention_items(void *arg, int begin, int end, int thread)
         /* Hot spot for long sequences: (rows, hd) x (hd, n), then (rows, n) x (n, hd). */
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, hd, 1.0f, q, stride, k, stride, 0.0f,
                     scores, n);
-        const float *bias = j->bias ? j->bias + (long)h * m->w.rel_pos_rows : NULL;
-        for (int i = 0; i < rows; i++)
-            softmax_biased_row(scores + (long)i * n, bias, bias ? ctx->rel.index + (long)(q0 + i) * n : NULL, n);
+        const float *line = j->lines ? j->lines + (long)h * 2 * m->w.rel_pos_rows : NULL;
+        const RelPosBias *rel = &ctx->rel;
+        for (int i = q0; i < q0 + rows; i++)
+            softmax_biased_row(scores + (long)(i - q0) * n, line, line ? rel->runs + rel->row_runs[i] : NULL,
+                               line ? rel->row_runs[i + 1] - rel->row_runs[i] : 0, n);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hd, n, 1.0f, scores, n, v, stride, 0.0f,
                     ctx->attn + (long)q0 * dim + h * hd, dim);
     }
@@ -133,6 +172,6 @@ void attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bia
     pool_run(ctx->pool, n, 0, qkv_bias_rows, &bias_job);
     AttentionJob job = { ctx, NULL, n, (n + QUERY_BLOCK - 1) / QUERY_BLOCK };
     if (m->w.rel_pos_table)
-        job.bias = ctx->rel.columns + (long)layer * heads * m->w.rel_pos_rows;
+        job.lines = ctx->rel.lines + (long)layer * heads * 2 * m->w.rel_pos_rows;
     pool_run(ctx->pool, heads * job.blocks, 1, attention_items, &job);
 }

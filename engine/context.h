@@ -3,18 +3,23 @@
 #ifndef GLANCE_CONTEXT_H
 #define GLANCE_CONTEXT_H
 
+#include "kernels.h"
 #include "model.h"
 #include "pool.h"
 
-/* Rows of queries one attention work item takes: its scores (QUERY_BLOCK x n) stay in L2. */
-#define QUERY_BLOCK 64
+/* Rows of queries one attention work item takes: its scores (QUERY_BLOCK x n, 1 MB at
+ * 480 px) stay in L2, and few blocks mean few repacks of each head's keys. */
+#define QUERY_BLOCK 256
 
 /* The relative-position bias, laid out for the fused bias + softmax. */
 typedef struct {
-    int n_text, n_image; /* shape `index` was built for; -1 before the first pass  */
-    int *index;          /* (n, n) rows of the table, n = n_text + n_image           */
-    float *columns;      /* (depth*heads, rows) the table transposed, so one layer's
-                            head reads a contiguous column while gathering          */
+    int n_text, n_image; /* shape the runs were built for; -1 before the first pass */
+    float *lines;        /* (depth*heads, 2*rows): a (layer, head)'s column of the
+                            table, then the same reversed                           */
+    BiasRun *runs;       /* every query's runs of bias, query after query           */
+    int n_runs, runs_cap;
+    int *row_runs;       /* (n_max+1) query q's runs are [row_runs[q], row_runs[q+1]) */
+    int *row_index;      /* (n_max) scratch: one query's table rows                  */
 } RelPosBias;
 
 struct GlanceContext {
@@ -42,9 +47,9 @@ struct GlanceContext {
 GlanceStatus context_prepare(GlanceContext *ctx, GlanceError *err);
 void context_free_threads(GlanceContext *ctx);
 
-/* Builds ctx->rel.index for a sequence of n_text text then n_image image tokens,
- * unless it already holds that shape. */
-void relpos_prepare(GlanceContext *ctx, int n_text, int n_image);
+/* Builds ctx->rel's runs for a sequence of n_text text then n_image image tokens,
+ * unless it already holds that shape (the runs serve every layer and head). */
+GlanceStatus relpos_prepare(GlanceContext *ctx, int n_text, int n_image, GlanceError *err);
 /* Multi-head attention of block `layer` on ctx->qkv (n rows of q k v, before their
  * biases), heads' outputs into ctx->attn. */
 void attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bias, int layer, int n);

@@ -46,8 +46,9 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
     ctx->head_b = scratch(head, sizeof(float), &failed);
     ctx->rel.n_text = ctx->rel.n_image = -1;
     if (model->w.rel_pos_table) {
-        ctx->rel.index = scratch(n * n, sizeof(int), &failed);
-        ctx->rel.columns = scratch((size_t)model->w.rel_pos_rows * c->heads * c->depth, sizeof(float), &failed);
+        ctx->rel.row_runs = scratch(n + 1, sizeof(int), &failed);
+        ctx->rel.row_index = scratch(n, sizeof(int), &failed);
+        ctx->rel.lines = scratch((size_t)2 * model->w.rel_pos_rows * c->heads * c->depth, sizeof(float), &failed);
     }
     if (failed) {
         glance_context_free(ctx);
@@ -63,7 +64,8 @@ void glance_context_free(GlanceContext *ctx)
         return;
     context_free_threads(ctx);
     free(ctx->x); free(ctx->xn); free(ctx->qkv); free(ctx->attn); free(ctx->hidden);
-    free(ctx->head_a); free(ctx->head_b); free(ctx->rel.index); free(ctx->rel.columns);
+    free(ctx->head_a); free(ctx->head_b); free(ctx->rel.lines); free(ctx->rel.runs);
+    free(ctx->rel.row_runs); free(ctx->rel.row_index);
     free(ctx);
 }
 
@@ -246,7 +248,9 @@ static GlanceStatus fusion_pass(GlanceContext *ctx, const int32_t *ids, int n_id
         return s;
     embed_text(ctx, ids, n_ids, ctx->x);
     int n = n_ids + embed_image(ctx, pixels, token_type, ctx->x + (long)n_ids * c->dim);
-    relpos_prepare(ctx, n_ids, n - n_ids);
+    s = relpos_prepare(ctx, n_ids, n - n_ids, err);
+    if (s != GLANCE_OK)
+        return s;
     s = run_blocks(ctx, 0, c->vlffn_start, n, n_ids, FFN_SPLIT, err);
     if (s == GLANCE_OK)
         s = run_blocks(ctx, c->vlffn_start, c->depth, n, n_ids, FFN_VL, err);
@@ -358,7 +362,9 @@ GlanceStatus glance_image_forward(GlanceContext *ctx, const float *pixel_values,
     if (ps != GLANCE_OK)
         return ps;
     int n = embed_image(ctx, pixel_values, 1, ctx->x);
-    relpos_prepare(ctx, 0, n);
+    GlanceStatus s = relpos_prepare(ctx, 0, n, err);
+    if (s != GLANCE_OK)
+        return s;
     return single_modality_pass(ctx, n, FFN_IMAG, vl, vl ? m->w.itc_vl_image_proj : m->w.itc_image_proj, vector,
                                 err);
 }
@@ -377,7 +383,9 @@ GlanceStatus glance_text_forward(GlanceContext *ctx, const int32_t *ids, int n_i
     if (s != GLANCE_OK)
         return s;
     embed_text(ctx, ids, n_ids, ctx->x);
-    relpos_prepare(ctx, n_ids, 0);
+    s = relpos_prepare(ctx, n_ids, 0, err);
+    if (s != GLANCE_OK)
+        return s;
     return single_modality_pass(ctx, n_ids, FFN_TEXT, vl, vl ? m->w.itc_vl_text_proj : m->w.itc_text_proj, vector,
                                 err);
 }
@@ -403,8 +411,9 @@ GlanceStatus glance_mlm_forward(GlanceContext *ctx, const int32_t *ids, int n_id
         s = fusion_pass(ctx, ids, n_ids, pixel_values, 1, &n, err);
     } else {
         embed_text(ctx, ids, n_ids, ctx->x);
-        relpos_prepare(ctx, n_ids, 0);
-        s = run_blocks(ctx, 0, c->depth, n_ids, 0, FFN_TEXT, err);
+        s = relpos_prepare(ctx, n_ids, 0, err);
+        if (s == GLANCE_OK)
+            s = run_blocks(ctx, 0, c->depth, n_ids, 0, FFN_TEXT, err);
         if (s == GLANCE_OK)
             layernorm(ctx->pool, ctx->x, ctx->x, n_ids, c->dim, m->w.norm_w, m->w.norm_b, c->norm_eps);
     }

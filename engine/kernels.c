@@ -162,12 +162,19 @@ void residual_add(GlancePool *pool, float *x, const float *y, const float *gamma
 }
 
 MULTIVERSION
-void softmax_biased_row(float *x, const float *bias, const int *index, int cols)
+void softmax_biased_row(float *x, const float *bias, const BiasRun *runs, int n_runs, int cols)
 {
     int body = cols / LANES * LANES;
-    if (bias)
-        for (int k = 0; k < cols; k++)
-            x[k] += bias[index[k]];
+    for (int r = 0; r < n_runs; r++) {
+        float *dst = x + runs[r].start;
+        const float *src = bias + runs[r].src;
+        if (runs[r].step)
+            for (int k = 0; k < runs[r].len; k++)
+                dst[k] += src[k];
+        else
+            for (int k = 0; k < runs[r].len; k++)
+                dst[k] += src[0];
+    }
     float top[LANES];
     for (int l = 0; l < LANES; l++)
         top[l] = x[0];

@@ -17,9 +17,15 @@ void layernorm(GlancePool *pool, float *out, const float *in, int n, int dim, co
 void residual_add(GlancePool *pool, float *x, const float *y, const float *gamma, int n, int dim);
 /* Exact (erf) GELU, in place, on the caller's thread. */
 void gelu(float *x, long count);
-/* Row-wise softmax of x + bias[index] (bias NULL: plain softmax), in place: the
+/* Columns [start, start+len) of a row get bias[src + i * step]: step 1 walks a slice of
+ * the bias, step 0 repeats one value. A row's relative-position bias is a few dozen of
+ * these (one per image row of keys), so it is added without a gather. */
+typedef struct {
+    int start, len, src, step;
+} BiasRun;
+/* Softmax of x + the bias its runs describe (runs NULL: plain softmax), in place: the
  * attention's relative-position add fused with its softmax. */
-void softmax_biased_row(float *x, const float *bias, const int *index, int cols);
+void softmax_biased_row(float *x, const float *bias, const BiasRun *runs, int n_runs, int cols);
 /* Scales v to unit L2 norm (a zero vector stays zero). */
 void l2_normalize(float *v, int dim);
 #endif

@@ -66,25 +66,26 @@ static void test_gelu(void)
 
 static void test_softmax(void)
 {
-    /* a row long enough for the vector body and a tail, with a gathered bias */
-    enum { COLS = 901, TABLE = 50 };
-    static float row[COLS], bias[TABLE];
-    static int index[COLS];
+    /* a row long enough for the vector body and a tail, with bias runs of both kinds */
+    enum { COLS = 901, TABLE = 1000 };
+    static float row[COLS], bias[TABLE], added[COLS];
+    const BiasRun runs[] = { { 0, 300, 5, 1 }, { 300, 1, 2, 0 }, { 301, 500, 100, 1 }, { 801, 100, 7, 0 } };
     unsigned seed = 7;
     for (int i = 0; i < TABLE; i++)
         bias[i] = (float)((seed = seed * 1103515245u + 12345u) >> 16) / 65536.0f * 4 - 2;
-    for (int k = 0; k < COLS; k++) {
+    for (int k = 0; k < COLS; k++)
         row[k] = (float)((seed = seed * 1103515245u + 12345u) >> 16) / 65536.0f * 30 - 15;
-        index[k] = (k * 7) % TABLE;
-    }
+    for (int r = 0; r < 4; r++)
+        for (int k = 0; k < runs[r].len; k++)
+            added[runs[r].start + k] = bias[runs[r].src + k * runs[r].step];
     double want[COLS], max = -INFINITY, sum = 0;
     for (int k = 0; k < COLS; k++) {
-        want[k] = (double)row[k] + bias[index[k]];
+        want[k] = (double)row[k] + added[k];
         max = want[k] > max ? want[k] : max;
     }
     for (int k = 0; k < COLS; k++)
         sum += want[k] = exp(want[k] - max);
-    softmax_biased_row(row, bias, index, COLS);
+    softmax_biased_row(row, bias, runs, 4, COLS);
     double total = 0, worst = 0;
     for (int k = 0; k < COLS; k++) {
         total += row[k];
@@ -94,7 +95,7 @@ static void test_softmax(void)
     CHECK(fabs(total - 1) < 1e-5, "softmax row sums to %.8f", total);
     CHECK(worst < 2e-6, "softmax: relative error %.3g", worst);
     float two[2] = { 0, 0 };
-    softmax_biased_row(two, NULL, NULL, 2);
+    softmax_biased_row(two, NULL, NULL, 0, 2);
     CHECK(two[0] == 0.5f && two[1] == 0.5f, "softmax of (0, 0) = (%g, %g)", two[0], two[1]);
 }
 
