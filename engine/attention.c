@@ -147,10 +147,12 @@ static void attention_items(void *arg, int begin, int end, int thread)
     int dim = m->config.dim, hd = dim / m->config.heads, stride = 3 * dim, n = j->n;
     float *scores = ctx->scores + (long)thread * QUERY_BLOCK * ctx->n_max;
     for (int item = begin; item < end; item++) {
-        int h = item / j->blocks, q0 = (item % j->blocks) * QUERY_BLOCK;
+        int h = item / j->blocks % m->config.heads, q0 = (item % j->blocks) * QUERY_BLOCK;
+        long first = item / j->blocks / m->config.heads * (long)n; /* the sequence's first row */
         int rows = n - q0 < QUERY_BLOCK ? n - q0 : QUERY_BLOCK;
-        const float *q = ctx->qkv + (long)q0 * stride + h * hd;
-        const float *k = ctx->qkv + dim + h * hd, *v = ctx->qkv + 2 * dim + h * hd;
+        const float *q = ctx->qkv + (first + q0) * stride + h * hd;
+        const float *k = ctx->qkv + first * stride + dim + h * hd;
+        const float *v = ctx->qkv + first * stride + 2 * dim + h * hd;
         /* Hot spot for long sequences: (rows, hd) x (hd, n), then (rows, n) x (n, hd). */
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, hd, 1.0f, q, stride, k, stride, 0.0f,
                     scores, n);
@@ -160,7 +162,7 @@ static void attention_items(void *arg, int begin, int end, int thread)
             softmax_biased_row(scores + (long)(i - q0) * n, line, line ? rel->runs + rel->row_runs[i] : NULL,
                                line ? rel->row_runs[i + 1] - rel->row_runs[i] : 0, n);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hd, n, 1.0f, scores, n, v, stride, 0.0f,
-                    ctx->attn + (long)q0 * dim + h * hd, dim);
+                    ctx->attn + (first + q0) * dim + h * hd, dim);
     }
 }
 
@@ -170,8 +172,9 @@ void attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bia
     int heads = m->config.heads;
     QkvBiasJob bias_job = { ctx, q_bias, v_bias, 1.0f / sqrtf((float)(m->config.dim / heads)) };
     pool_run(ctx->pool, n, 0, qkv_bias_rows, &bias_job);
-    AttentionJob job = { ctx, NULL, n, (n + QUERY_BLOCK - 1) / QUERY_BLOCK };
+    int seq_len = n / ctx->seqs;
+    AttentionJob job = { ctx, NULL, seq_len, (seq_len + QUERY_BLOCK - 1) / QUERY_BLOCK };
     if (m->w.rel_pos_table)
         job.lines = ctx->rel.lines + (long)layer * heads * 2 * m->w.rel_pos_rows;
-    pool_run(ctx->pool, heads * job.blocks, 1, attention_items, &job);
+    pool_run(ctx->pool, ctx->seqs * heads * job.blocks, 1, attention_items, &job);
 }

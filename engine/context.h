@@ -25,6 +25,11 @@ typedef struct {
 struct GlanceContext {
     GlanceModel *model;
     int n_max;          /* longest sequence: max_text_len + 1 + patches       */
+    int rows_cap;       /* rows of x, xn, qkv, attn, hidden: n_max, or more
+                           after a batched pass (context_reserve)             */
+    int hidden_width;   /* max(mlp_hidden, 3*p*p)                             */
+    int seqs;           /* sequences side by side in x this pass (a batch of
+                           images); attention never mixes them. 1 otherwise */
     float *x;           /* (n, dim) residual stream                           */
     float *xn;          /* (n, dim) normed input of a sub-layer               */
     float *qkv;         /* (n, 3*dim)                                         */
@@ -46,12 +51,17 @@ struct GlanceContext {
  * the wanted thread count changed. */
 GlanceStatus context_prepare(GlanceContext *ctx, GlanceError *err);
 void context_free_threads(GlanceContext *ctx);
+/* Makes the row buffers hold at least `rows` rows. */
+GlanceStatus context_reserve(GlanceContext *ctx, int rows, GlanceError *err);
+/* Dual encoder on `count` preprocessed images at once (engine/forward.c). */
+GlanceStatus image_forward_batch(GlanceContext *ctx, const float *pixel_values, int count, int vl, float *vectors,
+                                 GlanceError *err);
 
 /* Builds ctx->rel's runs for a sequence of n_text text then n_image image tokens,
  * unless it already holds that shape (the runs serve every layer and head). */
 GlanceStatus relpos_prepare(GlanceContext *ctx, int n_text, int n_image, GlanceError *err);
 /* Multi-head attention of block `layer` on ctx->qkv (n rows of q k v, before their
- * biases), heads' outputs into ctx->attn. */
+ * biases; ctx->seqs sequences of n / ctx->seqs rows), heads' outputs into ctx->attn. */
 void attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bias, int layer, int n);
 
 #endif

@@ -32,16 +32,12 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
     size_t n = (size_t)(c->max_text_len + 1 + model->num_patches);
     size_t patch_len = (size_t)3 * c->patch_size * c->patch_size;
     size_t hidden = (size_t)c->mlp_hidden > patch_len ? (size_t)c->mlp_hidden : patch_len;
+    ctx->hidden_width = (int)hidden;
     size_t head = (size_t)2 * c->dim;
     if ((size_t)c->vocab_size > head) head = (size_t)c->vocab_size;
     if ((size_t)c->num_answers > head) head = (size_t)c->num_answers;
-    int failed = 0;
+    int failed = context_reserve(ctx, (int)n, NULL) != GLANCE_OK;
     ctx->n_max = (int)n;
-    ctx->x = scratch(n * c->dim, sizeof(float), &failed);
-    ctx->xn = scratch(n * c->dim, sizeof(float), &failed);
-    ctx->qkv = scratch(n * 3 * c->dim, sizeof(float), &failed);
-    ctx->attn = scratch(n * c->dim, sizeof(float), &failed);
-    ctx->hidden = scratch(n * hidden, sizeof(float), &failed);
     ctx->head_a = scratch(head, sizeof(float), &failed);
     ctx->head_b = scratch(head, sizeof(float), &failed);
     ctx->rel.n_text = ctx->rel.n_image = -1;
@@ -55,6 +51,23 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
         return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory for a %zu-token context", n);
     }
     *out = ctx;
+    return GLANCE_OK;
+}
+
+GlanceStatus context_reserve(GlanceContext *ctx, int rows, GlanceError *err)
+{
+    if (rows <= ctx->rows_cap)
+        return GLANCE_OK;
+    size_t n = (size_t)rows, dim = (size_t)ctx->model->config.dim;
+    float **buffers[] = { &ctx->x, &ctx->xn, &ctx->qkv, &ctx->attn, &ctx->hidden };
+    size_t widths[] = { dim, dim, 3 * dim, dim, (size_t)ctx->hidden_width };
+    for (int i = 0; i < 5; i++) {
+        float *grown = realloc(*buffers[i], n * widths[i] * sizeof(float));
+        if (!grown)
+            return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory for %d rows of activations", rows);
+        *buffers[i] = grown;
+    }
+    ctx->rows_cap = rows;
     return GLANCE_OK;
 }
 
@@ -348,25 +361,54 @@ static GlanceStatus single_modality_pass(GlanceContext *ctx, int n, FfnRoute rou
     return GLANCE_OK;
 }
 
-GlanceStatus glance_image_forward(GlanceContext *ctx, const float *pixel_values, int vl, float *vector,
-                                  GlanceError *err)
+/* Images side by side in ctx->x: the row-wise work (norms, projections, experts) runs
+ * on all of them as one taller matrix; attention stays within each image. */
+GlanceStatus image_forward_batch(GlanceContext *ctx, const float *pixel_values, int count, int vl, float *vectors,
+                                 GlanceError *err)
 {
     GlanceModel *m = ctx->model;
+    const GlanceConfig *c = &m->config;
     if (vl)
         REQUIRE_HEAD(m, has_itc_vl, "VL-FFN retrieval (itc_vl)");
     else
         REQUIRE_HEAD(m, has_itc, "retrieval (itc)");
-    if (!pixel_values)
+    if (!pixel_values || count < 1)
         return glance_fail(err, GLANCE_ERR_INVALID, "no image");
-    GlanceStatus ps = context_prepare(ctx, err);
-    if (ps != GLANCE_OK)
-        return ps;
-    int n = embed_image(ctx, pixel_values, 1, ctx->x);
-    GlanceStatus s = relpos_prepare(ctx, 0, n, err);
+    int per_image = 1 + m->num_patches, n = count * per_image;
+    GlanceStatus s = context_prepare(ctx, err);
+    if (s == GLANCE_OK)
+        s = context_reserve(ctx, n, err);
+    if (s == GLANCE_OK)
+        s = relpos_prepare(ctx, 0, per_image, err);
     if (s != GLANCE_OK)
         return s;
-    return single_modality_pass(ctx, n, FFN_IMAG, vl, vl ? m->w.itc_vl_image_proj : m->w.itc_image_proj, vector,
-                                err);
+    long plane = 3L * c->image_size * c->image_size;
+    for (int i = 0; i < count; i++)
+        embed_image(ctx, pixel_values + i * plane, 1, ctx->x + (long)i * per_image * c->dim);
+    ctx->seqs = count;
+    int top = vl ? c->vlffn_start : c->depth;
+    s = run_blocks(ctx, 0, top, n, 0, FFN_IMAG, err);
+    if (s == GLANCE_OK && vl)
+        s = run_blocks(ctx, c->vlffn_start, c->depth, n, 0, FFN_VL, err);
+    ctx->seqs = 1;
+    if (s != GLANCE_OK)
+        return s;
+    /* Only each image's [CLS] row is needed after the last block. */
+    const float *proj = vl ? m->w.itc_vl_image_proj : m->w.itc_image_proj;
+    for (int i = 0; i < count; i++) {
+        float *vector = vectors + (long)i * c->dim;
+        layernorm(NULL, ctx->xn, ctx->x + (long)i * per_image * c->dim, 1, c->dim, m->w.norm_w, m->w.norm_b,
+                  c->norm_eps);
+        linear(ctx->pool, vector, ctx->xn, 1, c->dim, proj, NULL, c->dim, 0);
+        l2_normalize(vector, c->dim);
+    }
+    return GLANCE_OK;
+}
+
+GlanceStatus glance_image_forward(GlanceContext *ctx, const float *pixel_values, int vl, float *vector,
+                                  GlanceError *err)
+{
+    return image_forward_batch(ctx, pixel_values, 1, vl, vector, err);
 }
 
 GlanceStatus glance_text_forward(GlanceContext *ctx, const int32_t *ids, int n_ids, int vl, float *vector,

@@ -43,6 +43,7 @@ GlanceStatus context_prepare(GlanceContext *ctx, GlanceError *err)
     int wanted = ctx->threads ? ctx->threads : atomic_load(&default_threads);
     if (wanted <= 0)
         wanted = available_cores();
+    ctx->seqs = 1;
     if (ctx->pool && pool_threads(ctx->pool) == wanted)
         return GLANCE_OK;
     context_free_threads(ctx);
