@@ -156,9 +156,9 @@ static void attention(GlanceContext *ctx, const GlanceBlockWeights *b, int layer
     int dim = c->dim;
 
     layernorm(ctx->pool, ctx->xn, ctx->x, n, dim, b->norm1_w, b->norm1_b, c->norm_eps);
-    linear(ctx->pool, ctx->qkv, ctx->xn, n, dim, b->qkv_w, NULL, 3 * dim, 0);
+    linear_grouped(ctx->pool, ctx->qkv, ctx->xn, n, ctx->seqs, dim, b->qkv_w, NULL, 3 * dim, 0);
     attention_heads(ctx, b->q_bias, b->v_bias, layer, n);
-    linear(ctx->pool, ctx->xn, ctx->attn, n, dim, b->proj_w, b->proj_b, dim, 0);
+    linear_grouped(ctx->pool, ctx->xn, ctx->attn, n, ctx->seqs, dim, b->proj_w, b->proj_b, dim, 0);
     residual_add(ctx->pool, ctx->x, ctx->xn, b->gamma_1, n, dim);
 }
 
@@ -170,8 +170,8 @@ static void expert(GlanceContext *ctx, const GlanceExpertWeights *e, const float
         return;
     float *x = ctx->x + (long)first * dim, *xn = ctx->xn + (long)first * dim;
     layernorm(ctx->pool, xn, x, count, dim, e->norm_w, e->norm_b, c->norm_eps);
-    linear(ctx->pool, ctx->hidden, xn, count, dim, e->fc1_w, e->fc1_b, c->mlp_hidden, 1);
-    linear(ctx->pool, xn, ctx->hidden, count, c->mlp_hidden, e->fc2_w, e->fc2_b, dim, 0);
+    linear_grouped(ctx->pool, ctx->hidden, xn, count, ctx->seqs, dim, e->fc1_w, e->fc1_b, c->mlp_hidden, 1);
+    linear_grouped(ctx->pool, xn, ctx->hidden, count, ctx->seqs, c->mlp_hidden, e->fc2_w, e->fc2_b, dim, 0);
     residual_add(ctx->pool, x, xn, gamma, count, dim);
 }
 

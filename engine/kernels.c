@@ -35,7 +35,7 @@ void gelu(float *x, long count)
 typedef struct {
     float *out;
     const float *in, *w, *b;
-    int n, in_dim, out_dim, gelu, cols_per_chunk;
+    int n, group_rows, in_dim, out_dim, gelu, cols_per_chunk;
 } LinearJob;
 
 /* One slice of output columns: its GEMM, bias and activation while the slice is warm. */
@@ -48,8 +48,10 @@ static void linear_columns(void *arg, int begin, int end, int thread)
     if (c1 <= c0)
         return;
     /* Hot spot: every projection and FFN of the model lands here. */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, j->n, c1 - c0, j->in_dim, 1.0f, j->in, j->in_dim,
-                j->w + (long)c0 * j->in_dim, j->in_dim, 0.0f, j->out + c0, j->out_dim);
+    for (int r = 0; r < j->n; r += j->group_rows)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, j->group_rows, c1 - c0, j->in_dim, 1.0f,
+                    j->in + (long)r * j->in_dim, j->in_dim, j->w + (long)c0 * j->in_dim, j->in_dim, 0.0f,
+                    j->out + (long)r * j->out_dim + c0, j->out_dim);
     if (j->b)
         for (int i = 0; i < j->n; i++) {
             float *row = j->out + (long)i * j->out_dim + c0;
@@ -63,12 +65,18 @@ static void linear_columns(void *arg, int begin, int end, int thread)
 void linear(GlancePool *pool, float *out, const float *in, int n, int in_dim, const float *w, const float *b,
             int out_dim, int gelu)
 {
+    linear_grouped(pool, out, in, n, 1, in_dim, w, b, out_dim, gelu);
+}
+
+void linear_grouped(GlancePool *pool, float *out, const float *in, int n, int groups, int in_dim, const float *w,
+                    const float *b, int out_dim, int gelu)
+{
     /* Columns, not rows, are split: each thread then streams only its share of the
      * weights, which are the larger operand at every sequence length used here. */
     int threads = pool ? pool_threads(pool) : 1;
     int per = (out_dim + threads - 1) / threads;
     per = (per + 15) / 16 * 16;
-    LinearJob job = { out, in, w, b, n, in_dim, out_dim, gelu, per };
+    LinearJob job = { out, in, w, b, n, n / groups, in_dim, out_dim, gelu, per };
     int chunks = (out_dim + per - 1) / per;
     if (pool)
         pool_run(pool, chunks, 1, linear_columns, &job);

@@ -10,6 +10,10 @@
  * (out_dim, in_dim) row-major, b may be NULL. out must not overlap in. */
 void linear(GlancePool *pool, float *out, const float *in, int n, int in_dim, const float *w, const float *b,
             int out_dim, int gelu);
+/* The same on n / groups rows at a time, so that each group's numbers are bit for bit
+ * those of a call on that group alone (BLAS picks its kernels by shape). */
+void linear_grouped(GlancePool *pool, float *out, const float *in, int n, int groups, int in_dim, const float *w,
+                    const float *b, int out_dim, int gelu);
 /* Row-wise LayerNorm; out may equal in. Statistics in double, as PyTorch's result is exact to float. */
 void layernorm(GlancePool *pool, float *out, const float *in, int n, int dim, const float *w, const float *b,
                float eps);
