@@ -1,6 +1,7 @@
-/* test-batch.c — glance_embed_images gives each image the vector glance_embed_image
- * gives it alone, at one and at several threads, and leaves the context fit for the
- * single-image and fusion passes that follow. */
+/* test-batch.c — glance_embed_images gives each image, bit for bit, the vector
+ * glance_embed_image gives it alone (the library relies on a photo's vector not
+ * depending on its batch), at one and at several threads, and leaves the context fit
+ * for the single-image and fusion passes that follow. */
 #include "glance-engine.h"
 #include "check.h"
 #include <glib.h>
