@@ -1,7 +1,7 @@
 /* attention.c — the shared multi-head self-attention of a block, and the relative
  * position bias it adds. All heads run as one blocked computation on the pool: a work
- * item is (head, block of QUERY_BLOCK queries), whose scores stay in cache from the
- * q k^T product through the fused bias + softmax to the product with v. */
+ * item is (sequence, head, block of QUERY_BLOCK queries), whose scores stay in cache
+ * from the q k^T product through the fused bias + softmax to the product with v. */
 #include "context.h"
 #include "kernels.h"
 #include <cblas.h>

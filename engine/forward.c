@@ -11,7 +11,6 @@
  * image expert on the rest (the lower layers of the fusion encoder). */
 typedef enum { FFN_TEXT, FFN_IMAG, FFN_SPLIT, FFN_VL } FfnRoute;
 
-
 static void *scratch(size_t count, size_t size, int *failed)
 {
     void *p = calloc(count ? count : 1, size);
