@@ -142,7 +142,9 @@ def print_table(rows, results, threads):
               f"peak resident memory of the 480-px bench {max(rss) / 2**20:.0f} MiB")
 
 
-def chart(rows, path):
+def chart(rows, results, path):
+    """One marker per round and pass: on a shared machine the rounds disagree, and a bar
+    of their mean would hide it. The legend gives each round's load averages."""
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -150,23 +152,26 @@ def chart(rows, path):
     except ImportError:
         print("no chart: matplotlib is missing (apt-get install python3-matplotlib)", file=sys.stderr)
         return
-    labels = [r["pass"] for r in rows]
-    medians = [statistics.median(r["speedup"]) if r["speedup"] else 0 for r in rows]
-    fig, ax = plt.subplots(figsize=(8, 3.6))
-    bars = ax.barh(range(len(rows)), medians, color="#3584e4")
-    for i, r in enumerate(rows):
-        for x in r["speedup"]:
-            ax.plot([x], [i], "k|", markersize=14)
-        ax.text(medians[i] + 0.03, i, f"{medians[i]:.2f}x", va="center")
+    fig, ax = plt.subplots(figsize=(10, 3.8))
+    colours = ["#1c71d8", "#e66100", "#26a269", "#9141ac", "#865e3c"]
+    for k, e in enumerate(results):
+        xs = [r["speedup"][k] if k < len(r["speedup"]) else None for r in rows]
+        pts = [(x, i) for i, x in enumerate(xs) if x is not None]
+        ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=60, color=colours[k % len(colours)], zorder=3,
+                   label=f"round {k + 1} (load {e['load_glance']:.1f} Glance / {e['load_torch']:.1f} PyTorch)")
+        for x, i in pts:
+            ax.annotate(f"{x:.2f}x", (x, i), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
     ax.axvline(1.0, color="#c01c28", linewidth=1)
-    ax.set_yticks(range(len(rows)), labels)
-    ax.invert_yaxis()
-    ax.set_xlabel("speed-up over PyTorch (PyTorch time / Glance time); ticks: each round")
-    ax.set_xlim(0, max(max((max(r["speedup"]) for r in rows if r["speedup"]), default=1), 1) * 1.25)
-    ax.set_title("Glance engine vs PyTorch eager, VLMo-Base fp32, same threads", fontsize=10)
+    ax.set_yticks(range(len(rows)), [r["pass"] for r in rows])
+    ax.set_ylim(len(rows) - 0.5, -0.7)
+    top = max((max(r["speedup"]) for r in rows if r["speedup"]), default=1)
+    ax.set_xlim(0, max(top, 1) * 1.15)
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_xlabel("speed-up over PyTorch (PyTorch time / Glance time; right of the red line: Glance faster)", fontsize=9)
+    ax.set_title("Glance engine vs PyTorch eager, VLMo-Base fp32, 2 threads, interleaved rounds", fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    del bars
     print(f"chart: {path}", file=sys.stderr)
 
 
@@ -180,7 +185,17 @@ def main():
     ap.add_argument("--cli", default=CLI, help="the glance-cli to time (default: the one built here), "
                     "e.g. a copy of an older build for a before/after")
     ap.add_argument("--cache", default=os.environ.get("GLANCE_BENCH_CACHE", os.path.join(BUILD, "bench-cache")))
+    ap.add_argument("--from-json", help="print and draw figures saved by --json instead of measuring")
     args = ap.parse_args()
+    if args.from_json:
+        with open(args.from_json) as f:
+            results = json.load(f)["rounds"]
+        for e in results:  # JSON keys are strings
+            e["glance"] = {int(k): v for k, v in e["glance"].items()}
+        rows = table(results)
+        print_table(rows, results, args.threads)
+        chart(rows, results, args.chart)
+        return
     for tool in ("meson", "ninja"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is needed (tools/install-deps.sh)")
@@ -192,7 +207,7 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"rounds": results, "table": rows}, f, indent=1)
-    chart(rows, args.chart)
+    chart(rows, results, args.chart)
 
 
 if __name__ == "__main__":
