@@ -95,7 +95,7 @@ static GlanceStatus build_runs(GlanceContext *ctx, int n_text, int n, GlanceErro
     return GLANCE_OK;
 }
 
-GlanceStatus relpos_prepare(GlanceContext *ctx, int n_text, int n_image, GlanceError *err)
+GlanceStatus glance_relpos_prepare(GlanceContext *ctx, int n_text, int n_image, GlanceError *err)
 {
     RelPosBias *rel = &ctx->rel;
     if (!ctx->model->w.rel_pos_table || (rel->n_text == n_text && rel->n_image == n_image))
@@ -159,22 +159,22 @@ static void attention_items(void *arg, int begin, int end, int thread)
         const float *line = j->lines ? j->lines + (long)h * 2 * m->w.rel_pos_rows : NULL;
         const RelPosBias *rel = &ctx->rel;
         for (int i = q0; i < q0 + rows; i++)
-            softmax_biased_row(scores + (long)(i - q0) * n, line, line ? rel->runs + rel->row_runs[i] : NULL,
+            glance_softmax_biased_row(scores + (long)(i - q0) * n, line, line ? rel->runs + rel->row_runs[i] : NULL,
                                line ? rel->row_runs[i + 1] - rel->row_runs[i] : 0, n);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hd, n, 1.0f, scores, n, v, stride, 0.0f,
                     ctx->attn + (first + q0) * dim + h * hd, dim);
     }
 }
 
-void attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bias, int layer, int n)
+void glance_attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bias, int layer, int n)
 {
     const GlanceModel *m = ctx->model;
     int heads = m->config.heads;
     QkvBiasJob bias_job = { ctx, q_bias, v_bias, 1.0f / sqrtf((float)(m->config.dim / heads)) };
-    pool_run(ctx->pool, n, 0, qkv_bias_rows, &bias_job);
+    glance_pool_run(ctx->pool, n, 0, qkv_bias_rows, &bias_job);
     int seq_len = n / ctx->seqs;
     AttentionJob job = { ctx, NULL, seq_len, (seq_len + QUERY_BLOCK - 1) / QUERY_BLOCK };
     if (m->w.rel_pos_table)
         job.lines = ctx->rel.lines + (long)layer * heads * 2 * m->w.rel_pos_rows;
-    pool_run(ctx->pool, ctx->seqs * heads * job.blocks, 1, attention_items, &job);
+    glance_pool_run(ctx->pool, ctx->seqs * heads * job.blocks, 1, attention_items, &job);
 }

@@ -38,7 +38,7 @@ struct GlanceContext {
     float *head_a, *head_b; /* (max(2*dim, vocab, answers)) head scratch      */
     RelPosBias rel;
     int threads;        /* requested; 0: the process default (glance_set_threads) */
-    GlancePool *pool;   /* pool_threads(pool) threads, made by context_prepare */
+    GlancePool *pool;   /* glance_pool_threads(pool) threads, made by context_prepare */
     float *scores;      /* (threads, QUERY_BLOCK, n_max) per-thread attention  */
     GlanceCancelFunc cancel;
     void *cancel_data;
@@ -49,19 +49,19 @@ struct GlanceContext {
 
 /* Called at the start of every pass: (re)makes the pool and per-thread scratch when
  * the wanted thread count changed. */
-GlanceStatus context_prepare(GlanceContext *ctx, GlanceError *err);
-void context_free_threads(GlanceContext *ctx);
+GlanceStatus glance_context_prepare(GlanceContext *ctx, GlanceError *err);
+void glance_context_free_threads(GlanceContext *ctx);
 /* Makes the row buffers hold at least `rows` rows. */
-GlanceStatus context_reserve(GlanceContext *ctx, int rows, GlanceError *err);
+GlanceStatus glance_context_reserve(GlanceContext *ctx, int rows, GlanceError *err);
 /* Dual encoder on `count` preprocessed images at once (engine/forward.c). */
-GlanceStatus image_forward_batch(GlanceContext *ctx, const float *pixel_values, int count, int vl, float *vectors,
+GlanceStatus glance_image_forward_batch(GlanceContext *ctx, const float *pixel_values, int count, int vl, float *vectors,
                                  GlanceError *err);
 
 /* Builds ctx->rel's runs for a sequence of n_text text then n_image image tokens,
  * unless it already holds that shape (the runs serve every layer and head). */
-GlanceStatus relpos_prepare(GlanceContext *ctx, int n_text, int n_image, GlanceError *err);
+GlanceStatus glance_relpos_prepare(GlanceContext *ctx, int n_text, int n_image, GlanceError *err);
 /* Multi-head attention of block `layer` on ctx->qkv (n rows of q k v, before their
  * biases; ctx->seqs sequences of n / ctx->seqs rows), heads' outputs into ctx->attn. */
-void attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bias, int layer, int n);
+void glance_attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bias, int layer, int n);
 
 #endif

@@ -35,7 +35,7 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
     size_t head = (size_t)2 * c->dim;
     if ((size_t)c->vocab_size > head) head = (size_t)c->vocab_size;
     if ((size_t)c->num_answers > head) head = (size_t)c->num_answers;
-    int failed = context_reserve(ctx, (int)n, NULL) != GLANCE_OK;
+    int failed = glance_context_reserve(ctx, (int)n, NULL) != GLANCE_OK;
     ctx->n_max = (int)n;
     ctx->head_a = scratch(head, sizeof(float), &failed);
     ctx->head_b = scratch(head, sizeof(float), &failed);
@@ -53,7 +53,7 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
     return GLANCE_OK;
 }
 
-GlanceStatus context_reserve(GlanceContext *ctx, int rows, GlanceError *err)
+GlanceStatus glance_context_reserve(GlanceContext *ctx, int rows, GlanceError *err)
 {
     if (rows <= ctx->rows_cap)
         return GLANCE_OK;
@@ -74,7 +74,7 @@ void glance_context_free(GlanceContext *ctx)
 {
     if (!ctx)
         return;
-    context_free_threads(ctx);
+    glance_context_free_threads(ctx);
     free(ctx->x); free(ctx->xn); free(ctx->qkv); free(ctx->attn); free(ctx->hidden);
     free(ctx->head_a); free(ctx->head_b); free(ctx->rel.lines); free(ctx->rel.runs);
     free(ctx->rel.row_runs); free(ctx->rel.row_index);
@@ -109,7 +109,7 @@ static void embed_text(GlanceContext *ctx, const int32_t *ids, int n, float *out
         for (int j = 0; j < dim; j++)
             row[j] = word[j] + w->text_type_emb[j] + (w->text_pos_emb ? w->text_pos_emb[(long)i * dim + j] : 0.0f);
     }
-    layernorm(ctx->pool, out, out, n, dim, w->text_norm_w, w->text_norm_b, m->config.text_eps);
+    glance_layernorm(ctx->pool, out, out, n, dim, w->text_norm_w, w->text_norm_b, m->config.text_eps);
     /* VLMo adds its own token type 0 after BERT's LayerNorm. */
     for (int i = 0; i < n; i++)
         for (int j = 0; j < dim; j++)
@@ -134,11 +134,11 @@ static int embed_image(GlanceContext *ctx, const float *pixels, int token_type, 
                     memcpy(col + (ch * p + ky) * p,
                            pixels + ((long)ch * size + py * p + ky) * size + px * p, (size_t)p * sizeof(float));
         }
-    linear(ctx->pool, out + dim, cols, m->num_patches, patch_len, w->patch_w, w->patch_b, dim, 0);
+    glance_linear(ctx->pool, out + dim, cols, m->num_patches, patch_len, w->patch_w, w->patch_b, dim, 0);
     memcpy(out, w->cls_token, (size_t)dim * sizeof(float));
     int n = 1 + m->num_patches;
     if (w->pos_embed)
-        residual_add(ctx->pool, out, w->pos_embed, NULL, n, dim);
+        glance_residual_add(ctx->pool, out, w->pos_embed, NULL, n, dim);
     const float *type = w->token_type_emb + (long)token_type * dim;
     for (int i = 0; i < n; i++)
         for (int j = 0; j < dim; j++)
@@ -154,11 +154,11 @@ static void attention(GlanceContext *ctx, const GlanceBlockWeights *b, int layer
     const GlanceConfig *c = &m->config;
     int dim = c->dim;
 
-    layernorm(ctx->pool, ctx->xn, ctx->x, n, dim, b->norm1_w, b->norm1_b, c->norm_eps);
-    linear_grouped(ctx->pool, ctx->qkv, ctx->xn, n, ctx->seqs, dim, b->qkv_w, NULL, 3 * dim, 0);
-    attention_heads(ctx, b->q_bias, b->v_bias, layer, n);
-    linear_grouped(ctx->pool, ctx->xn, ctx->attn, n, ctx->seqs, dim, b->proj_w, b->proj_b, dim, 0);
-    residual_add(ctx->pool, ctx->x, ctx->xn, b->gamma_1, n, dim);
+    glance_layernorm(ctx->pool, ctx->xn, ctx->x, n, dim, b->norm1_w, b->norm1_b, c->norm_eps);
+    glance_linear_grouped(ctx->pool, ctx->qkv, ctx->xn, n, ctx->seqs, dim, b->qkv_w, NULL, 3 * dim, 0);
+    glance_attention_heads(ctx, b->q_bias, b->v_bias, layer, n);
+    glance_linear_grouped(ctx->pool, ctx->xn, ctx->attn, n, ctx->seqs, dim, b->proj_w, b->proj_b, dim, 0);
+    glance_residual_add(ctx->pool, ctx->x, ctx->xn, b->gamma_1, n, dim);
 }
 
 static void expert(GlanceContext *ctx, const GlanceExpertWeights *e, const float *gamma, int first, int count)
@@ -168,10 +168,10 @@ static void expert(GlanceContext *ctx, const GlanceExpertWeights *e, const float
     if (count <= 0)
         return;
     float *x = ctx->x + (long)first * dim, *xn = ctx->xn + (long)first * dim;
-    layernorm(ctx->pool, xn, x, count, dim, e->norm_w, e->norm_b, c->norm_eps);
-    linear_grouped(ctx->pool, ctx->hidden, xn, count, ctx->seqs, dim, e->fc1_w, e->fc1_b, c->mlp_hidden, 1);
-    linear_grouped(ctx->pool, xn, ctx->hidden, count, ctx->seqs, c->mlp_hidden, e->fc2_w, e->fc2_b, dim, 0);
-    residual_add(ctx->pool, x, xn, gamma, count, dim);
+    glance_layernorm(ctx->pool, xn, x, count, dim, e->norm_w, e->norm_b, c->norm_eps);
+    glance_linear_grouped(ctx->pool, ctx->hidden, xn, count, ctx->seqs, dim, e->fc1_w, e->fc1_b, c->mlp_hidden, 1);
+    glance_linear_grouped(ctx->pool, xn, ctx->hidden, count, ctx->seqs, c->mlp_hidden, e->fc2_w, e->fc2_b, dim, 0);
+    glance_residual_add(ctx->pool, x, xn, gamma, count, dim);
 }
 
 static void block(GlanceContext *ctx, int layer, int n, int n_text, FfnRoute route)
@@ -237,7 +237,7 @@ static GlanceStatus check_ids(const GlanceModel *m, const int32_t *ids, int n_id
 static void pooler(GlanceContext *ctx, const float *cls, float *out)
 {
     const GlanceModel *m = ctx->model;
-    linear(ctx->pool, out, cls, 1, m->config.dim, m->w.pooler_w, m->w.pooler_b, m->config.dim, 0);
+    glance_linear(ctx->pool, out, cls, 1, m->config.dim, m->w.pooler_w, m->w.pooler_b, m->config.dim, 0);
     for (int j = 0; j < m->config.dim; j++)
         out[j] = tanhf(out[j]);
 }
@@ -255,12 +255,12 @@ static GlanceStatus fusion_pass(GlanceContext *ctx, const int32_t *ids, int n_id
         return glance_fail(err, GLANCE_ERR_INVALID, "no image");
     if (token_type < 1 || token_type >= c->token_types)
         return glance_fail(err, GLANCE_ERR_INVALID, "image token type %d not in this model", token_type);
-    s = context_prepare(ctx, err);
+    s = glance_context_prepare(ctx, err);
     if (s != GLANCE_OK)
         return s;
     embed_text(ctx, ids, n_ids, ctx->x);
     int n = n_ids + embed_image(ctx, pixels, token_type, ctx->x + (long)n_ids * c->dim);
-    s = relpos_prepare(ctx, n_ids, n - n_ids, err);
+    s = glance_relpos_prepare(ctx, n_ids, n - n_ids, err);
     if (s != GLANCE_OK)
         return s;
     s = run_blocks(ctx, 0, c->vlffn_start, n, n_ids, FFN_SPLIT, err);
@@ -268,7 +268,7 @@ static GlanceStatus fusion_pass(GlanceContext *ctx, const int32_t *ids, int n_id
         s = run_blocks(ctx, c->vlffn_start, c->depth, n, n_ids, FFN_VL, err);
     if (s != GLANCE_OK)
         return s;
-    layernorm(ctx->pool, ctx->x, ctx->x, n, c->dim, m->w.norm_w, m->w.norm_b, c->norm_eps);
+    glance_layernorm(ctx->pool, ctx->x, ctx->x, n, c->dim, m->w.norm_w, m->w.norm_b, c->norm_eps);
     *n_out = n;
     return GLANCE_OK;
 }
@@ -297,16 +297,16 @@ GlanceStatus glance_fusion_forward(GlanceContext *ctx, const int32_t *ids, int n
 static void classifier(GlanceContext *ctx, const GlanceClassifierWeights *h, const float *in, float *logits)
 {
     float *hidden = ctx->head_a;
-    linear(ctx->pool, hidden, in, 1, h->in, h->fc1_w, h->fc1_b, h->hidden, 0);
-    layernorm(NULL, hidden, hidden, 1, h->hidden, h->norm_w, h->norm_b, ctx->model->config.head_eps);
-    gelu(hidden, h->hidden);
-    linear(ctx->pool, logits, hidden, 1, h->hidden, h->fc2_w, h->fc2_b, h->out, 0);
+    glance_linear(ctx->pool, hidden, in, 1, h->in, h->fc1_w, h->fc1_b, h->hidden, 0);
+    glance_layernorm(NULL, hidden, hidden, 1, h->hidden, h->norm_w, h->norm_b, ctx->model->config.head_eps);
+    glance_gelu(hidden, h->hidden);
+    glance_linear(ctx->pool, logits, hidden, 1, h->hidden, h->fc2_w, h->fc2_b, h->out, 0);
 }
 
 GlanceStatus glance_vqa_head(GlanceContext *ctx, const float *cls_feats, float *logits, GlanceError *err)
 {
     REQUIRE_HEAD(ctx->model, has_vqa, "VQA");
-    GlanceStatus ps = context_prepare(ctx, err);
+    GlanceStatus ps = glance_context_prepare(ctx, err);
     if (ps != GLANCE_OK)
         return ps;
     classifier(ctx, &ctx->model->w.vqa, cls_feats, logits);
@@ -317,7 +317,7 @@ GlanceStatus glance_itm_head(GlanceContext *ctx, const float *cls_feats, float l
 {
     const GlanceModel *m = ctx->model;
     REQUIRE_HEAD(m, has_itm, "image-text matching");
-    linear(NULL, logits, cls_feats, 1, m->config.dim, m->w.itm_w, m->w.itm_b, 2, 0);
+    glance_linear(NULL, logits, cls_feats, 1, m->config.dim, m->w.itm_w, m->w.itm_b, 2, 0);
     return GLANCE_OK;
 }
 
@@ -326,7 +326,7 @@ GlanceStatus glance_nlvr2_head(GlanceContext *ctx, const float *cls_left, const 
 {
     const GlanceModel *m = ctx->model;
     REQUIRE_HEAD(m, has_nlvr2, "NLVR2");
-    GlanceStatus ps = context_prepare(ctx, err);
+    GlanceStatus ps = glance_context_prepare(ctx, err);
     if (ps != GLANCE_OK)
         return ps;
     int dim = m->config.dim;
@@ -354,15 +354,15 @@ static GlanceStatus single_modality_pass(GlanceContext *ctx, int n, FfnRoute rou
     if (s != GLANCE_OK)
         return s;
     /* Only the [CLS] row is needed after the last block. */
-    layernorm(NULL, ctx->xn, ctx->x, 1, c->dim, m->w.norm_w, m->w.norm_b, c->norm_eps);
-    linear(ctx->pool, vector, ctx->xn, 1, c->dim, proj, NULL, c->dim, 0);
-    l2_normalize(vector, c->dim);
+    glance_layernorm(NULL, ctx->xn, ctx->x, 1, c->dim, m->w.norm_w, m->w.norm_b, c->norm_eps);
+    glance_linear(ctx->pool, vector, ctx->xn, 1, c->dim, proj, NULL, c->dim, 0);
+    glance_l2_normalize(vector, c->dim);
     return GLANCE_OK;
 }
 
 /* Images side by side in ctx->x: the row-wise work (norms, projections, experts) runs
  * on all of them as one taller matrix; attention stays within each image. */
-GlanceStatus image_forward_batch(GlanceContext *ctx, const float *pixel_values, int count, int vl, float *vectors,
+GlanceStatus glance_image_forward_batch(GlanceContext *ctx, const float *pixel_values, int count, int vl, float *vectors,
                                  GlanceError *err)
 {
     GlanceModel *m = ctx->model;
@@ -374,11 +374,11 @@ GlanceStatus image_forward_batch(GlanceContext *ctx, const float *pixel_values, 
     if (!pixel_values || count < 1)
         return glance_fail(err, GLANCE_ERR_INVALID, "no image");
     int per_image = 1 + m->num_patches, n = count * per_image;
-    GlanceStatus s = context_prepare(ctx, err);
+    GlanceStatus s = glance_context_prepare(ctx, err);
     if (s == GLANCE_OK)
-        s = context_reserve(ctx, n, err);
+        s = glance_context_reserve(ctx, n, err);
     if (s == GLANCE_OK)
-        s = relpos_prepare(ctx, 0, per_image, err);
+        s = glance_relpos_prepare(ctx, 0, per_image, err);
     if (s != GLANCE_OK)
         return s;
     long plane = 3L * c->image_size * c->image_size;
@@ -396,10 +396,10 @@ GlanceStatus image_forward_batch(GlanceContext *ctx, const float *pixel_values, 
     const float *proj = vl ? m->w.itc_vl_image_proj : m->w.itc_image_proj;
     for (int i = 0; i < count; i++) {
         float *vector = vectors + (long)i * c->dim;
-        layernorm(NULL, ctx->xn, ctx->x + (long)i * per_image * c->dim, 1, c->dim, m->w.norm_w, m->w.norm_b,
+        glance_layernorm(NULL, ctx->xn, ctx->x + (long)i * per_image * c->dim, 1, c->dim, m->w.norm_w, m->w.norm_b,
                   c->norm_eps);
-        linear(ctx->pool, vector, ctx->xn, 1, c->dim, proj, NULL, c->dim, 0);
-        l2_normalize(vector, c->dim);
+        glance_linear(ctx->pool, vector, ctx->xn, 1, c->dim, proj, NULL, c->dim, 0);
+        glance_l2_normalize(vector, c->dim);
     }
     return GLANCE_OK;
 }
@@ -407,7 +407,7 @@ GlanceStatus image_forward_batch(GlanceContext *ctx, const float *pixel_values, 
 GlanceStatus glance_image_forward(GlanceContext *ctx, const float *pixel_values, int vl, float *vector,
                                   GlanceError *err)
 {
-    return image_forward_batch(ctx, pixel_values, 1, vl, vector, err);
+    return glance_image_forward_batch(ctx, pixel_values, 1, vl, vector, err);
 }
 
 GlanceStatus glance_text_forward(GlanceContext *ctx, const int32_t *ids, int n_ids, int vl, float *vector,
@@ -420,11 +420,11 @@ GlanceStatus glance_text_forward(GlanceContext *ctx, const int32_t *ids, int n_i
         REQUIRE_HEAD(m, has_itc, "retrieval (itc)");
     GlanceStatus s = check_ids(m, ids, n_ids, err);
     if (s == GLANCE_OK)
-        s = context_prepare(ctx, err);
+        s = glance_context_prepare(ctx, err);
     if (s != GLANCE_OK)
         return s;
     embed_text(ctx, ids, n_ids, ctx->x);
-    s = relpos_prepare(ctx, n_ids, 0, err);
+    s = glance_relpos_prepare(ctx, n_ids, 0, err);
     if (s != GLANCE_OK)
         return s;
     return single_modality_pass(ctx, n_ids, FFN_TEXT, vl, vl ? m->w.itc_vl_text_proj : m->w.itc_text_proj, vector,
@@ -444,7 +444,7 @@ GlanceStatus glance_mlm_forward(GlanceContext *ctx, const int32_t *ids, int n_id
         return s;
     if (position < 0 || position >= n_ids)
         return glance_fail(err, GLANCE_ERR_INVALID, "position %d outside the %d tokens", position, n_ids);
-    s = context_prepare(ctx, err);
+    s = glance_context_prepare(ctx, err);
     if (s != GLANCE_OK)
         return s;
     if (pixel_values) {
@@ -452,18 +452,18 @@ GlanceStatus glance_mlm_forward(GlanceContext *ctx, const int32_t *ids, int n_id
         s = fusion_pass(ctx, ids, n_ids, pixel_values, 1, &n, err);
     } else {
         embed_text(ctx, ids, n_ids, ctx->x);
-        s = relpos_prepare(ctx, n_ids, 0, err);
+        s = glance_relpos_prepare(ctx, n_ids, 0, err);
         if (s == GLANCE_OK)
             s = run_blocks(ctx, 0, c->depth, n_ids, 0, FFN_TEXT, err);
         if (s == GLANCE_OK)
-            layernorm(ctx->pool, ctx->x, ctx->x, n_ids, c->dim, m->w.norm_w, m->w.norm_b, c->norm_eps);
+            glance_layernorm(ctx->pool, ctx->x, ctx->x, n_ids, c->dim, m->w.norm_w, m->w.norm_b, c->norm_eps);
     }
     if (s != GLANCE_OK)
         return s;
     float *h = ctx->head_a;
-    linear(ctx->pool, h, ctx->x + (long)position * c->dim, 1, c->dim, m->w.mlm_dense_w, m->w.mlm_dense_b, c->dim,
+    glance_linear(ctx->pool, h, ctx->x + (long)position * c->dim, 1, c->dim, m->w.mlm_dense_w, m->w.mlm_dense_b, c->dim,
            1);
-    layernorm(NULL, h, h, 1, c->dim, m->w.mlm_norm_w, m->w.mlm_norm_b, c->text_eps);
-    linear(ctx->pool, logits, h, 1, c->dim, m->w.mlm_decoder_w, m->w.mlm_bias, c->vocab_size, 0);
+    glance_layernorm(NULL, h, h, 1, c->dim, m->w.mlm_norm_w, m->w.mlm_norm_b, c->text_eps);
+    glance_linear(ctx->pool, logits, h, 1, c->dim, m->w.mlm_decoder_w, m->w.mlm_bias, c->vocab_size, 0);
     return GLANCE_OK;
 }

@@ -27,7 +27,7 @@ static void gelu_rows(float *x, int rows, int cols, long stride)
     }
 }
 
-void gelu(float *x, long count)
+void glance_gelu(float *x, long count)
 {
     gelu_rows(x, 1, (int)count, 0);
 }
@@ -62,24 +62,24 @@ static void linear_columns(void *arg, int begin, int end, int thread)
         gelu_rows(j->out + c0, j->n, c1 - c0, j->out_dim);
 }
 
-void linear(GlancePool *pool, float *out, const float *in, int n, int in_dim, const float *w, const float *b,
+void glance_linear(GlancePool *pool, float *out, const float *in, int n, int in_dim, const float *w, const float *b,
             int out_dim, int gelu)
 {
-    linear_grouped(pool, out, in, n, 1, in_dim, w, b, out_dim, gelu);
+    glance_linear_grouped(pool, out, in, n, 1, in_dim, w, b, out_dim, gelu);
 }
 
-void linear_grouped(GlancePool *pool, float *out, const float *in, int n, int groups, int in_dim, const float *w,
+void glance_linear_grouped(GlancePool *pool, float *out, const float *in, int n, int groups, int in_dim, const float *w,
                     const float *b, int out_dim, int gelu)
 {
     /* Columns, not rows, are split: each thread then streams only its share of the
      * weights, which are the larger operand at every sequence length used here. */
-    int threads = pool ? pool_threads(pool) : 1;
+    int threads = pool ? glance_pool_threads(pool) : 1;
     int per = (out_dim + threads - 1) / threads;
     per = (per + 15) / 16 * 16;
     LinearJob job = { out, in, w, b, n, n / groups, in_dim, out_dim, gelu, per };
     int chunks = (out_dim + per - 1) / per;
     if (pool)
-        pool_run(pool, chunks, 1, linear_columns, &job);
+        glance_pool_run(pool, chunks, 1, linear_columns, &job);
     else
         linear_columns(&job, 0, chunks, 0);
 }
@@ -127,12 +127,12 @@ static void layernorm_rows(void *arg, int begin, int end, int thread)
     }
 }
 
-void layernorm(GlancePool *pool, float *out, const float *in, int n, int dim, const float *w, const float *b,
+void glance_layernorm(GlancePool *pool, float *out, const float *in, int n, int dim, const float *w, const float *b,
                float eps)
 {
     NormJob job = { out, in, w, b, dim, eps };
     if (pool)
-        pool_run(pool, n, 0, layernorm_rows, &job);
+        glance_pool_run(pool, n, 0, layernorm_rows, &job);
     else
         layernorm_rows(&job, 0, n, 0);
 }
@@ -160,17 +160,17 @@ static void residual_rows(void *arg, int begin, int end, int thread)
     }
 }
 
-void residual_add(GlancePool *pool, float *x, const float *y, const float *gamma, int n, int dim)
+void glance_residual_add(GlancePool *pool, float *x, const float *y, const float *gamma, int n, int dim)
 {
     ResidualJob job = { x, y, gamma, dim };
     if (pool)
-        pool_run(pool, n, 0, residual_rows, &job);
+        glance_pool_run(pool, n, 0, residual_rows, &job);
     else
         residual_rows(&job, 0, n, 0);
 }
 
 MULTIVERSION
-void softmax_biased_row(float *x, const float *bias, const BiasRun *runs, int n_runs, int cols)
+void glance_softmax_biased_row(float *x, const float *bias, const BiasRun *runs, int n_runs, int cols)
 {
     int body = cols / LANES * LANES;
     for (int r = 0; r < n_runs; r++) {
@@ -212,7 +212,7 @@ void softmax_biased_row(float *x, const float *bias, const BiasRun *runs, int n_
         x[k] *= inv;
 }
 
-void l2_normalize(float *v, int dim)
+void glance_l2_normalize(float *v, int dim)
 {
     double sum = 0;
     for (int j = 0; j < dim; j++)

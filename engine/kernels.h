@@ -8,19 +8,19 @@
 
 /* out (n, out_dim) = in (n, in_dim) @ w^T + b, then exact GELU if `gelu`; w is
  * (out_dim, in_dim) row-major, b may be NULL. out must not overlap in. */
-void linear(GlancePool *pool, float *out, const float *in, int n, int in_dim, const float *w, const float *b,
+void glance_linear(GlancePool *pool, float *out, const float *in, int n, int in_dim, const float *w, const float *b,
             int out_dim, int gelu);
 /* The same on n / groups rows at a time, so that each group's numbers are bit for bit
  * those of a call on that group alone (BLAS picks its kernels by shape). */
-void linear_grouped(GlancePool *pool, float *out, const float *in, int n, int groups, int in_dim, const float *w,
+void glance_linear_grouped(GlancePool *pool, float *out, const float *in, int n, int groups, int in_dim, const float *w,
                     const float *b, int out_dim, int gelu);
 /* Row-wise LayerNorm; out may equal in. Statistics in double, as PyTorch's result is exact to float. */
-void layernorm(GlancePool *pool, float *out, const float *in, int n, int dim, const float *w, const float *b,
+void glance_layernorm(GlancePool *pool, float *out, const float *in, int n, int dim, const float *w, const float *b,
                float eps);
 /* x += gamma * y per channel (gamma NULL: plain residual). */
-void residual_add(GlancePool *pool, float *x, const float *y, const float *gamma, int n, int dim);
+void glance_residual_add(GlancePool *pool, float *x, const float *y, const float *gamma, int n, int dim);
 /* Exact (erf) GELU, in place, on the caller's thread. */
-void gelu(float *x, long count);
+void glance_gelu(float *x, long count);
 /* Columns [start, start+len) of a row get bias[src + i * step]: step 1 walks a slice of
  * the bias, step 0 repeats one value. A row's relative-position bias is a few dozen of
  * these (one per image row of keys), so it is added without a gather. */
@@ -29,7 +29,7 @@ typedef struct {
 } BiasRun;
 /* Softmax of x + the bias its runs describe (runs NULL: plain softmax), in place: the
  * attention's relative-position add fused with its softmax. */
-void softmax_biased_row(float *x, const float *bias, const BiasRun *runs, int n_runs, int cols);
+void glance_softmax_biased_row(float *x, const float *bias, const BiasRun *runs, int n_runs, int cols);
 /* Scales v to unit L2 norm (a zero vector stays zero). */
-void l2_normalize(float *v, int dim);
+void glance_l2_normalize(float *v, int dim);
 #endif

@@ -79,7 +79,7 @@ static void *worker_main(void *p)
     }
 }
 
-GlancePool *pool_new(int threads)
+GlancePool *glance_pool_new(int threads)
 {
     if (threads < 1)
         threads = 1;
@@ -93,13 +93,13 @@ GlancePool *pool_new(int threads)
     pool->handles = calloc((size_t)threads, sizeof *pool->handles);
     pool->workers = calloc((size_t)threads, sizeof *pool->workers);
     if (!pool->handles || !pool->workers) {
-        pool_free(pool);
+        glance_pool_free(pool);
         return NULL;
     }
     for (int i = 1; i < threads; i++) {
         pool->workers[i] = (Worker){ pool, i };
         if (pthread_create(&pool->handles[i], NULL, worker_main, &pool->workers[i]) != 0) {
-            pool_free(pool);
+            glance_pool_free(pool);
             return NULL;
         }
         pool->started = i;
@@ -107,7 +107,7 @@ GlancePool *pool_new(int threads)
     return pool;
 }
 
-void pool_free(GlancePool *pool)
+void glance_pool_free(GlancePool *pool)
 {
     if (!pool)
         return;
@@ -125,9 +125,9 @@ void pool_free(GlancePool *pool)
     free(pool);
 }
 
-int pool_threads(const GlancePool *pool) { return pool->threads; }
+int glance_pool_threads(const GlancePool *pool) { return pool->threads; }
 
-void pool_run(GlancePool *pool, int items, int grain, PoolFunc fn, void *arg)
+void glance_pool_run(GlancePool *pool, int items, int grain, PoolFunc fn, void *arg)
 {
     if (items <= 0)
         return;

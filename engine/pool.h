@@ -12,12 +12,12 @@ typedef void (*PoolFunc)(void *arg, int begin, int end, int thread);
 
 /* threads >= 1 (1: no workers, everything runs on the caller). NULL if out of memory
  * or threads cannot be started. */
-GlancePool *pool_new(int threads);
-void pool_free(GlancePool *pool);
-int pool_threads(const GlancePool *pool);
+GlancePool *glance_pool_new(int threads);
+void glance_pool_free(GlancePool *pool);
+int glance_pool_threads(const GlancePool *pool);
 
 /* Runs fn over [0, items) in chunks of `grain` items handed out in turn, and returns
  * when every chunk is done. grain <= 0: one even chunk per thread. Not reentrant. */
-void pool_run(GlancePool *pool, int items, int grain, PoolFunc fn, void *arg);
+void glance_pool_run(GlancePool *pool, int items, int grain, PoolFunc fn, void *arg);
 
 #endif

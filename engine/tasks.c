@@ -161,7 +161,7 @@ GlanceStatus glance_embed_images(GlanceContext *ctx, const GlanceImage *images, 
     for (int i = 0; i < count && s == GLANCE_OK; i++)
         s = glance_preprocess_image(m, &images[i], pixels + i * plane, err);
     if (s == GLANCE_OK)
-        s = image_forward_batch(ctx, pixels, count, vl, vectors, err);
+        s = glance_image_forward_batch(ctx, pixels, count, vl, vectors, err);
     free(pixels);
     return s;
 }

@@ -30,28 +30,28 @@ void glance_context_set_threads(GlanceContext *ctx, int n)
     ctx->threads = n > 0 ? n : 0;
 }
 
-void context_free_threads(GlanceContext *ctx)
+void glance_context_free_threads(GlanceContext *ctx)
 {
-    pool_free(ctx->pool);
+    glance_pool_free(ctx->pool);
     ctx->pool = NULL;
     free(ctx->scores);
     ctx->scores = NULL;
 }
 
-GlanceStatus context_prepare(GlanceContext *ctx, GlanceError *err)
+GlanceStatus glance_context_prepare(GlanceContext *ctx, GlanceError *err)
 {
     int wanted = ctx->threads ? ctx->threads : atomic_load(&default_threads);
     if (wanted <= 0)
         wanted = available_cores();
     ctx->seqs = 1;
-    if (ctx->pool && pool_threads(ctx->pool) == wanted)
+    if (ctx->pool && glance_pool_threads(ctx->pool) == wanted)
         return GLANCE_OK;
-    context_free_threads(ctx);
+    glance_context_free_threads(ctx);
     openblas_set_num_threads(1);
-    ctx->pool = pool_new(wanted);
+    ctx->pool = glance_pool_new(wanted);
     ctx->scores = malloc((size_t)wanted * QUERY_BLOCK * ctx->n_max * sizeof(float));
     if (!ctx->pool || !ctx->scores) {
-        context_free_threads(ctx);
+        glance_context_free_threads(ctx);
         return glance_fail(err, GLANCE_ERR_NOMEM, "cannot start %d engine threads", wanted);
     }
     return GLANCE_OK;

@@ -30,8 +30,8 @@ static void test_every_item_once(void)
 {
     static Tally tally;
     for (int threads = 1; threads <= MAX_THREADS; threads++) {
-        GlancePool *pool = pool_new(threads);
-        CHECK(pool && pool_threads(pool) == threads, "pool of %d threads", threads);
+        GlancePool *pool = glance_pool_new(threads);
+        CHECK(pool && glance_pool_threads(pool) == threads, "pool of %d threads", threads);
         if (!pool)
             continue;
         const int grains[] = { 0, 1, 7, 64, 5000 };
@@ -40,7 +40,7 @@ static void test_every_item_once(void)
                 int items = round % 2 ? ITEMS : round * 3;
                 memset(&tally, 0, sizeof tally);
                 tally.threads = threads;
-                pool_run(pool, items, grains[g], count_items, &tally);
+                glance_pool_run(pool, items, grains[g], count_items, &tally);
                 int wrong = 0;
                 for (int i = 0; i < ITEMS; i++)
                     wrong += atomic_load(&tally.seen[i]) != (i < items);
@@ -48,9 +48,9 @@ static void test_every_item_once(void)
                       "%d threads, grain %d, %d items: %d items not run exactly once", threads, grains[g], items,
                       wrong);
             }
-        pool_free(pool);
+        glance_pool_free(pool);
     }
-    pool_free(NULL);
+    glance_pool_free(NULL);
 }
 
 /* Same image through a one-thread and a three-thread context of one model. */

@@ -55,7 +55,7 @@ static void test_gelu(void)
     static float y[N];
     for (int i = 0; i < N; i++)
         y[i] = x[i];
-    gelu(y, N);
+    glance_gelu(y, N);
     int bad = 0;
     for (int i = 0; i < N; i++) {
         double want = 0.5 * x[i] * (1.0 + erf(x[i] / sqrt(2.0)));
@@ -85,7 +85,7 @@ static void test_softmax(void)
     }
     for (int k = 0; k < COLS; k++)
         sum += want[k] = exp(want[k] - max);
-    softmax_biased_row(row, bias, runs, 4, COLS);
+    glance_softmax_biased_row(row, bias, runs, 4, COLS);
     double total = 0, worst = 0;
     for (int k = 0; k < COLS; k++) {
         total += row[k];
@@ -95,7 +95,7 @@ static void test_softmax(void)
     CHECK(fabs(total - 1) < 1e-5, "softmax row sums to %.8f", total);
     CHECK(worst < 2e-6, "softmax: relative error %.3g", worst);
     float two[2] = { 0, 0 };
-    softmax_biased_row(two, NULL, NULL, 0, 2);
+    glance_softmax_biased_row(two, NULL, NULL, 0, 2);
     CHECK(two[0] == 0.5f && two[1] == 0.5f, "softmax of (0, 0) = (%g, %g)", two[0], two[1]);
 }
 
