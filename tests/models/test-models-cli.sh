@@ -359,4 +359,26 @@ if command -v script >/dev/null; then
   else bad "progress line: $(tr '\r' '\n' <"$tmp/tty.out" | head -5)"; fi
 else ok "no 'script' command: progress line not checked"; fi
 
+# Ctrl-C during get --recommended: cancelled cleanly, the bytes kept for the next run.
+export GLANCE_CATALOGUE=$tmp/recommended-slow.json
+$py - "$base" >"$GLANCE_CATALOGUE" <<'EOF'
+import json, sys
+entry = {"name": "slow-vqa", "title": "slow", "family": "base", "tasks": ["vqa"], "image_size": 32,
+         "url": sys.argv[1] + "/slow/vqa.pt", "size": None, "sha256": None, "vocab": "bert-base-uncased",
+         "answers": "vqav2-3129", "heads": 2, "published": {}, "recommended_for": ["vqa"]}
+json.dump({"version": 1, "models": [entry]}, sys.stdout)
+EOF
+"$cli" models get --recommended >"$tmp/out" 2>"$tmp/err" &
+getter=$!
+for _ in $(seq 100); do [ "$(size_of "$models/slow-vqa.pt.part")" -gt 100000 ] && break; sleep 0.05; done
+kill -INT $getter
+wait $getter
+status=$?
+if [ $status -eq 1 ] && grep -q "getting slow-vqa was cancelled.*resumes" "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ]; then
+  ok "SIGINT cancels get --recommended: $(cat "$tmp/err")"
+else bad "SIGINT during get --recommended: status $status, stderr '$(cat "$tmp/err")'"; fi
+registry_check "a cancelled set registers nothing more" "'slow-vqa' not in [m['name'] for m in d['installed']]"
+if [ -s "$models/slow-vqa.pt.part" ]; then ok "the cancelled set keeps slow-vqa.pt.part for resuming"
+else bad "no slow-vqa.pt.part after cancelling"; fi
+
 expect_summary models-cli
