@@ -200,7 +200,7 @@ static int list_models(void)
         printf("\n");
     }
     if (size_problem)
-        printf("  (size ? : %s)\n", size_problem->message);
+        printf("  (? : size unknown. %s)\n", size_problem->message);
     printf("\nInstalled (%s):\n", dir);
     if (!n_installed)
         printf("  none; get one with 'glance-cli models get NAME'\n");
