@@ -111,6 +111,17 @@ static guint64 file_size(const char *name, const char *suffix)
 
 /* ---- one async install, driven like a GUI would ---- */
 
+/* Let late progress deliveries (if any were wrongly queued) run, so that a check after
+ * this sees them. */
+static void drain_late_deliveries(void)
+{
+    for (int i = 0; i < 20; i++) {
+        while (g_main_context_iteration(NULL, FALSE))
+            ;
+        g_usleep(10 * 1000);
+    }
+}
+
 typedef enum { CANCEL_NEVER, CANCEL_IN_DOWNLOAD, CANCEL_IN_IMPORT } CancelWhen;
 
 typedef struct {
@@ -178,12 +189,7 @@ static void install(Run *run, const char *name, CancelWhen cancel_when)
     glance_model_install_async(entry, GLANCE_IMPORT_DTYPE_F32, on_progress, run, on_progress_data_freed,
                                run->cancellable, on_done, run);
     g_main_loop_run(run->loop);
-    /* Let late progress deliveries (if any were wrongly queued) run, then check. */
-    for (int i = 0; i < 20; i++) {
-        while (g_main_context_iteration(NULL, FALSE))
-            ;
-        g_usleep(10 * 1000);
-    }
+    drain_late_deliveries();
     g_assert_false(run->progress_after_finish);
     g_assert_true(run->progress_data_freed);
     g_main_loop_unref(run->loop);
@@ -421,11 +427,7 @@ static void install_set(SetRun *run, const GlanceCatalogue *set, gboolean pause)
     glance_model_install_recommended_async(set, GLANCE_IMPORT_DTYPE_F32, on_set_progress, run, NULL, run->cancellable,
                                            on_set_done, run);
     g_main_loop_run(run->loop);
-    for (int i = 0; i < 20; i++) {
-        while (g_main_context_iteration(NULL, FALSE))
-            ;
-        g_usleep(10 * 1000);
-    }
+    drain_late_deliveries();
     g_assert_false(run->progress_after_finish);
     g_main_loop_unref(run->loop);
     g_object_unref(run->cancellable);
