@@ -168,14 +168,11 @@ char *library_normalize_path(const char *path)
 gboolean library_check_image_size(const char *path, GError **error)
 {
     int width = 0, height = 0;
+    GStatBuf st;
     /* get_file_info stops the loader with a 0 x 0 size: no loader allocates pixels. */
     if (gdk_pixbuf_get_file_info(path, &width, &height) &&
-        (width <= 0 || height <= 0 || (gint64)width * height > GLANCE_IMAGE_MAX_PIXELS)) {
-        g_set_error(error, GLANCE_IMAGE_ERROR, GLANCE_IMAGE_ERROR_TOO_LARGE,
-                    "image is %d x %d pixels, more than the limit of %lld", width, height,
-                    (long long)GLANCE_IMAGE_MAX_PIXELS);
+        !glance_image_check_size(width, height, g_stat(path, &st) == 0 ? st.st_size : 0, error))
         return FALSE;
-    }
     return TRUE; /* unknown formats fail in the decoder with their own reason */
 }
 
@@ -183,7 +180,7 @@ GlanceDecodedImage *library_load_image(const char *path, int decode_side, GError
 {
     g_autoptr(GError) local = NULL;
     if (!library_check_image_size(path, &local)) {
-        g_set_error(error, local->domain, local->code, "%s: %s", path, local->message);
+        g_set_error(error, local->domain, local->code, "%s could not be read: %s", path, local->message);
         return NULL;
     }
     return glance_image_load(path, decode_side, error);
