@@ -55,14 +55,23 @@ static void list_failures_thread(GTask *task, gpointer source, gpointer data, GC
         g_task_return_error(task, error);
 }
 
+/* A GTask over the library with a copy of folders as its data, run in a thread. */
+static void run_on_folders(GlanceLibrary *library, const char *const *folders, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data, gpointer source_tag,
+                           GTaskThreadFunc thread)
+{
+    g_autoptr(GTask) task = g_task_new(library, cancellable, callback, user_data);
+    g_task_set_source_tag(task, source_tag);
+    g_task_set_task_data(task, g_strdupv((char **)folders), (GDestroyNotify)g_strfreev);
+    g_task_run_in_thread(task, thread);
+}
+
 void glance_library_list_failures_async(GlanceLibrary *library, const char *const *folders,
                                         GCancellable *cancellable, GAsyncReadyCallback callback,
                                         gpointer user_data)
 {
-    g_autoptr(GTask) task = g_task_new(library, cancellable, callback, user_data);
-    g_task_set_source_tag(task, glance_library_list_failures_async);
-    g_task_set_task_data(task, g_strdupv((char **)folders), (GDestroyNotify)g_strfreev);
-    g_task_run_in_thread(task, list_failures_thread);
+    run_on_folders(library, folders, cancellable, callback, user_data, glance_library_list_failures_async,
+                   list_failures_thread);
 }
 
 GPtrArray *glance_library_list_failures_finish(GlanceLibrary *library, GAsyncResult *result, GError **error)
@@ -85,10 +94,8 @@ void glance_library_forget_failures_async(GlanceLibrary *library, const char *co
                                           GCancellable *cancellable, GAsyncReadyCallback callback,
                                           gpointer user_data)
 {
-    g_autoptr(GTask) task = g_task_new(library, cancellable, callback, user_data);
-    g_task_set_source_tag(task, glance_library_forget_failures_async);
-    g_task_set_task_data(task, g_strdupv((char **)folders), (GDestroyNotify)g_strfreev);
-    g_task_run_in_thread(task, forget_failures_thread);
+    run_on_folders(library, folders, cancellable, callback, user_data, glance_library_forget_failures_async,
+                   forget_failures_thread);
 }
 
 gboolean glance_library_forget_failures_finish(GlanceLibrary *library, GAsyncResult *result, GError **error)

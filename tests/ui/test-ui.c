@@ -701,6 +701,10 @@ static void library_failures_filters_undo(void)
     gtk_widget_activate_action(GTK_WIDGET(window), "win.page", "s", "search");
     wait_for_paint();
     GlanceSearchPage *search = GLANCE_SEARCH_PAGE(page("search"));
+    /* The chip's close button ends Find Similar. */
+    gtk_widget_activate_action(GTK_WIDGET(search), "page.clear-similar", NULL);
+    wait_for_paint();
+    CHECK(!find(page("search"), label_with_prefix, "Similar to "), "closing the chip ends “Find Similar”");
     g_autofree char *folder = g_strdup_printf("%s-mixed", g_getenv("GLANCE_TEST_LIBRARY"));
     g_mkdir_with_parents(folder, 0755);
     g_autofree char *good = g_build_filename(folder, "good.png", NULL);
