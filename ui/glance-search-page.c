@@ -127,8 +127,15 @@ static void on_searched(GObject *source, GAsyncResult *result, gpointer data)
         return;
     g_clear_object(&self->searching);
     if (!found) {
-        if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            glance_show_toast(GTK_WIDGET(self), error->message);
+        if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            return;
+        /* A toast in a few words, naming a file by its name; the details on the entry. */
+        g_autofree char *name = self->similar_path ? g_filename_display_basename(self->similar_path) : NULL;
+        g_autofree char *message = name && error->domain != GLANCE_LIBRARY_ERROR /* the photo's own errors */
+            ? g_strdup_printf(_("%s could not be read"), name) : g_strdup(_("The search could not run"));
+        glance_show_toast(GTK_WIDGET(self), message);
+        gtk_widget_add_css_class(GTK_WIDGET(self->search_entry), "error");
+        gtk_widget_set_tooltip_text(GTK_WIDGET(self->search_entry), error->message);
         return;
     }
     g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(g_object_unref);
