@@ -551,6 +551,7 @@ static void pause_and_resume(void)
 }
 
 static gboolean label_with_text(GtkWidget *widget, gconstpointer text);
+static gboolean folders_setting_has(gpointer folder);
 
 /* The results are a search by one photo: it comes first, as itself (score 1). */
 static gboolean similar_results(gpointer data)
@@ -568,6 +569,15 @@ static void search_the_library(void)
     wait_for_paint();
     GtkWidget *search = page("search");
     CHECK(find(search, button_labelled, "_Add Folder…") != NULL, "the Search page invites to add a folder");
+    /* On first run the Pictures folder is offered, in one click. */
+    GtkWidget *pictures = find(search, button_labelled, "Add “Pictures”");
+    CHECK(pictures != NULL, "the Search page offers “Add “Pictures””");
+    g_autofree char *pictures_dir = g_build_filename(g_get_home_dir(), "Pictures", NULL);
+    if (pictures) {
+        g_signal_emit_by_name(pictures, "clicked");
+        CHECK(wait_for(folders_setting_has, pictures_dir, 5), "“Add “Pictures”” adds %s to the library", pictures_dir);
+        g_action_group_activate_action(G_ACTION_GROUP(app), "remove-folder", g_variant_new_string(pictures_dir));
+    }
     /* What the folder chooser does with the folder a person picks. */
     glance_application_add_library_folder(app, folder);
     CHECK(wait_for(indexing_done, NULL, 300), "the folder is indexed");
@@ -1079,6 +1089,12 @@ int main(int argc, char **argv)
         make_samples(dir);
     }
     make_library(g_getenv("GLANCE_TEST_LIBRARY"));
+    /* A desktop with a Pictures folder (xdg-user-dirs), read before the window asks. */
+    g_autofree char *pictures = g_build_filename(g_get_home_dir(), "Pictures", NULL);
+    g_mkdir_with_parents(pictures, 0755);
+    g_autofree char *user_dirs = g_build_filename(g_get_user_config_dir(), "user-dirs.dirs", NULL);
+    g_mkdir_with_parents(g_get_user_config_dir(), 0755);
+    g_file_set_contents(user_dirs, "XDG_PICTURES_DIR=\"$HOME/Pictures\"\n", -1, NULL);
 
     app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
     g_autoptr(GError) error = NULL;
