@@ -142,11 +142,12 @@ GlanceDecodedImage *glance_image_from_bytes(GBytes *bytes, int max_side, GError 
     return from_pixbuf(upright ? upright : pixbuf);
 }
 
-GlanceDecodedImage *glance_image_load(const char *path, int max_side, GError **error)
+/* Errors name the file as shown: the path (CLI) or its name (a toast). */
+static GlanceDecodedImage *load_file(const char *path, const char *shown, int max_side, GError **error)
 {
     /* GMappedFile's "Is a directory" after an mmap attempt reads as a system fault. */
     if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "%s is a folder, not an image", path);
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "%s is a folder, not an image", shown);
         return NULL;
     }
     g_autoptr(GError) open_error = NULL;
@@ -156,15 +157,26 @@ GlanceDecodedImage *glance_image_load(const char *path, int max_side, GError **e
                              : g_error_matches(open_error, G_FILE_ERROR, G_FILE_ERROR_ACCES)
                                  ? "you do not have permission to read it"
                                  : open_error->message; /* rare (EIO, ELOOP): as the system says */
-        g_set_error(error, G_FILE_ERROR, open_error->code, "%s could not be read: %s", path, reason);
+        g_set_error(error, G_FILE_ERROR, open_error->code, "%s could not be read: %s", shown, reason);
         return NULL;
     }
     g_autoptr(GBytes) bytes = g_mapped_file_get_bytes(file);
     g_autoptr(GError) local = NULL;
     GlanceDecodedImage *image = glance_image_from_bytes(bytes, max_side, &local);
     if (!image)
-        g_set_error(error, local->domain, local->code, "%s could not be read: %s", path, local->message);
+        g_set_error(error, local->domain, local->code, "%s could not be read: %s", shown, local->message);
     return image;
+}
+
+GlanceDecodedImage *glance_image_load(const char *path, int max_side, GError **error)
+{
+    return load_file(path, path, max_side, error);
+}
+
+GlanceDecodedImage *glance_image_load_named(const char *path, int max_side, GError **error)
+{
+    g_autofree char *name = g_filename_display_basename(path);
+    return load_file(path, name, max_side, error);
 }
 
 void glance_decoded_image_free(GlanceDecodedImage *image)

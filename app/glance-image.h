@@ -39,6 +39,9 @@ typedef struct {
  * decoded: FALSE with GLANCE_IMAGE_ERROR_TOO_LARGE or _BOMB (a message without the path). */
 gboolean glance_image_check_size(int width, int height, gint64 file_bytes, GError **error);
 GlanceDecodedImage *glance_image_load(const char *path, int max_side, GError **error);
+/* The same, its errors naming the file by its name ("beach.jpg could not be read: the file
+ * is damaged or not a photo"): for a toast. */
+GlanceDecodedImage *glance_image_load_named(const char *path, int max_side, GError **error);
 GlanceDecodedImage *glance_image_from_bytes(GBytes *bytes, int max_side, GError **error);
 void glance_decoded_image_free(GlanceDecodedImage *image);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GlanceDecodedImage, glance_decoded_image_free)

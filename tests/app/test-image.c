@@ -102,6 +102,13 @@ int main(void)
     CHECK(peak_kb() - before < 64 * 1024, "peak memory grew by %ld KB for the tiny bomb", peak_kb() - before);
     g_clear_error(&error);
 
+    g_autofree char *bomb_path = g_build_filename(dir, "tiny-bomb.png", NULL);
+    GlanceDecodedImage *named = glance_image_load_named(bomb_path, 0, &error);
+    CHECK(!named && error && g_str_has_prefix(error->message, "tiny-bomb.png could not be read: "),
+          "load_named names the file by its name: %s", error ? error->message : "(accepted)");
+    glance_decoded_image_free(named);
+    g_clear_error(&error);
+
     g_autoptr(GBytes) not_image = g_bytes_new_static("<!DOCTYPE html><html></html>", 28);
     GlanceDecodedImage *html = glance_image_from_bytes(not_image, 0, &error);
     CHECK(!html && error && !strstr(error->message, "pixbuf") && !strstr(error->message, "interpreting") &&
