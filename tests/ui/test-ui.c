@@ -522,6 +522,27 @@ static gboolean indexing_photos(gpointer data)
 
 static void write_scene(const char *path, guint seed, int n);
 
+/* The footer's count moved on while the index job ran (one consistent state: no
+ * "0 photos indexed" beside "Indexing 12 of 16"). */
+typedef struct {
+    guint before;
+    gboolean grew_while_indexing;
+} FooterWatch;
+
+static void on_footer_changed(GtkLabel *label, GParamSpec *pspec, gpointer data)
+{
+    (void)pspec;
+    FooterWatch *watch = data;
+    guint n = (guint)g_ascii_strtoull(gtk_label_get_text(label), NULL, 10);
+    if (n > watch->before && glance_search_page_is_indexing(GLANCE_SEARCH_PAGE(page("search"))))
+        watch->grew_while_indexing = TRUE;
+}
+
+static gboolean label_with_suffix(GtkWidget *widget, gconstpointer suffix)
+{
+    return GTK_IS_LABEL(widget) && g_str_has_suffix(gtk_label_get_text(GTK_LABEL(widget)), suffix);
+}
+
 /* A bigger folder: pausing keeps what was indexed, resuming finishes the rest. */
 static void pause_and_resume(void)
 {
@@ -535,6 +556,9 @@ static void pause_and_resume(void)
     }
     GlanceSearchPage *search = GLANCE_SEARCH_PAGE(page("search"));
     guint runs = glance_search_page_get_completed_index_runs(search);
+    GtkWidget *footer = find(page("search"), label_with_suffix, " photos indexed");
+    FooterWatch watch = { .before = footer ? (guint)g_ascii_strtoull(gtk_label_get_text(GTK_LABEL(footer)), NULL, 10) : 0 };
+    gulong watching = footer ? g_signal_connect(footer, "notify::label", G_CALLBACK(on_footer_changed), &watch) : 0;
     glance_application_add_library_folder(app, big);
     wait_for(indexing_photos, NULL, 60);
     /* 240 photos take seconds to index: finished already means the page did not report it */
@@ -547,6 +571,9 @@ static void pause_and_resume(void)
     CHECK(wait_for(indexing_done, NULL, 300) && glance_search_page_get_completed_index_runs(search) > runs,
           "resuming finishes the folder");
     CHECK(wait_for(label_shown_with_prefix, "252 photos indexed", 10), "the page says “252 photos indexed”");
+    if (watching)
+        g_signal_handler_disconnect(footer, watching);
+    CHECK(watch.grew_while_indexing, "the footer counts along while indexing runs (from %u)", watch.before);
     g_action_group_activate_action(G_ACTION_GROUP(app), "remove-folder", g_variant_new_string(big));
 }
 
