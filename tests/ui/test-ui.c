@@ -538,6 +538,11 @@ static void on_footer_changed(GtkLabel *label, GParamSpec *pspec, gpointer data)
         watch->grew_while_indexing = TRUE;
 }
 
+static gboolean footer_grew(gpointer data)
+{
+    return ((FooterWatch *)data)->grew_while_indexing;
+}
+
 static gboolean label_with_suffix(GtkWidget *widget, gconstpointer suffix)
 {
     return GTK_IS_LABEL(widget) && g_str_has_suffix(gtk_label_get_text(GTK_LABEL(widget)), suffix);
@@ -565,15 +570,16 @@ static void pause_and_resume(void)
     CHECK(glance_search_page_is_indexing(search), "the page shows indexing in progress before it ends");
     if (!glance_search_page_is_indexing(search))
         return;
+    /* Before pausing: only the running job can move the footer now. */
+    CHECK(wait_for(footer_grew, &watch, 60), "the footer counts along while indexing runs (from %u)", watch.before);
+    if (watching)
+        g_signal_handler_disconnect(footer, watching);
     gtk_widget_activate_action(GTK_WIDGET(search), "page.pause", NULL);   /* Ctrl+P */
     CHECK(wait_for(label_shown_with_prefix, "Indexing paused", 30), "pausing says “Indexing paused…”");
     gtk_widget_activate_action(GTK_WIDGET(search), "page.pause", NULL);   /* Ctrl+P again */
     CHECK(wait_for(indexing_done, NULL, 300) && glance_search_page_get_completed_index_runs(search) > runs,
           "resuming finishes the folder");
     CHECK(wait_for(label_shown_with_prefix, "252 photos indexed", 10), "the page says “252 photos indexed”");
-    if (watching)
-        g_signal_handler_disconnect(footer, watching);
-    CHECK(watch.grew_while_indexing, "the footer counts along while indexing runs (from %u)", watch.before);
     g_action_group_activate_action(G_ACTION_GROUP(app), "remove-folder", g_variant_new_string(big));
 }
 
