@@ -267,7 +267,14 @@ static void clear_similar_action(GtkWidget *widget, const char *name, GVariant *
 
 static void on_filter_changed(GlanceSearchPage *self)
 {
-    gtk_menu_button_set_label(self->filters_button, filters_active(self) ? _("_Filters ●") : _("_Filters"));
+    /* The button lights up while a filter narrows the results. */
+    if (filters_active(self))
+        gtk_widget_add_css_class(GTK_WIDGET(self->filters_button), "filters-active");
+    else
+        gtk_widget_remove_css_class(GTK_WIDGET(self->filters_button), "filters-active");
+    gtk_widget_set_tooltip_text(GTK_WIDGET(self->filters_button),
+                                filters_active(self) ? _("Filters are on: only some photos are searched")
+                                                     : _("Only photos from a time, a folder or of a type"));
     _glance_search_page_run_search(self);
 }
 

@@ -816,14 +816,14 @@ static void library_failures_filters_undo(void)
     GtkWidget *entry = find(page("search"), entry_with_placeholder, "Describe a photo…");
     gtk_editable_set_text(GTK_EDITABLE(entry), "a shape");
     CHECK(wait_for(results_for, "a shape", 60), "results for “a shape”");
-    GtkWidget *filters = find(page("search"), is_type, GSIZE_TO_POINTER(GTK_TYPE_MENU_BUTTON));
+    GtkWidget *filters = NULL;
     g_autoptr(GPtrArray) menus = g_ptr_array_new();
     collect(page("search"), is_type, GSIZE_TO_POINTER(GTK_TYPE_MENU_BUTTON), menus);
     for (guint i = 0; i < menus->len; i++)
-        if (g_strcmp0(gtk_menu_button_get_label(menus->pdata[i]), "_Filters") == 0)
+        if (g_strcmp0(gtk_menu_button_get_icon_name(menus->pdata[i]), "glance-filter-symbolic") == 0)
             filters = menus->pdata[i];
-    CHECK(filters && g_str_equal(gtk_menu_button_get_label(GTK_MENU_BUTTON(filters)), "_Filters"),
-          "a “Filters” button is next to the entry");
+    CHECK(filters && g_str_equal(gtk_widget_get_tooltip_text(filters), "Only photos from a time, a folder or of a type"),
+          "a Filters button is next to the entry");
     if (!filters)
         return;
     gtk_menu_button_popup(GTK_MENU_BUTTON(filters));
@@ -843,6 +843,9 @@ static void library_failures_filters_undo(void)
         CHECK(mixed > 0, "the folder filter offers “%s”", folder_name);
         gtk_drop_down_set_selected(in_folder, mixed);
         CHECK(wait_for(results_all_under, folder, 30), "folder filter: only photos from %s", folder_name);
+        CHECK(gtk_widget_has_css_class(filters, "filters-active") &&
+                  g_str_has_prefix(gtk_widget_get_tooltip_text(filters), "Filters are on"),
+              "the Filters button shows that a filter is on");
         CHECK(wait_for(results_count_is, GUINT_TO_POINTER(3), 30), "folder filter: its 3 photos");
         gtk_drop_down_set_selected(type, 1); /* JPEG: none is */
         CHECK(wait_for(results_count_is, GUINT_TO_POINTER(0), 30), "type JPEG: no results");
