@@ -93,6 +93,11 @@ typedef struct {
 void glance_library_failure_free(GlanceLibraryFailure *failure);
 /* Every recorded failure, by path (GlanceLibraryFailure *, freed with the array). */
 GPtrArray *glance_library_list_failures(GlanceLibrary *library, GError **error);
+/* The recorded failures under these folders (absolute or relative; NULL: all). */
+GPtrArray *glance_library_list_failures_in(GlanceLibrary *library, const char *const *folders, GError **error);
+/* Forgets the recorded failures under these folders (NULL: all), so that the next index
+ * job tries those files again even though they did not change (Retry). */
+gboolean glance_library_forget_failures(GlanceLibrary *library, const char *const *folders, GError **error);
 
 G_END_DECLS
 #endif

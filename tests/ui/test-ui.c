@@ -13,10 +13,16 @@
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <utime.h>
 #include "glance-answer-row.h"
 #include "glance-application.h"
 #include "glance-ask-page.h"
 #include "glance-compare-page.h"
+#include "glance-failures-dialog.h"
+#include "glance-photo-item.h"
 #include "glance-photo-tile.h"
 #include "glance-preferences-window.h"
 #include "glance-search-page.h"
@@ -516,6 +522,32 @@ static gboolean indexing_photos(gpointer data)
 
 static void write_scene(const char *path, guint seed, int n);
 
+/* The footer's count moved on while the index job ran (one consistent state: no
+ * "0 photos indexed" beside "Indexing 12 of 16"). */
+typedef struct {
+    guint before;
+    gboolean grew_while_indexing;
+} FooterWatch;
+
+static void on_footer_changed(GtkLabel *label, GParamSpec *pspec, gpointer data)
+{
+    (void)pspec;
+    FooterWatch *watch = data;
+    guint n = (guint)g_ascii_strtoull(gtk_label_get_text(label), NULL, 10);
+    if (n > watch->before && glance_search_page_is_indexing(GLANCE_SEARCH_PAGE(page("search"))))
+        watch->grew_while_indexing = TRUE;
+}
+
+static gboolean footer_grew(gpointer data)
+{
+    return ((FooterWatch *)data)->grew_while_indexing;
+}
+
+static gboolean label_with_suffix(GtkWidget *widget, gconstpointer suffix)
+{
+    return GTK_IS_LABEL(widget) && g_str_has_suffix(gtk_label_get_text(GTK_LABEL(widget)), suffix);
+}
+
 /* A bigger folder: pausing keeps what was indexed, resuming finishes the rest. */
 static void pause_and_resume(void)
 {
@@ -529,12 +561,19 @@ static void pause_and_resume(void)
     }
     GlanceSearchPage *search = GLANCE_SEARCH_PAGE(page("search"));
     guint runs = glance_search_page_get_completed_index_runs(search);
+    GtkWidget *footer = find(page("search"), label_with_suffix, " photos indexed");
+    FooterWatch watch = { .before = footer ? (guint)g_ascii_strtoull(gtk_label_get_text(GTK_LABEL(footer)), NULL, 10) : 0 };
+    gulong watching = footer ? g_signal_connect(footer, "notify::label", G_CALLBACK(on_footer_changed), &watch) : 0;
     glance_application_add_library_folder(app, big);
     wait_for(indexing_photos, NULL, 60);
     /* 240 photos take seconds to index: finished already means the page did not report it */
     CHECK(glance_search_page_is_indexing(search), "the page shows indexing in progress before it ends");
     if (!glance_search_page_is_indexing(search))
         return;
+    /* Before pausing: only the running job can move the footer now. */
+    CHECK(wait_for(footer_grew, &watch, 60), "the footer counts along while indexing runs (from %u)", watch.before);
+    if (watching)
+        g_signal_handler_disconnect(footer, watching);
     gtk_widget_activate_action(GTK_WIDGET(search), "page.pause", NULL);   /* Ctrl+P */
     CHECK(wait_for(label_shown_with_prefix, "Indexing paused", 30), "pausing says “Indexing paused…”");
     gtk_widget_activate_action(GTK_WIDGET(search), "page.pause", NULL);   /* Ctrl+P again */
@@ -544,6 +583,18 @@ static void pause_and_resume(void)
     g_action_group_activate_action(G_ACTION_GROUP(app), "remove-folder", g_variant_new_string(big));
 }
 
+static gboolean label_with_text(GtkWidget *widget, gconstpointer text);
+static gboolean folders_setting_has(gpointer folder);
+
+/* The results are a search by one photo: it comes first, as itself (score 1). */
+static gboolean similar_results(gpointer data)
+{
+    (void)data;
+    GListModel *results = glance_search_page_get_results(GLANCE_SEARCH_PAGE(page("search")));
+    g_autoptr(GlancePhotoItem) top = g_list_model_get_n_items(results) ? g_list_model_get_item(results, 0) : NULL;
+    return top && glance_photo_item_get_score(top) > 0.999 && first_tile() != NULL;
+}
+
 static void search_the_library(void)
 {
     const char *folder = g_getenv("GLANCE_TEST_LIBRARY");
@@ -551,6 +602,15 @@ static void search_the_library(void)
     wait_for_paint();
     GtkWidget *search = page("search");
     CHECK(find(search, button_labelled, "_Add Folder…") != NULL, "the Search page invites to add a folder");
+    /* On first run the Pictures folder is offered, in one click. */
+    GtkWidget *pictures = find(search, button_labelled, "Add “Pictures”");
+    CHECK(pictures != NULL, "the Search page offers “Add “Pictures””");
+    g_autofree char *pictures_dir = g_build_filename(g_get_home_dir(), "Pictures", NULL);
+    if (pictures) {
+        g_signal_emit_by_name(pictures, "clicked");
+        CHECK(wait_for(folders_setting_has, pictures_dir, 5), "“Add “Pictures”” adds %s to the library", pictures_dir);
+        g_action_group_activate_action(G_ACTION_GROUP(app), "remove-folder", g_variant_new_string(pictures_dir));
+    }
     /* What the folder chooser does with the folder a person picks. */
     glance_application_add_library_folder(app, folder);
     CHECK(wait_for(indexing_done, NULL, 300), "the folder is indexed");
@@ -584,19 +644,260 @@ static void search_the_library(void)
           want_path ? want_path : "nothing");
     screenshot(GTK_WIDGET(window), "search");
 
-    /* "Find similar" on the best result: the photo itself comes first. */
+    /* "Find similar" on the best result, with Precise on (re-checking needs words: a
+     * search by photo alone is left as ranked, with no error and no stale results): a
+     * chip names the photo, the entry stays empty, the photo itself comes first. */
     g_autofree char *similar_to = g_strdup(shown_path);
+    g_settings_set_boolean(glance_application_get_settings(app), "precise-search", TRUE);
     gtk_widget_activate_action(GTK_WIDGET(best), "page.find-similar", "s", similar_to);
-    g_autofree char *similar_query = g_strdup_printf("image:\"%s\"", similar_to);
-    CHECK(wait_for(results_for, similar_query, 60), "“Find Similar” searches by the photo");
+    g_autofree char *name = g_path_get_basename(similar_to);
+    g_autofree char *chip = g_strdup_printf("Similar to %s", name);
+    CHECK(wait_for(similar_results, NULL, 60), "“Find Similar” searches by the photo, Precise on");
+    CHECK(find(search, label_with_text, chip) != NULL, "a chip says “%s”", chip);
+    CHECK(g_str_equal(gtk_editable_get_text(GTK_EDITABLE(entry)), ""), "the entry holds no query syntax: “%s”",
+          gtk_editable_get_text(GTK_EDITABLE(entry)));
     best = first_tile();
     CHECK(best && g_str_equal(glance_photo_item_get_path(glance_photo_tile_get_item(best)), similar_to),
           "the most similar photo is the photo itself");
+    screenshot(GTK_WIDGET(window), "search-similar");
+    g_settings_set_boolean(glance_application_get_settings(app), "precise-search", FALSE);
 
     /* Activating a result opens it in Ask. */
     gtk_widget_activate_action(search, "page.open-result", "u", 0);
     wait_for_paint();
     CHECK(g_str_equal(glance_window_get_page_name(window), "ask"), "the result opens on the Ask page");
+}
+
+/* ---- the library: files that could not be read, filters, undo ---- */
+
+static GtkWindow *failures_dialog(void)
+{
+    GListModel *toplevels = gtk_window_get_toplevels(); /* transfer none */
+    for (guint i = 0; i < g_list_model_get_n_items(toplevels); i++) {
+        g_autoptr(GObject) w = g_list_model_get_item(toplevels, i);
+        if (GLANCE_IS_FAILURES_DIALOG(w) && gtk_widget_get_mapped(GTK_WIDGET(w)))
+            return GTK_WINDOW(w);
+    }
+    return NULL;
+}
+
+static gboolean failures_dialog_shown(gpointer data)
+{
+    (void)data;
+    return failures_dialog() != NULL;
+}
+
+static gboolean failures_dialog_gone(gpointer data)
+{
+    (void)data;
+    return failures_dialog() == NULL;
+}
+
+static gboolean index_runs_above(gpointer data)
+{
+    GlanceSearchPage *search = GLANCE_SEARCH_PAGE(page("search"));
+    return glance_search_page_get_completed_index_runs(search) > GPOINTER_TO_UINT(data) &&
+           !glance_search_page_is_indexing(search);
+}
+
+/* Every result is under folder (and there is at least one). */
+static gboolean results_all_under(gpointer folder)
+{
+    GListModel *results = glance_search_page_get_results(GLANCE_SEARCH_PAGE(page("search")));
+    guint n = g_list_model_get_n_items(results);
+    g_autofree char *prefix = g_strconcat(folder, "/", NULL);
+    for (guint i = 0; i < n; i++) {
+        g_autoptr(GlancePhotoItem) item = g_list_model_get_item(results, i);
+        if (!g_str_has_prefix(glance_photo_item_get_path(item), prefix))
+            return FALSE;
+    }
+    return n > 0;
+}
+
+static gboolean results_count_is(gpointer n)
+{
+    GlanceSearchPage *search = GLANCE_SEARCH_PAGE(page("search"));
+    /* What is on screen agrees: tiles, or "No Results". */
+    return g_list_model_get_n_items(glance_search_page_get_results(search)) == GPOINTER_TO_UINT(n) &&
+           (GPOINTER_TO_UINT(n) ? first_tile() != NULL : find(page("search"), label_with_text, "No Results") != NULL);
+}
+
+static gboolean folders_setting_has(gpointer folder)
+{
+    g_auto(GStrv) folders = g_settings_get_strv(glance_application_get_settings(app), "library-folders");
+    return g_strv_contains((const char *const *)folders, folder);
+}
+
+static gboolean folders_setting_lacks(gpointer folder)
+{
+    return !folders_setting_has(folder);
+}
+
+static gboolean row_titled(GtkWidget *widget, gconstpointer title)
+{
+    return ADW_IS_PREFERENCES_ROW(widget) &&
+           g_strcmp0(adw_preferences_row_get_title(ADW_PREFERENCES_ROW(widget)), title) == 0;
+}
+
+static void library_failures_filters_undo(void)
+{
+    gtk_widget_activate_action(GTK_WIDGET(window), "win.page", "s", "search");
+    wait_for_paint();
+    GlanceSearchPage *search = GLANCE_SEARCH_PAGE(page("search"));
+    /* The chip's close button ends Find Similar. */
+    gtk_widget_activate_action(GTK_WIDGET(search), "page.clear-similar", NULL);
+    wait_for_paint();
+    CHECK(!find(page("search"), label_with_prefix, "Similar to "), "closing the chip ends “Find Similar”");
+    g_autofree char *folder = g_strdup_printf("%s-mixed", g_getenv("GLANCE_TEST_LIBRARY"));
+    g_mkdir_with_parents(folder, 0755);
+    g_autofree char *good = g_build_filename(folder, "good.png", NULL);
+    g_autofree char *old = g_build_filename(folder, "old.png", NULL);
+    g_autofree char *cut = g_build_filename(folder, "cut.png", NULL);
+    g_autofree char *junk = g_build_filename(folder, "junk.jpg", NULL);
+    write_scene(good, 500, 2);
+    write_scene(old, 501, 3);
+    struct utimbuf y2000 = { 946728000, 946728000 }; /* 2000-01-01: "More than a year ago" */
+    utime(old, &y2000);
+    /* cut.png: a whole PNG with its end chunk zeroed (read as damaged); repaired
+     * below with the same size and time, which only Retry makes Glance read again. */
+    write_scene(cut, 502, 4);
+    g_autofree char *whole = NULL;
+    gsize whole_len = 0;
+    g_file_get_contents(cut, &whole, &whole_len, NULL);
+    g_autofree char *damaged = g_memdup2(whole, whole_len);
+    memset(damaged + whole_len - 12, 0, 12);
+    g_file_set_contents(cut, damaged, whole_len, NULL);
+    g_file_set_contents(junk, "<html>not a photo</html>", -1, NULL);
+
+    guint runs = glance_search_page_get_completed_index_runs(search);
+    glance_application_add_library_folder(app, folder);
+    CHECK(wait_for(index_runs_above, GUINT_TO_POINTER(runs), 300), "the folder with broken files is indexed");
+    CHECK(wait_for(label_shown_with_prefix, "2 could not be read", 10), "the footer says “2 could not be read”");
+    GtkWidget *link = NULL;
+    for (GtkWidget *l = find(page("search"), label_with_prefix, "2 could not be read"); l; l = gtk_widget_get_parent(l))
+        if (GTK_IS_BUTTON(l)) {
+            link = l;
+            break;
+        }
+    CHECK(link && GTK_IS_BUTTON(link), "“2 could not be read” can be clicked");
+    if (link)
+        g_signal_emit_by_name(link, "clicked");
+    CHECK(wait_for(failures_dialog_shown, NULL, 10), "clicking it lists the files");
+    GtkWindow *dialog = failures_dialog();
+    if (dialog) {
+        wait_for_paint();
+        GtkWidget *cut_row = find(GTK_WIDGET(dialog), row_titled, "cut.png");
+        GtkWidget *junk_row = find(GTK_WIDGET(dialog), row_titled, "junk.jpg");
+        CHECK(cut_row && junk_row, "the list names cut.png and junk.jpg by their file names");
+        const char *cut_reason = cut_row ? adw_action_row_get_subtitle(ADW_ACTION_ROW(cut_row)) : "";
+        const char *junk_reason = junk_row ? adw_action_row_get_subtitle(ADW_ACTION_ROW(junk_row)) : "";
+        CHECK(strstr(cut_reason, "damaged") != NULL, "cut.png: “%s”", cut_reason);
+        CHECK(strstr(junk_reason, "not a photo") != NULL && !strstr(junk_reason, "pixbuf"), "junk.jpg: “%s”",
+              junk_reason);
+        screenshot(GTK_WIDGET(dialog), "search-failures");
+        /* Repaired, same size and time: only Retry reads it again. */
+        GStatBuf st;
+        g_stat(cut, &st);
+        g_file_set_contents(cut, whole, whole_len, NULL);
+        struct timespec times[2] = { st.st_atim, st.st_mtim };
+        utimensat(AT_FDCWD, cut, times, 0);
+        runs = glance_search_page_get_completed_index_runs(search);
+        GtkWidget *retry = find(GTK_WIDGET(dialog), button_labelled, "_Retry");
+        CHECK(retry != NULL, "the list offers Retry");
+        if (retry)
+            g_signal_emit_by_name(retry, "clicked");
+        CHECK(wait_for(failures_dialog_gone, NULL, 10), "Retry closes the list");
+        CHECK(wait_for(index_runs_above, GUINT_TO_POINTER(runs), 300), "Retry indexes again");
+        CHECK(wait_for(label_shown_with_prefix, "1 could not be read", 10),
+              "after Retry the repaired file is read: “1 could not be read”");
+    }
+
+    /* Filters: folder, type and date, as the CLI's --folder, --type, --after/--before. */
+    GtkWidget *entry = find(page("search"), entry_with_placeholder, "Describe a photo…");
+    gtk_editable_set_text(GTK_EDITABLE(entry), "a shape");
+    CHECK(wait_for(results_for, "a shape", 60), "results for “a shape”");
+    GtkWidget *filters = NULL;
+    g_autoptr(GPtrArray) menus = g_ptr_array_new();
+    collect(page("search"), is_type, GSIZE_TO_POINTER(GTK_TYPE_MENU_BUTTON), menus);
+    for (guint i = 0; i < menus->len; i++)
+        if (g_strcmp0(gtk_menu_button_get_icon_name(menus->pdata[i]), "glance-filter-symbolic") == 0)
+            filters = menus->pdata[i];
+    CHECK(filters && g_str_equal(gtk_widget_get_tooltip_text(filters), "Only photos from a time, a folder or of a type"),
+          "a Filters button is next to the entry");
+    if (!filters)
+        return;
+    gtk_menu_button_popup(GTK_MENU_BUTTON(filters));
+    wait_for_paint();
+    g_autoptr(GPtrArray) drops = g_ptr_array_new();
+    collect(filters, is_type, GSIZE_TO_POINTER(GTK_TYPE_DROP_DOWN), drops);
+    CHECK(drops->len == 3, "Filters has three choices (taken, folder, type): %u", drops->len);
+    if (drops->len == 3) {
+        GtkDropDown *taken = drops->pdata[0], *in_folder = drops->pdata[1], *type = drops->pdata[2];
+        screenshot(GTK_WIDGET(window), "search-filters");
+        GListModel *folders = gtk_drop_down_get_model(in_folder);
+        guint mixed = 0;
+        g_autofree char *folder_name = g_path_get_basename(folder);
+        for (guint i = 0; i < g_list_model_get_n_items(folders); i++)
+            if (g_str_equal(gtk_string_list_get_string(GTK_STRING_LIST(folders), i), folder_name))
+                mixed = i;
+        CHECK(mixed > 0, "the folder filter offers “%s”", folder_name);
+        gtk_drop_down_set_selected(in_folder, mixed);
+        CHECK(wait_for(results_all_under, folder, 30), "folder filter: only photos from %s", folder_name);
+        CHECK(gtk_widget_has_css_class(filters, "filters-active") &&
+                  g_str_has_prefix(gtk_widget_get_tooltip_text(filters), "Filters are on"),
+              "the Filters button shows that a filter is on");
+        CHECK(wait_for(results_count_is, GUINT_TO_POINTER(3), 30), "folder filter: its 3 photos");
+        gtk_drop_down_set_selected(type, 1); /* JPEG: none is */
+        CHECK(wait_for(results_count_is, GUINT_TO_POINTER(0), 30), "type JPEG: no results");
+        gtk_drop_down_set_selected(type, 2); /* PNG */
+        CHECK(wait_for(results_count_is, GUINT_TO_POINTER(3), 30), "type PNG: the 3 photos");
+        gtk_drop_down_set_selected(taken, 4); /* More than a year ago: old.png only */
+        CHECK(wait_for(results_count_is, GUINT_TO_POINTER(1), 30) && results_all_under(folder),
+              "taken more than a year ago: old.png alone");
+        g_autoptr(GlancePhotoItem) only = g_list_model_get_n_items(glance_search_page_get_results(search))
+            ? g_list_model_get_item(glance_search_page_get_results(search), 0) : NULL;
+        CHECK(only && g_str_equal(glance_photo_item_get_path(only), old), "the old photo is %s",
+              only ? glance_photo_item_get_path(only) : "missing");
+        gtk_drop_down_set_selected(taken, 0);
+        gtk_drop_down_set_selected(type, 0);
+        gtk_drop_down_set_selected(in_folder, 0);
+    }
+    gtk_menu_button_popdown(GTK_MENU_BUTTON(filters));
+    gtk_editable_set_text(GTK_EDITABLE(entry), "");
+
+    /* Removing the folder: a toast with Undo puts it back, photos and all. */
+    g_autoptr(GPtrArray) rows = g_ptr_array_new();
+    g_autofree char *row_title = g_path_get_basename(folder);
+    collect(page("search"), row_titled, row_title, rows);
+    CHECK(rows->len == 1, "the folders list has a row for %s", row_title);
+    if (rows->len != 1)
+        return;
+    GtkWidget *remove = NULL;
+    g_autoptr(GPtrArray) buttons = g_ptr_array_new();
+    collect(rows->pdata[0], is_type, GSIZE_TO_POINTER(GTK_TYPE_BUTTON), buttons);
+    remove = buttons->len ? buttons->pdata[buttons->len - 1] : NULL;
+    CHECK(remove != NULL, "the row has a Remove button");
+    if (!remove)
+        return;
+    g_signal_emit_by_name(remove, "clicked");
+    CHECK(wait_for(folders_setting_lacks, folder, 5), "Remove takes the folder off the library");
+    wait_for_paint();
+    GtkWidget *undo = find(GTK_WIDGET(window), button_labelled, "_Undo");
+    CHECK(undo != NULL, "a toast offers Undo");
+    g_autofree char *said = g_strdup_printf("“%s” removed from the library", row_title);
+    CHECK(find(GTK_WIDGET(window), label_with_text, said) != NULL, "the toast says “%s”", said);
+    screenshot(GTK_WIDGET(window), "search-undo");
+    if (!undo)
+        return;
+    runs = glance_search_page_get_completed_index_runs(search);
+    g_signal_emit_by_name(undo, "clicked");
+    CHECK(wait_for(folders_setting_has, folder, 5), "Undo puts the folder back");
+    CHECK(wait_for(index_runs_above, GUINT_TO_POINTER(runs), 300), "the folder is checked again");
+    g_autofree char *db = g_build_filename(g_get_user_data_dir(), "glance", "library.db", NULL);
+    g_autoptr(JsonObject) cli = cli_json((const char *[]){ "index", "--db", db, folder, NULL });
+    CHECK(cli && json_object_get_int_member(cli, "unchanged") == 3 && json_object_get_int_member(cli, "added") == 0,
+          "nothing was lost: glance-cli index finds its 3 photos unchanged");
+    g_action_group_activate_action(G_ACTION_GROUP(app), "remove-folder", g_variant_new_string(folder));
 }
 
 typedef struct {
@@ -824,6 +1125,12 @@ int main(int argc, char **argv)
         make_samples(dir);
     }
     make_library(g_getenv("GLANCE_TEST_LIBRARY"));
+    /* A desktop with a Pictures folder (xdg-user-dirs), read before the window asks. */
+    g_autofree char *pictures = g_build_filename(g_get_home_dir(), "Pictures", NULL);
+    g_mkdir_with_parents(pictures, 0755);
+    g_autofree char *user_dirs = g_build_filename(g_get_user_config_dir(), "user-dirs.dirs", NULL);
+    g_mkdir_with_parents(g_get_user_config_dir(), 0755);
+    g_file_set_contents(user_dirs, "XDG_PICTURES_DIR=\"$HOME/Pictures\"\n", -1, NULL);
 
     app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
     g_autoptr(GError) error = NULL;
@@ -845,6 +1152,7 @@ int main(int argc, char **argv)
     compare_a_pair();
     search_the_library();
     pause_and_resume();
+    library_failures_filters_undo();
     paste_and_ask();
     open_preferences();
 
