@@ -3,6 +3,7 @@
  * (app/glance-history, in the library database) on a thread of its own. */
 #include "config.h"
 #include <glib/gi18n.h>
+#include "glance-adaptive-box.h"
 #include "glance-answer-row.h"
 #include "glance-application.h"
 #include "glance-ask-page.h"
@@ -387,6 +388,7 @@ static void glance_ask_page_class_init(GlanceAskPageClass *klass)
     G_OBJECT_CLASS(klass)->dispose = glance_ask_page_dispose;
 
     g_type_ensure(GLANCE_TYPE_IMAGE_DROP);
+    g_type_ensure(GLANCE_TYPE_ADAPTIVE_BOX);
     gtk_widget_class_set_template_from_resource(widget_class, "/io/github/glance/Glance/ui/glance-ask-page.ui");
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, image_drop);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, side_separator);

@@ -2,6 +2,7 @@
  * statement withdraws the verdict, so what is shown always belongs to what is there. */
 #include "config.h"
 #include <glib/gi18n.h>
+#include "glance-adaptive-box.h"
 #include "glance-answer-row.h"
 #include "glance-application.h"
 #include "glance-compare-page.h"
@@ -217,6 +218,7 @@ static void glance_compare_page_class_init(GlanceComparePageClass *klass)
     G_OBJECT_CLASS(klass)->dispose = glance_compare_page_dispose;
 
     g_type_ensure(GLANCE_TYPE_IMAGE_DROP);
+    g_type_ensure(GLANCE_TYPE_ADAPTIVE_BOX);
     gtk_widget_class_set_template_from_resource(widget_class, "/io/github/glance/Glance/ui/glance-compare-page.ui");
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, left_drop);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, right_drop);

@@ -17,6 +17,7 @@
 #include "glance-application.h"
 #include "glance-ask-page.h"
 #include "glance-compare-page.h"
+#include "glance-image-drop.h"
 #include "glance-photo-tile.h"
 #include "glance-preferences-window.h"
 #include "glance-search-page.h"
@@ -813,6 +814,201 @@ static int check_translation(void)
     return failures ? 1 : 0;
 }
 
+/* ---- --layout: every page at 360, 600, 720, 960 px and full screen ---- */
+
+/* What a person clicks or types into, or looks at (an image place). */
+static gboolean is_control(GtkWidget *widget, gconstpointer data)
+{
+    (void)data;
+    return GTK_IS_BUTTON(widget) || GTK_IS_ENTRY(widget) || GTK_IS_SEARCH_ENTRY(widget) ||
+           GTK_IS_SWITCH(widget) || GTK_IS_DROP_DOWN(widget) || GTK_IS_CHECK_BUTTON(widget) ||
+           GLANCE_IS_IMAGE_DROP(widget);
+}
+
+/* The outermost scrolled window holding a widget: what lies in one can be scrolled to,
+ * so only its own place is checked against the window. */
+static GtkWidget *scrolled_ancestor(GtkWidget *widget)
+{
+    GtkWidget *outer = NULL;
+    for (GtkWidget *up = gtk_widget_get_parent(widget); up; up = gtk_widget_get_parent(up))
+        if (GTK_IS_SCROLLED_WINDOW(up))
+            outer = up;
+    return outer;
+}
+
+static char *describe(GtkWidget *widget)
+{
+    const char *label = GTK_IS_BUTTON(widget) ? gtk_button_get_label(GTK_BUTTON(widget)) : NULL;
+    const char *tooltip = gtk_widget_get_tooltip_text(widget);
+    return g_strdup_printf("%s%s%s%s", G_OBJECT_TYPE_NAME(widget), label || tooltip ? " “" : "",
+                           label ? label : tooltip ? tooltip : "", label || tooltip ? "”" : "");
+}
+
+/* Counts the visible controls of the window that do not lie inside it (half a pixel of
+ * rounding allowed); a control inside a scrolled window must lie across its width. */
+static guint controls_outside(const char *where)
+{
+    int width = gtk_widget_get_width(GTK_WIDGET(window)), height = gtk_widget_get_height(GTK_WIDGET(window));
+    g_autoptr(GPtrArray) controls = g_ptr_array_new();
+    collect(GTK_WIDGET(window), is_control, NULL, controls);
+    guint outside = 0, checked = 0;
+    for (guint i = 0; i < controls->len; i++) {
+        GtkWidget *control = controls->pdata[i];
+        graphene_rect_t box, area;
+        if (!shown(control) || !gtk_widget_get_child_visible(control) ||
+            gtk_widget_get_width(control) <= 0 || !gtk_widget_compute_bounds(control, GTK_WIDGET(window), &box))
+            continue;
+        GtkWidget *scrolled = scrolled_ancestor(control);
+        gboolean inside;
+        if (scrolled && gtk_widget_compute_bounds(scrolled, GTK_WIDGET(window), &area))
+            inside = box.origin.x >= area.origin.x - 0.5 &&
+                     box.origin.x + box.size.width <= area.origin.x + area.size.width + 0.5 &&
+                     area.origin.x >= -0.5 && area.origin.x + area.size.width <= width + 0.5 &&
+                     area.origin.y >= -0.5 && area.origin.y + area.size.height <= height + 0.5;
+        else
+            inside = box.origin.x >= -0.5 && box.origin.y >= -0.5 &&
+                     box.origin.x + box.size.width <= width + 0.5 && box.origin.y + box.size.height <= height + 0.5;
+        checked++;
+        if (!inside) {
+            g_autofree char *name = describe(control);
+            g_printerr("     %s: %s at x %.0f–%.0f, y %.0f–%.0f lies outside the %d×%d window\n", where, name,
+                       box.origin.x, box.origin.x + box.size.width, box.origin.y, box.origin.y + box.size.height,
+                       width, height);
+            outside++;
+        }
+    }
+    CHECK(checked > 2 && outside == 0, "%s: all %u visible controls lie inside the %d×%d window", where, checked,
+          width, height);
+    return outside;
+}
+
+typedef struct {
+    int width, height;
+} WindowSize;
+
+/* The window's surface (the widget plus its frame) as the screen sees it. */
+static gboolean window_has_size(gpointer data)
+{
+    WindowSize *size = data;
+    GdkSurface *surface = gtk_native_get_surface(GTK_NATIVE(window));
+    return surface && gdk_surface_get_width(surface) == size->width && gdk_surface_get_height(surface) == size->height;
+}
+
+/* The two image places of Compare: in one row or one column, the same size. */
+static void check_compare_panes(const char *where)
+{
+    g_autoptr(GPtrArray) drops = g_ptr_array_new();
+    collect(page("compare"), is_type, GSIZE_TO_POINTER(GLANCE_TYPE_IMAGE_DROP), drops);
+    CHECK(drops->len == 2, "%s: Compare has two image places", where);
+    if (drops->len != 2)
+        return;
+    int w0 = gtk_widget_get_width(drops->pdata[0]), w1 = gtk_widget_get_width(drops->pdata[1]);
+    int h0 = gtk_widget_get_height(drops->pdata[0]), h1 = gtk_widget_get_height(drops->pdata[1]);
+    CHECK(abs(w0 - w1) <= 2 && abs(h0 - h1) <= 2 && w0 >= 100 && h0 >= 100,
+          "%s: Compare's image places are equal and usable (%d×%d and %d×%d)", where, w0, h0, w1, h1);
+}
+
+/* No revealer in the window is half-way (the view switcher bar slides in when narrow). */
+static gboolean revealers_settled(gpointer data)
+{
+    (void)data;
+    g_autoptr(GPtrArray) revealers = g_ptr_array_new();
+    collect(GTK_WIDGET(window), is_type, GSIZE_TO_POINTER(GTK_TYPE_REVEALER), revealers);
+    for (guint i = 0; i < revealers->len; i++)
+        if (gtk_revealer_get_reveal_child(revealers->pdata[i]) != gtk_revealer_get_child_revealed(revealers->pdata[i]))
+            return FALSE;
+    return TRUE;
+}
+
+/* Whether `below` lies under `above` (a column) rather than beside it (a row). */
+static gboolean stacked_under(GtkWidget *above, GtkWidget *below)
+{
+    graphene_rect_t a, b;
+    return above && below && gtk_widget_compute_bounds(above, GTK_WIDGET(window), &a) &&
+           gtk_widget_compute_bounds(below, GTK_WIDGET(window), &b) && b.origin.y >= a.origin.y + a.size.height - 0.5;
+}
+
+/* Narrow (under 680 px on Ask, 520 px on Compare): the photo above the question and
+ * the left image above the right one; wider: side by side. */
+static void check_arrangement(const char *page_name, int width, const char *where)
+{
+    GtkWidget *root = page(page_name);
+    g_autoptr(GPtrArray) drops = g_ptr_array_new();
+    collect(root, is_type, GSIZE_TO_POINTER(GLANCE_TYPE_IMAGE_DROP), drops);
+    if (g_str_equal(page_name, "ask")) {
+        GtkWidget *entry = find(root, entry_with_placeholder, "Ask a question…");
+        gboolean column = stacked_under(drops->len ? drops->pdata[0] : NULL, entry);
+        CHECK(entry && column == (width < 680), "%s: the photo is %s the question", where,
+              column ? "above" : "beside");
+    } else if (g_str_equal(page_name, "compare") && drops->len == 2) {
+        gboolean column = stacked_under(drops->pdata[0], drops->pdata[1]);
+        CHECK(column == (width < 520), "%s: the left image is %s the right one", where,
+              column ? "above" : "beside");
+    }
+}
+
+static void check_layout_at(int width, int height, const char *label)
+{
+    gtk_window_set_default_size(GTK_WINDOW(window), width, height);
+    WindowSize size = { width, height };
+    gboolean fits = wait_for(window_has_size, &size, 5);
+    wait_for_paint();
+    GdkSurface *surface = gtk_native_get_surface(GTK_NATIVE(window));
+    CHECK(fits, "%s: the window takes %d×%d (it is %d×%d)", label, width, height,
+          gdk_surface_get_width(surface), gdk_surface_get_height(surface));
+    const char *const pages[] = { "ask", "search", "compare" };
+    for (guint i = 0; i < G_N_ELEMENTS(pages); i++) {
+        glance_window_set_page(window, pages[i]);
+        wait_for_paint();
+        CHECK(wait_for(revealers_settled, NULL, 5), "%s, %s: the page has settled", label, pages[i]);
+        wait_for_paint();
+        g_autofree char *where = g_strdup_printf("%s, %s", label, pages[i]);
+        controls_outside(where);
+        check_arrangement(pages[i], width, where);
+        if (g_str_equal(pages[i], "compare"))
+            check_compare_panes(where);
+        if (width == 360 && !g_str_equal(pages[i], "search")) {
+            g_autofree char *name = g_strdup_printf("%s-narrow", pages[i]);
+            screenshot(GTK_WIDGET(window), name);
+        }
+    }
+}
+
+/* The window from a phone's 360 px to a full screen, each page with content: a photo and
+ * its answers on Ask, a pair and its verdict on Compare. */
+static int check_layout(void)
+{
+    app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+    if (!g_application_register(G_APPLICATION(app), NULL, NULL))
+        return 1;
+    g_application_activate(G_APPLICATION(app));
+    window = GLANCE_WINDOW(gtk_application_get_active_window(GTK_APPLICATION(app)));
+    gtk_window_set_default_size(GTK_WINDOW(window), 1100, 720);
+    wait_for_paint();
+
+    ask_a_question();
+    compare_a_pair();
+
+    GdkDisplay *display = gtk_widget_get_display(GTK_WIDGET(window));
+    GdkMonitor *monitor = g_list_model_get_item(gdk_display_get_monitors(display), 0);
+    GdkRectangle screen = { 0, 0, 1920, 1080 };
+    if (monitor)
+        gdk_monitor_get_geometry(monitor, &screen);
+    g_clear_object(&monitor);
+    check_layout_at(360, 640, "360 px");
+    check_layout_at(600, 720, "600 px");
+    check_layout_at(720, 720, "720 px");
+    check_layout_at(960, 720, "960 px");
+    g_autofree char *full = g_strdup_printf("full screen %d px", screen.width);
+    check_layout_at(screen.width, screen.height, full);
+
+    gtk_window_destroy(GTK_WINDOW(window));
+    settle(0.2);
+    g_object_unref(app);
+    g_print("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
@@ -824,6 +1020,8 @@ int main(int argc, char **argv)
         make_samples(dir);
     }
     make_library(g_getenv("GLANCE_TEST_LIBRARY"));
+    if (argc > 1 && g_str_equal(argv[1], "--layout"))
+        return check_layout();
 
     app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
     g_autoptr(GError) error = NULL;
