@@ -355,7 +355,13 @@ static double ask_a_question(void)
               texts->len > 0 ? (char *)texts->pdata[0] : "", texts->len > 1 ? (char *)texts->pdata[1] : "",
               want_answer, want_percent);
     }
-    CHECK(expected && json_array_get_length(expected) == rows->len, "as many answers as glance-cli gives");
+    /* Answers under 3% are left out (the best one stays): count glance-cli's that remain. */
+    guint listed = 0;
+    for (guint i = 0; expected && i < json_array_get_length(expected); i++)
+        if (i == 0 || json_object_get_double_member(json_array_get_object_element(expected, i), "score") >= 0.03)
+            listed++;
+    CHECK(expected && listed == rows->len, "the %u answers of glance-cli's 5 at 3%% or more are listed (%u rows)",
+          listed, rows->len);
     CHECK(wait_for(history_shows, question, 10), "“Previous Questions” lists the question");
     double first_ms = glance_ask_page_get_last_answer_ms(GLANCE_ASK_PAGE(ask));
     g_print("TIMING enter-to-answer-shown %.1f ms (first question: opens the model)\n", first_ms);
@@ -379,6 +385,39 @@ static double ask_a_question(void)
     }
     screenshot(GTK_WIDGET(window), "ask");
     return first_ms;
+}
+
+static gboolean length_hint_is(gpointer shown_wanted)
+{
+    GtkWidget *hint = find(page("ask"), label_with_prefix, "Too long: the model reads only up to “");
+    return (hint != NULL) == GPOINTER_TO_INT(shown_wanted);
+}
+
+/* A question longer than the model reads: the entry says where the model stops and its
+ * progress line covers the part read; a short one takes the hint away. */
+static void long_question_hint(void)
+{
+    GtkWidget *entry = find(page("ask"), entry_with_placeholder, "Ask a question…");
+    CHECK(entry != NULL, "the question entry is there for a long question");
+    if (!entry)
+        return;
+    g_autoptr(GString) question = g_string_new("is the large red circle");
+    for (int i = 0; i < 30; i++)
+        g_string_append_printf(question, " bigger than the small square number %d", i);
+    gtk_editable_set_text(GTK_EDITABLE(entry), question->str);
+    CHECK(wait_for(length_hint_is, GINT_TO_POINTER(TRUE), 10), "a long question gets the hint “Too long…”");
+    GtkWidget *hint = find(page("ask"), label_with_prefix, "Too long: the model reads only up to “");
+    const char *text = hint ? gtk_label_get_text(GTK_LABEL(hint)) : "";
+    g_autofree char *quoted = g_strdup(strstr(text, "“…") ? strstr(text, "“…") + strlen("“…") : "");
+    if (g_str_has_suffix(quoted, "”"))
+        quoted[strlen(quoted) - strlen("”")] = '\0';
+    double fraction = gtk_entry_get_progress_fraction(GTK_ENTRY(entry));
+    CHECK(*quoted && strstr(question->str, quoted) && fraction > 0.0 && fraction < 0.5,
+          "the hint names where the model stops (“%s”) and the entry marks %.0f%% as read", quoted, 100 * fraction);
+    screenshot(GTK_WIDGET(window), "ask-long-question");
+    gtk_editable_set_text(GTK_EDITABLE(entry), "what color is the circle?");
+    CHECK(wait_for(length_hint_is, GINT_TO_POINTER(FALSE), 10) &&
+          gtk_entry_get_progress_fraction(GTK_ENTRY(entry)) == 0.0, "a short question takes the hint away");
 }
 
 static gboolean verdict_shown(gpointer data)
@@ -645,6 +684,8 @@ static void paste_and_ask(void)
     GtkWidget *entry = find(page("ask"), entry_with_placeholder, "Ask a question…");
     if (!entry)
         return;
+    CHECK(!*gtk_editable_get_text(GTK_EDITABLE(entry)), "a new photo clears the question (“%s”)",
+          gtk_editable_get_text(GTK_EDITABLE(entry)));
     const char *question = "how many objects are there?";
     gtk_editable_set_text(GTK_EDITABLE(entry), question);
     press_enter(entry);
@@ -1040,6 +1081,7 @@ int main(int argc, char **argv)
             glance_window_get_first_frame_ms(window), (glance_application_get_start_time(app) - started) / 1000.0);
 
     ask_a_question();
+    long_question_hint();
     compare_a_pair();
     search_the_library();
     pause_and_resume();
