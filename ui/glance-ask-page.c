@@ -138,7 +138,7 @@ static void on_answered(GObject *source, GAsyncResult *result, gpointer data)
     gtk_spinner_set_spinning(self->spinner, FALSE);
     update_actions(self);
     if (!answers) {
-        glance_show_toast(GTK_WIDGET(self), error->message);
+        glance_show_error(GTK_WIDGET(self), _("Could not answer the question"), error->message);
         return;
     }
     if (g_getenv("GLANCE_TIMING"))
@@ -416,7 +416,7 @@ static void history_cleared(GObject *source, GAsyncResult *result, gpointer data
     g_autoptr(GlanceAskPage) self = data;
     g_autoptr(GError) error = NULL;
     if (!glance_history_edit_finish(result, &error))
-        glance_show_toast(GTK_WIDGET(self), error->message);
+        glance_show_error(GTK_WIDGET(self), _("Could not forget the questions"), error->message);
     reload_history(self);
 }
 

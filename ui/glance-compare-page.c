@@ -70,7 +70,7 @@ static void on_judged(GObject *source, GAsyncResult *result, gpointer data)
     g_clear_object(&self->judging);   /* finished: nothing left to cancel */
     stop_judging(self);
     if (error) {
-        glance_show_toast(GTK_WIDGET(self), error->message);
+        glance_show_error(GTK_WIDGET(self), _("Could not check the statement"), error->message);
         return;
     }
     g_autofree char *percent = glance_format_percent(judgement.probability);
@@ -105,6 +105,11 @@ static void judge(GlanceComparePage *self)
 
 static void on_photos_changed(GlanceComparePage *self)
 {
+    GlancePhoto *left = glance_image_drop_get_photo(self->left_drop);
+    GlancePhoto *right = glance_image_drop_get_photo(self->right_drop);
+    /* One primary action: the first empty place's "Open Image…" (then Check). */
+    g_object_set(self->left_drop, "primary", left == NULL, NULL);
+    g_object_set(self->right_drop, "primary", left != NULL && right == NULL, NULL);
     withdraw_verdict(self);
     if (glance_image_drop_get_photo(self->left_drop) || glance_image_drop_get_photo(self->right_drop))
         glance_inference_prepare(glance_application_get_inference(GLANCE_APPLICATION_DEFAULT),

@@ -488,6 +488,128 @@ static void compare_a_pair(void)
     screenshot(GTK_WIDGET(window), "compare");
 }
 
+static gboolean suggested_button(GtkWidget *widget, gconstpointer data)
+{
+    (void)data;
+    return GTK_IS_BUTTON(widget) && gtk_widget_has_css_class(widget, "suggested-action") &&
+           gtk_widget_get_sensitive(widget);
+}
+
+static guint count_shown(GtkWidget *root, WidgetMatch match, gconstpointer data)
+{
+    g_autoptr(GPtrArray) all = g_ptr_array_new();
+    collect(root, match, data, all);
+    guint n = 0;
+    for (guint i = 0; i < all->len; i++)
+        n += shown(all->pdata[i]);
+    return n;
+}
+
+static gboolean find_toplevel(GtkWindow **found, GType type, const char *title)
+{
+    GListModel *toplevels = gtk_window_get_toplevels();   /* owned by GTK */
+    for (guint i = 0; i < g_list_model_get_n_items(toplevels); i++) {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item(toplevels, i);
+        if (G_TYPE_CHECK_INSTANCE_TYPE(toplevel, type) && gtk_widget_get_visible(GTK_WIDGET(toplevel)) &&
+            (!title || g_strcmp0(gtk_window_get_title(toplevel), title) == 0)) {
+            *found = toplevel;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+typedef struct {
+    GType type;
+    const char *title;
+    GtkWindow *window;
+} ToplevelWait;
+
+static gboolean toplevel_shown(gpointer data)
+{
+    ToplevelWait *wait = data;
+    return find_toplevel(&wait->window, wait->type, wait->title);
+}
+
+static gboolean toast_is(gpointer text)
+{
+    return g_strcmp0(glance_window_get_last_toast(window), text) == 0;
+}
+
+/* A value of the metainfo, e.g. <url type="homepage">…</url>. */
+static char *metainfo_value(const char *open_tag)
+{
+    g_autofree char *xml = NULL;
+    g_file_get_contents("data/io.github.glance.Glance.metainfo.xml.in", &xml, NULL, NULL);
+    const char *start = xml ? strstr(xml, open_tag) : NULL;
+    const char *end = start ? strchr(start + strlen(open_tag), '<') : NULL;
+    return end ? g_strndup(start + strlen(open_tag), end - start - strlen(open_tag)) : NULL;
+}
+
+/* Compare's empty state has one primary action, and the panes stay equal with one image;
+ * the open dialog's title is plain; a file that is not an image gives a short toast that
+ * names it; About shows the icon, the website and "Report an Issue". */
+static void dialogs_and_messages(void)
+{
+    glance_window_set_page(window, "compare");
+    GtkWidget *compare = page("compare");
+    g_autoptr(GPtrArray) drops = g_ptr_array_new();
+    collect(compare, is_type, GSIZE_TO_POINTER(GLANCE_TYPE_IMAGE_DROP), drops);
+    if (drops->len == 2) {
+        gtk_widget_activate_action(drops->pdata[1], "drop.clear", NULL);
+        wait_for_paint();
+        int left = gtk_widget_get_width(drops->pdata[0]), right = gtk_widget_get_width(drops->pdata[1]);
+        CHECK(abs(left - right) <= 2, "with the right image removed the panes stay equal (%d and %d px)", left, right);
+        CHECK(count_shown(compare, suggested_button, NULL) == 1 &&
+              find(drops->pdata[1], suggested_button, NULL) != NULL,
+              "one primary action: the empty right place's “Open Image…” (%u blue buttons)",
+              count_shown(compare, suggested_button, NULL));
+        gtk_widget_activate_action(drops->pdata[0], "drop.clear", NULL);
+        wait_for_paint();
+        CHECK(count_shown(compare, suggested_button, NULL) == 1 && find(drops->pdata[0], suggested_button, NULL),
+              "the empty Compare page has one primary action, the left place's (%u blue buttons)",
+              count_shown(compare, suggested_button, NULL));
+        screenshot(GTK_WIDGET(window), "compare-empty");
+    }
+
+    glance_window_set_page(window, "ask");
+    gtk_widget_activate_action(GTK_WIDGET(window), "win.open", NULL);   /* Ctrl+O */
+    ToplevelWait chooser = { GTK_TYPE_FILE_CHOOSER_DIALOG, NULL, NULL };
+    CHECK(wait_for(toplevel_shown, &chooser, 10) &&
+          g_strcmp0(gtk_window_get_title(chooser.window), "Choose a Photo") == 0,
+          "Ctrl+O on Ask opens “Choose a Photo” (“%s”)", chooser.window ? gtk_window_get_title(chooser.window) : "");
+    if (chooser.window)
+        gtk_dialog_response(GTK_DIALOG(chooser.window), GTK_RESPONSE_CANCEL);
+    settle(0.2);
+
+    g_autofree char *broken = g_build_filename(g_get_tmp_dir(), "not-a-photo.jpg", NULL);
+    g_file_set_contents(broken, "this is text, not a JPEG", -1, NULL);
+    g_autoptr(GFile) file = g_file_new_for_path(broken);
+    glance_ask_page_load_file(GLANCE_ASK_PAGE(page("ask")), file);
+    CHECK(wait_for(toast_is, (gpointer)"Could not open “not-a-photo.jpg”", 30),
+          "a file that is not an image: the toast names it, without its folder (“%s”)",
+          glance_window_get_last_toast(window) ? glance_window_get_last_toast(window) : "");
+
+    g_action_group_activate_action(G_ACTION_GROUP(app), "about", NULL);
+    ToplevelWait about = { ADW_TYPE_ABOUT_WINDOW, NULL, NULL };
+    CHECK(wait_for(toplevel_shown, &about, 10), "About opens");
+    if (!about.window)
+        return;
+    g_autofree char *homepage = metainfo_value("<url type=\"homepage\">");
+    g_autofree char *bugtracker = metainfo_value("<url type=\"bugtracker\">");
+    const char *icon = adw_about_window_get_application_icon(ADW_ABOUT_WINDOW(about.window));
+    GtkIconTheme *theme = gtk_icon_theme_get_for_display(gtk_widget_get_display(GTK_WIDGET(window)));
+    CHECK(icon && gtk_icon_theme_has_icon(theme, icon), "About shows the app icon “%s” (found in the icon theme)",
+          icon ? icon : "");
+    CHECK(homepage && g_strcmp0(adw_about_window_get_website(ADW_ABOUT_WINDOW(about.window)), homepage) == 0,
+          "About links the website %s", homepage ? homepage : "(metainfo has none)");
+    CHECK(bugtracker && g_strcmp0(adw_about_window_get_issue_url(ADW_ABOUT_WINDOW(about.window)), bugtracker) == 0,
+          "About has “Report an Issue” for %s", bugtracker ? bugtracker : "(metainfo has none)");
+    screenshot(GTK_WIDGET(about.window), "about");
+    gtk_window_destroy(about.window);
+    settle(0.2);
+}
+
 static gboolean indexing_done(gpointer data)
 {
     (void)data;
@@ -1083,6 +1205,7 @@ int main(int argc, char **argv)
     ask_a_question();
     long_question_hint();
     compare_a_pair();
+    dialogs_and_messages();
     search_the_library();
     pause_and_resume();
     paste_and_ask();
