@@ -949,19 +949,36 @@ static gboolean label_with_text(GtkWidget *widget, gconstpointer text)
     return GTK_IS_LABEL(widget) && g_str_equal(gtk_label_get_text(GTK_LABEL(widget)), text);
 }
 
+/* The application and its window at 1100×720, for the runs with an option. */
+static gboolean open_window(void)
+{
+    app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+    if (!g_application_register(G_APPLICATION(app), NULL, NULL))
+        return FALSE;
+    g_application_activate(G_APPLICATION(app));
+    window = GLANCE_WINDOW(gtk_application_get_active_window(GTK_APPLICATION(app)));
+    gtk_window_set_default_size(GTK_WINDOW(window), 1100, 720);
+    wait_for_paint();
+    return TRUE;
+}
+
+static int close_window(void)
+{
+    gtk_window_destroy(GTK_WINDOW(window));
+    settle(0.2);
+    g_object_unref(app);
+    g_print("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
+    return failures ? 1 : 0;
+}
+
 /* --translated: the window in German (LC_ALL=de_DE.UTF-8, catalogue in GLANCE_LOCALEDIR). */
 static int check_translation(void)
 {
     bindtextdomain(GETTEXT_PACKAGE, g_getenv("GLANCE_LOCALEDIR"));
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
-    app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
-    if (!g_application_register(G_APPLICATION(app), NULL, NULL))
+    if (!open_window())
         return 1;
-    g_application_activate(G_APPLICATION(app));
-    window = GLANCE_WINDOW(gtk_application_get_active_window(GTK_APPLICATION(app)));
-    gtk_window_set_default_size(GTK_WINDOW(window), 1100, 720);
-    wait_for_paint();
     settle(0.3);
     const char *const shown_texts[] = { "Fragen", "Suchen", "Vergleichen", "Fragen zu einem Foto", NULL };
     for (guint i = 0; shown_texts[i]; i++)
@@ -970,11 +987,7 @@ static int check_translation(void)
     CHECK(find(GTK_WIDGET(window), button_labelled, "_Beispiel ausprobieren") != NULL,
           "the sample button reads “Beispiel ausprobieren”");
     screenshot(GTK_WIDGET(window), "ask-empty-de");
-    gtk_window_destroy(GTK_WINDOW(window));
-    settle(0.2);
-    g_object_unref(app);
-    g_print("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
-    return failures ? 1 : 0;
+    return close_window();
 }
 
 /* ---- --layout: every page at 360, 600, 720, 960 px and full screen ---- */
@@ -1141,13 +1154,8 @@ static void check_layout_at(int width, int height, const char *label)
  * its answers on Ask, a pair and its verdict on Compare. */
 static int check_layout(void)
 {
-    app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
-    if (!g_application_register(G_APPLICATION(app), NULL, NULL))
+    if (!open_window())
         return 1;
-    g_application_activate(G_APPLICATION(app));
-    window = GLANCE_WINDOW(gtk_application_get_active_window(GTK_APPLICATION(app)));
-    gtk_window_set_default_size(GTK_WINDOW(window), 1100, 720);
-    wait_for_paint();
 
     ask_a_question();
     compare_a_pair();
@@ -1165,11 +1173,7 @@ static int check_layout(void)
     g_autofree char *full = g_strdup_printf("full screen %d px", screen.width);
     check_layout_at(screen.width, screen.height, full);
 
-    gtk_window_destroy(GTK_WINDOW(window));
-    settle(0.2);
-    g_object_unref(app);
-    g_print("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
-    return failures ? 1 : 0;
+    return close_window();
 }
 
 int main(int argc, char **argv)
@@ -1210,10 +1214,5 @@ int main(int argc, char **argv)
     pause_and_resume();
     paste_and_ask();
     open_preferences();
-
-    gtk_window_destroy(GTK_WINDOW(window));
-    settle(0.2);
-    g_object_unref(app);
-    g_print("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
-    return failures ? 1 : 0;
+    return close_window();
 }
