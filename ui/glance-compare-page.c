@@ -13,6 +13,7 @@ struct _GlanceComparePage {
     GtkWidget parent_instance;
     GlanceImageDrop *left_drop;
     GlanceImageDrop *right_drop;
+    GtkWidget *swap_button;
     GtkEntry *statement_entry;
     GtkRevealer *progress_revealer;
     GtkSpinner *spinner;
@@ -114,6 +115,16 @@ static void on_photos_changed(GlanceComparePage *self)
     if (glance_image_drop_get_photo(self->left_drop) || glance_image_drop_get_photo(self->right_drop))
         glance_inference_prepare(glance_application_get_inference(GLANCE_APPLICATION_DEFAULT),
                                  GLANCE_MODEL_TASK_NLVR2);
+}
+
+/* One image above the other: the swap arrows point up and down. */
+static void on_layout_stacked(GlanceAdaptiveBox *layout, GParamSpec *pspec, GlanceComparePage *self)
+{
+    (void)pspec;
+    if (glance_adaptive_box_get_stacked(layout))
+        gtk_widget_add_css_class(self->swap_button, "vertical");
+    else
+        gtk_widget_remove_css_class(self->swap_button, "vertical");
 }
 
 static void on_statement_changed(GlanceComparePage *self)
@@ -227,6 +238,7 @@ static void glance_compare_page_class_init(GlanceComparePageClass *klass)
     gtk_widget_class_set_template_from_resource(widget_class, "/io/github/glance/Glance/ui/glance-compare-page.ui");
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, left_drop);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, right_drop);
+    gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, swap_button);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, statement_entry);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, progress_revealer);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, spinner);
@@ -235,6 +247,7 @@ static void glance_compare_page_class_init(GlanceComparePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, probability_label);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, probability_bar);
     gtk_widget_class_bind_template_callback(widget_class, on_photos_changed);
+    gtk_widget_class_bind_template_callback(widget_class, on_layout_stacked);
     gtk_widget_class_bind_template_callback(widget_class, on_statement_changed);
     gtk_widget_class_bind_template_callback(widget_class, on_statement_activate);
 

@@ -1096,6 +1096,11 @@ static gboolean revealers_settled(gpointer data)
     return TRUE;
 }
 
+static gboolean button_with_tooltip(GtkWidget *widget, gconstpointer tooltip)
+{
+    return GTK_IS_BUTTON(widget) && g_strcmp0(gtk_widget_get_tooltip_text(widget), tooltip) == 0;
+}
+
 /* Whether `below` lies under `above` (a column) rather than beside it (a row). */
 static gboolean stacked_under(GtkWidget *above, GtkWidget *below)
 {
@@ -1120,6 +1125,9 @@ static void check_arrangement(const char *page_name, int width, const char *wher
         gboolean column = stacked_under(drops->pdata[0], drops->pdata[1]);
         CHECK(column == (width < 520), "%s: the left image is %s the right one", where,
               column ? "above" : "beside");
+        GtkWidget *swap = find(root, button_with_tooltip, "Swap Images");
+        CHECK(swap && gtk_widget_has_css_class(swap, "vertical") == column,
+              "%s: the swap arrows point %s", where, column ? "up and down" : "left and right");
     }
 }
 
