@@ -23,6 +23,7 @@
 #include "glance-compare-page.h"
 #include "glance-failures-dialog.h"
 #include "glance-photo-item.h"
+#include "glance-image-drop.h"
 #include "glance-photo-tile.h"
 #include "glance-preferences-window.h"
 #include "glance-search-page.h"
@@ -360,7 +361,13 @@ static double ask_a_question(void)
               texts->len > 0 ? (char *)texts->pdata[0] : "", texts->len > 1 ? (char *)texts->pdata[1] : "",
               want_answer, want_percent);
     }
-    CHECK(expected && json_array_get_length(expected) == rows->len, "as many answers as glance-cli gives");
+    /* Answers under 3% are left out (the best one stays): count glance-cli's that remain. */
+    guint listed = 0;
+    for (guint i = 0; expected && i < json_array_get_length(expected); i++)
+        if (i == 0 || json_object_get_double_member(json_array_get_object_element(expected, i), "score") >= 0.03)
+            listed++;
+    CHECK(expected && listed == rows->len, "the %u answers of glance-cli's 5 at 3%% or more are listed (%u rows)",
+          listed, rows->len);
     CHECK(wait_for(history_shows, question, 10), "“Previous Questions” lists the question");
     double first_ms = glance_ask_page_get_last_answer_ms(GLANCE_ASK_PAGE(ask));
     g_print("TIMING enter-to-answer-shown %.1f ms (first question: opens the model)\n", first_ms);
@@ -384,6 +391,39 @@ static double ask_a_question(void)
     }
     screenshot(GTK_WIDGET(window), "ask");
     return first_ms;
+}
+
+static gboolean length_hint_is(gpointer shown_wanted)
+{
+    GtkWidget *hint = find(page("ask"), label_with_prefix, "Too long: the model reads only up to “");
+    return (hint != NULL) == GPOINTER_TO_INT(shown_wanted);
+}
+
+/* A question longer than the model reads: the entry says where the model stops and its
+ * progress line covers the part read; a short one takes the hint away. */
+static void long_question_hint(void)
+{
+    GtkWidget *entry = find(page("ask"), entry_with_placeholder, "Ask a question…");
+    CHECK(entry != NULL, "the question entry is there for a long question");
+    if (!entry)
+        return;
+    g_autoptr(GString) question = g_string_new("is the large red circle");
+    for (int i = 0; i < 30; i++)
+        g_string_append_printf(question, " bigger than the small square number %d", i);
+    gtk_editable_set_text(GTK_EDITABLE(entry), question->str);
+    CHECK(wait_for(length_hint_is, GINT_TO_POINTER(TRUE), 10), "a long question gets the hint “Too long…”");
+    GtkWidget *hint = find(page("ask"), label_with_prefix, "Too long: the model reads only up to “");
+    const char *text = hint ? gtk_label_get_text(GTK_LABEL(hint)) : "";
+    g_autofree char *quoted = g_strdup(strstr(text, "“…") ? strstr(text, "“…") + strlen("“…") : "");
+    if (g_str_has_suffix(quoted, "”"))
+        quoted[strlen(quoted) - strlen("”")] = '\0';
+    double fraction = gtk_entry_get_progress_fraction(GTK_ENTRY(entry));
+    CHECK(*quoted && strstr(question->str, quoted) && fraction > 0.0 && fraction < 0.5,
+          "the hint names where the model stops (“%s”) and the entry marks %.0f%% as read", quoted, 100 * fraction);
+    screenshot(GTK_WIDGET(window), "ask-long-question");
+    gtk_editable_set_text(GTK_EDITABLE(entry), "what color is the circle?");
+    CHECK(wait_for(length_hint_is, GINT_TO_POINTER(FALSE), 10) &&
+          gtk_entry_get_progress_fraction(GTK_ENTRY(entry)) == 0.0, "a short question takes the hint away");
 }
 
 static gboolean verdict_shown(gpointer data)
@@ -452,6 +492,128 @@ static void compare_a_pair(void)
     CHECK(g_str_equal(probability_text, want_probability), "it reads “%s” (glance-cli: “%s”)", probability_text,
           want_probability);
     screenshot(GTK_WIDGET(window), "compare");
+}
+
+static gboolean suggested_button(GtkWidget *widget, gconstpointer data)
+{
+    (void)data;
+    return GTK_IS_BUTTON(widget) && gtk_widget_has_css_class(widget, "suggested-action") &&
+           gtk_widget_get_sensitive(widget);
+}
+
+static guint count_shown(GtkWidget *root, WidgetMatch match, gconstpointer data)
+{
+    g_autoptr(GPtrArray) all = g_ptr_array_new();
+    collect(root, match, data, all);
+    guint n = 0;
+    for (guint i = 0; i < all->len; i++)
+        n += shown(all->pdata[i]);
+    return n;
+}
+
+static gboolean find_toplevel(GtkWindow **found, GType type, const char *title)
+{
+    GListModel *toplevels = gtk_window_get_toplevels();   /* owned by GTK */
+    for (guint i = 0; i < g_list_model_get_n_items(toplevels); i++) {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item(toplevels, i);
+        if (G_TYPE_CHECK_INSTANCE_TYPE(toplevel, type) && gtk_widget_get_visible(GTK_WIDGET(toplevel)) &&
+            (!title || g_strcmp0(gtk_window_get_title(toplevel), title) == 0)) {
+            *found = toplevel;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+typedef struct {
+    GType type;
+    const char *title;
+    GtkWindow *window;
+} ToplevelWait;
+
+static gboolean toplevel_shown(gpointer data)
+{
+    ToplevelWait *wait = data;
+    return find_toplevel(&wait->window, wait->type, wait->title);
+}
+
+static gboolean toast_is(gpointer text)
+{
+    return g_strcmp0(glance_window_get_last_toast(window), text) == 0;
+}
+
+/* A value of the metainfo, e.g. <url type="homepage">…</url>. */
+static char *metainfo_value(const char *open_tag)
+{
+    g_autofree char *xml = NULL;
+    g_file_get_contents("data/io.github.glance.Glance.metainfo.xml.in", &xml, NULL, NULL);
+    const char *start = xml ? strstr(xml, open_tag) : NULL;
+    const char *end = start ? strchr(start + strlen(open_tag), '<') : NULL;
+    return end ? g_strndup(start + strlen(open_tag), end - start - strlen(open_tag)) : NULL;
+}
+
+/* Compare's empty state has one primary action, and the panes stay equal with one image;
+ * the open dialog's title is plain; a file that is not an image gives a short toast that
+ * names it; About shows the icon, the website and "Report an Issue". */
+static void dialogs_and_messages(void)
+{
+    glance_window_set_page(window, "compare");
+    GtkWidget *compare = page("compare");
+    g_autoptr(GPtrArray) drops = g_ptr_array_new();
+    collect(compare, is_type, GSIZE_TO_POINTER(GLANCE_TYPE_IMAGE_DROP), drops);
+    if (drops->len == 2) {
+        gtk_widget_activate_action(drops->pdata[1], "drop.clear", NULL);
+        wait_for_paint();
+        int left = gtk_widget_get_width(drops->pdata[0]), right = gtk_widget_get_width(drops->pdata[1]);
+        CHECK(abs(left - right) <= 2, "with the right image removed the panes stay equal (%d and %d px)", left, right);
+        CHECK(count_shown(compare, suggested_button, NULL) == 1 &&
+              find(drops->pdata[1], suggested_button, NULL) != NULL,
+              "one primary action: the empty right place's “Open Image…” (%u blue buttons)",
+              count_shown(compare, suggested_button, NULL));
+        gtk_widget_activate_action(drops->pdata[0], "drop.clear", NULL);
+        wait_for_paint();
+        CHECK(count_shown(compare, suggested_button, NULL) == 1 && find(drops->pdata[0], suggested_button, NULL),
+              "the empty Compare page has one primary action, the left place's (%u blue buttons)",
+              count_shown(compare, suggested_button, NULL));
+        screenshot(GTK_WIDGET(window), "compare-empty");
+    }
+
+    glance_window_set_page(window, "ask");
+    gtk_widget_activate_action(GTK_WIDGET(window), "win.open", NULL);   /* Ctrl+O */
+    ToplevelWait chooser = { GTK_TYPE_FILE_CHOOSER_DIALOG, NULL, NULL };
+    CHECK(wait_for(toplevel_shown, &chooser, 10) &&
+          g_strcmp0(gtk_window_get_title(chooser.window), "Choose a Photo") == 0,
+          "Ctrl+O on Ask opens “Choose a Photo” (“%s”)", chooser.window ? gtk_window_get_title(chooser.window) : "");
+    if (chooser.window)
+        gtk_dialog_response(GTK_DIALOG(chooser.window), GTK_RESPONSE_CANCEL);
+    settle(0.2);
+
+    g_autofree char *broken = g_build_filename(g_get_tmp_dir(), "not-a-photo.jpg", NULL);
+    g_file_set_contents(broken, "this is text, not a JPEG", -1, NULL);
+    g_autoptr(GFile) file = g_file_new_for_path(broken);
+    glance_ask_page_load_file(GLANCE_ASK_PAGE(page("ask")), file);
+    CHECK(wait_for(toast_is, (gpointer)"Could not open “not-a-photo.jpg”", 30),
+          "a file that is not an image: the toast names it, without its folder (“%s”)",
+          glance_window_get_last_toast(window) ? glance_window_get_last_toast(window) : "");
+
+    g_action_group_activate_action(G_ACTION_GROUP(app), "about", NULL);
+    ToplevelWait about = { ADW_TYPE_ABOUT_WINDOW, NULL, NULL };
+    CHECK(wait_for(toplevel_shown, &about, 10), "About opens");
+    if (!about.window)
+        return;
+    g_autofree char *homepage = metainfo_value("<url type=\"homepage\">");
+    g_autofree char *bugtracker = metainfo_value("<url type=\"bugtracker\">");
+    const char *icon = adw_about_window_get_application_icon(ADW_ABOUT_WINDOW(about.window));
+    GtkIconTheme *theme = gtk_icon_theme_get_for_display(gtk_widget_get_display(GTK_WIDGET(window)));
+    CHECK(icon && gtk_icon_theme_has_icon(theme, icon), "About shows the app icon “%s” (found in the icon theme)",
+          icon ? icon : "");
+    CHECK(homepage && g_strcmp0(adw_about_window_get_website(ADW_ABOUT_WINDOW(about.window)), homepage) == 0,
+          "About links the website %s", homepage ? homepage : "(metainfo has none)");
+    CHECK(bugtracker && g_strcmp0(adw_about_window_get_issue_url(ADW_ABOUT_WINDOW(about.window)), bugtracker) == 0,
+          "About has “Report an Issue” for %s", bugtracker ? bugtracker : "(metainfo has none)");
+    screenshot(GTK_WIDGET(about.window), "about");
+    gtk_window_destroy(about.window);
+    settle(0.2);
 }
 
 static gboolean indexing_done(gpointer data)
@@ -945,6 +1107,8 @@ static void paste_and_ask(void)
     GtkWidget *entry = find(page("ask"), entry_with_placeholder, "Ask a question…");
     if (!entry)
         return;
+    CHECK(!*gtk_editable_get_text(GTK_EDITABLE(entry)), "a new photo clears the question (“%s”)",
+          gtk_editable_get_text(GTK_EDITABLE(entry)));
     const char *question = "how many objects are there?";
     gtk_editable_set_text(GTK_EDITABLE(entry), question);
     press_enter(entry);
@@ -1086,19 +1250,36 @@ static gboolean label_with_text(GtkWidget *widget, gconstpointer text)
     return GTK_IS_LABEL(widget) && g_str_equal(gtk_label_get_text(GTK_LABEL(widget)), text);
 }
 
+/* The application and its window at 1100×720, for the runs with an option. */
+static gboolean open_window(void)
+{
+    app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+    if (!g_application_register(G_APPLICATION(app), NULL, NULL))
+        return FALSE;
+    g_application_activate(G_APPLICATION(app));
+    window = GLANCE_WINDOW(gtk_application_get_active_window(GTK_APPLICATION(app)));
+    gtk_window_set_default_size(GTK_WINDOW(window), 1100, 720);
+    wait_for_paint();
+    return TRUE;
+}
+
+static int close_window(void)
+{
+    gtk_window_destroy(GTK_WINDOW(window));
+    settle(0.2);
+    g_object_unref(app);
+    g_print("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
+    return failures ? 1 : 0;
+}
+
 /* --translated: the window in German (LC_ALL=de_DE.UTF-8, catalogue in GLANCE_LOCALEDIR). */
 static int check_translation(void)
 {
     bindtextdomain(GETTEXT_PACKAGE, g_getenv("GLANCE_LOCALEDIR"));
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
-    app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
-    if (!g_application_register(G_APPLICATION(app), NULL, NULL))
+    if (!open_window())
         return 1;
-    g_application_activate(G_APPLICATION(app));
-    window = GLANCE_WINDOW(gtk_application_get_active_window(GTK_APPLICATION(app)));
-    gtk_window_set_default_size(GTK_WINDOW(window), 1100, 720);
-    wait_for_paint();
     settle(0.3);
     const char *const shown_texts[] = { "Fragen", "Suchen", "Vergleichen", "Fragen zu einem Foto", NULL };
     for (guint i = 0; shown_texts[i]; i++)
@@ -1107,11 +1288,201 @@ static int check_translation(void)
     CHECK(find(GTK_WIDGET(window), button_labelled, "_Beispiel ausprobieren") != NULL,
           "the sample button reads “Beispiel ausprobieren”");
     screenshot(GTK_WIDGET(window), "ask-empty-de");
-    gtk_window_destroy(GTK_WINDOW(window));
-    settle(0.2);
-    g_object_unref(app);
-    g_print("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
-    return failures ? 1 : 0;
+    return close_window();
+}
+
+/* ---- --layout: every page at 360, 600, 720, 960 px and full screen ---- */
+
+/* What a person clicks or types into, or looks at (an image place). */
+static gboolean is_control(GtkWidget *widget, gconstpointer data)
+{
+    (void)data;
+    return GTK_IS_BUTTON(widget) || GTK_IS_ENTRY(widget) || GTK_IS_SEARCH_ENTRY(widget) ||
+           GTK_IS_SWITCH(widget) || GTK_IS_DROP_DOWN(widget) || GTK_IS_CHECK_BUTTON(widget) ||
+           GLANCE_IS_IMAGE_DROP(widget);
+}
+
+/* The outermost scrolled window holding a widget: what lies in one can be scrolled to,
+ * so only its own place is checked against the window. */
+static GtkWidget *scrolled_ancestor(GtkWidget *widget)
+{
+    GtkWidget *outer = NULL;
+    for (GtkWidget *up = gtk_widget_get_parent(widget); up; up = gtk_widget_get_parent(up))
+        if (GTK_IS_SCROLLED_WINDOW(up))
+            outer = up;
+    return outer;
+}
+
+static char *describe(GtkWidget *widget)
+{
+    const char *label = GTK_IS_BUTTON(widget) ? gtk_button_get_label(GTK_BUTTON(widget)) : NULL;
+    const char *tooltip = gtk_widget_get_tooltip_text(widget);
+    return g_strdup_printf("%s%s%s%s", G_OBJECT_TYPE_NAME(widget), label || tooltip ? " “" : "",
+                           label ? label : tooltip ? tooltip : "", label || tooltip ? "”" : "");
+}
+
+/* Counts the visible controls of the window that do not lie inside it (half a pixel of
+ * rounding allowed); a control inside a scrolled window must lie across its width. */
+static guint controls_outside(const char *where)
+{
+    int width = gtk_widget_get_width(GTK_WIDGET(window)), height = gtk_widget_get_height(GTK_WIDGET(window));
+    g_autoptr(GPtrArray) controls = g_ptr_array_new();
+    collect(GTK_WIDGET(window), is_control, NULL, controls);
+    guint outside = 0, checked = 0;
+    for (guint i = 0; i < controls->len; i++) {
+        GtkWidget *control = controls->pdata[i];
+        graphene_rect_t box, area;
+        if (!shown(control) || !gtk_widget_get_child_visible(control) ||
+            gtk_widget_get_width(control) <= 0 || !gtk_widget_compute_bounds(control, GTK_WIDGET(window), &box))
+            continue;
+        GtkWidget *scrolled = scrolled_ancestor(control);
+        gboolean inside;
+        if (scrolled && gtk_widget_compute_bounds(scrolled, GTK_WIDGET(window), &area))
+            inside = box.origin.x >= area.origin.x - 0.5 &&
+                     box.origin.x + box.size.width <= area.origin.x + area.size.width + 0.5 &&
+                     area.origin.x >= -0.5 && area.origin.x + area.size.width <= width + 0.5 &&
+                     area.origin.y >= -0.5 && area.origin.y + area.size.height <= height + 0.5;
+        else
+            inside = box.origin.x >= -0.5 && box.origin.y >= -0.5 &&
+                     box.origin.x + box.size.width <= width + 0.5 && box.origin.y + box.size.height <= height + 0.5;
+        checked++;
+        if (!inside) {
+            g_autofree char *name = describe(control);
+            g_printerr("     %s: %s at x %.0f–%.0f, y %.0f–%.0f lies outside the %d×%d window\n", where, name,
+                       box.origin.x, box.origin.x + box.size.width, box.origin.y, box.origin.y + box.size.height,
+                       width, height);
+            outside++;
+        }
+    }
+    CHECK(checked > 2 && outside == 0, "%s: all %u visible controls lie inside the %d×%d window", where, checked,
+          width, height);
+    return outside;
+}
+
+typedef struct {
+    int width, height;
+} WindowSize;
+
+/* The window's surface (the widget plus its frame) as the screen sees it. */
+static gboolean window_has_size(gpointer data)
+{
+    WindowSize *size = data;
+    GdkSurface *surface = gtk_native_get_surface(GTK_NATIVE(window));
+    return surface && gdk_surface_get_width(surface) == size->width && gdk_surface_get_height(surface) == size->height;
+}
+
+/* The two image places of Compare: in one row or one column, the same size. */
+static void check_compare_panes(const char *where)
+{
+    g_autoptr(GPtrArray) drops = g_ptr_array_new();
+    collect(page("compare"), is_type, GSIZE_TO_POINTER(GLANCE_TYPE_IMAGE_DROP), drops);
+    CHECK(drops->len == 2, "%s: Compare has two image places", where);
+    if (drops->len != 2)
+        return;
+    int w0 = gtk_widget_get_width(drops->pdata[0]), w1 = gtk_widget_get_width(drops->pdata[1]);
+    int h0 = gtk_widget_get_height(drops->pdata[0]), h1 = gtk_widget_get_height(drops->pdata[1]);
+    CHECK(abs(w0 - w1) <= 2 && abs(h0 - h1) <= 2 && w0 >= 100 && h0 >= 100,
+          "%s: Compare's image places are equal and usable (%d×%d and %d×%d)", where, w0, h0, w1, h1);
+}
+
+/* No revealer in the window is half-way (the view switcher bar slides in when narrow). */
+static gboolean revealers_settled(gpointer data)
+{
+    (void)data;
+    g_autoptr(GPtrArray) revealers = g_ptr_array_new();
+    collect(GTK_WIDGET(window), is_type, GSIZE_TO_POINTER(GTK_TYPE_REVEALER), revealers);
+    for (guint i = 0; i < revealers->len; i++)
+        if (gtk_revealer_get_reveal_child(revealers->pdata[i]) != gtk_revealer_get_child_revealed(revealers->pdata[i]))
+            return FALSE;
+    return TRUE;
+}
+
+static gboolean button_with_tooltip(GtkWidget *widget, gconstpointer tooltip)
+{
+    return GTK_IS_BUTTON(widget) && g_strcmp0(gtk_widget_get_tooltip_text(widget), tooltip) == 0;
+}
+
+/* Whether `below` lies under `above` (a column) rather than beside it (a row). */
+static gboolean stacked_under(GtkWidget *above, GtkWidget *below)
+{
+    graphene_rect_t a, b;
+    return above && below && gtk_widget_compute_bounds(above, GTK_WIDGET(window), &a) &&
+           gtk_widget_compute_bounds(below, GTK_WIDGET(window), &b) && b.origin.y >= a.origin.y + a.size.height - 0.5;
+}
+
+/* Narrow (under 680 px on Ask, 520 px on Compare): the photo above the question and
+ * the left image above the right one; wider: side by side. */
+static void check_arrangement(const char *page_name, int width, const char *where)
+{
+    GtkWidget *root = page(page_name);
+    g_autoptr(GPtrArray) drops = g_ptr_array_new();
+    collect(root, is_type, GSIZE_TO_POINTER(GLANCE_TYPE_IMAGE_DROP), drops);
+    if (g_str_equal(page_name, "ask")) {
+        GtkWidget *entry = find(root, entry_with_placeholder, "Ask a question…");
+        gboolean column = stacked_under(drops->len ? drops->pdata[0] : NULL, entry);
+        CHECK(entry && column == (width < 680), "%s: the photo is %s the question", where,
+              column ? "above" : "beside");
+    } else if (g_str_equal(page_name, "compare") && drops->len == 2) {
+        gboolean column = stacked_under(drops->pdata[0], drops->pdata[1]);
+        CHECK(column == (width < 520), "%s: the left image is %s the right one", where,
+              column ? "above" : "beside");
+        GtkWidget *swap = find(root, button_with_tooltip, "Swap Images");
+        CHECK(swap && gtk_widget_has_css_class(swap, "vertical") == column,
+              "%s: the swap arrows point %s", where, column ? "up and down" : "left and right");
+    }
+}
+
+static void check_layout_at(int width, int height, const char *label)
+{
+    gtk_window_set_default_size(GTK_WINDOW(window), width, height);
+    WindowSize size = { width, height };
+    gboolean fits = wait_for(window_has_size, &size, 5);
+    wait_for_paint();
+    GdkSurface *surface = gtk_native_get_surface(GTK_NATIVE(window));
+    CHECK(fits, "%s: the window takes %d×%d (it is %d×%d)", label, width, height,
+          gdk_surface_get_width(surface), gdk_surface_get_height(surface));
+    const char *const pages[] = { "ask", "search", "compare" };
+    for (guint i = 0; i < G_N_ELEMENTS(pages); i++) {
+        glance_window_set_page(window, pages[i]);
+        wait_for_paint();
+        CHECK(wait_for(revealers_settled, NULL, 5), "%s, %s: the page has settled", label, pages[i]);
+        wait_for_paint();
+        g_autofree char *where = g_strdup_printf("%s, %s", label, pages[i]);
+        controls_outside(where);
+        check_arrangement(pages[i], width, where);
+        if (g_str_equal(pages[i], "compare"))
+            check_compare_panes(where);
+        if (width == 360 && !g_str_equal(pages[i], "search")) {
+            g_autofree char *name = g_strdup_printf("%s-narrow", pages[i]);
+            screenshot(GTK_WIDGET(window), name);
+        }
+    }
+}
+
+/* The window from a phone's 360 px to a full screen, each page with content: a photo and
+ * its answers on Ask, a pair and its verdict on Compare. */
+static int check_layout(void)
+{
+    if (!open_window())
+        return 1;
+
+    ask_a_question();
+    compare_a_pair();
+
+    GdkDisplay *display = gtk_widget_get_display(GTK_WIDGET(window));
+    GdkMonitor *monitor = g_list_model_get_item(gdk_display_get_monitors(display), 0);
+    GdkRectangle screen = { 0, 0, 1920, 1080 };
+    if (monitor)
+        gdk_monitor_get_geometry(monitor, &screen);
+    g_clear_object(&monitor);
+    check_layout_at(360, 640, "360 px");
+    check_layout_at(600, 720, "600 px");
+    check_layout_at(720, 720, "720 px");
+    check_layout_at(960, 720, "960 px");
+    g_autofree char *full = g_strdup_printf("full screen %d px", screen.width);
+    check_layout_at(screen.width, screen.height, full);
+
+    return close_window();
 }
 
 int main(int argc, char **argv)
@@ -1131,6 +1502,8 @@ int main(int argc, char **argv)
     g_autofree char *user_dirs = g_build_filename(g_get_user_config_dir(), "user-dirs.dirs", NULL);
     g_mkdir_with_parents(g_get_user_config_dir(), 0755);
     g_file_set_contents(user_dirs, "XDG_PICTURES_DIR=\"$HOME/Pictures\"\n", -1, NULL);
+    if (argc > 1 && g_str_equal(argv[1], "--layout"))
+        return check_layout();
 
     app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
     g_autoptr(GError) error = NULL;
@@ -1149,16 +1522,13 @@ int main(int argc, char **argv)
             glance_window_get_first_frame_ms(window), (glance_application_get_start_time(app) - started) / 1000.0);
 
     ask_a_question();
+    long_question_hint();
     compare_a_pair();
+    dialogs_and_messages();
     search_the_library();
     pause_and_resume();
     library_failures_filters_undo();
     paste_and_ask();
     open_preferences();
-
-    gtk_window_destroy(GTK_WINDOW(window));
-    settle(0.2);
-    g_object_unref(app);
-    g_print("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
-    return failures ? 1 : 0;
+    return close_window();
 }
