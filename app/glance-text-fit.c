@@ -5,6 +5,8 @@
 #include "config.h"
 #include "glance-engine.h"
 #include "glance-text-fit.h"
+#include "glance-engine-error.h"
+#include "glance-model-handle.h"
 
 gboolean glance_text_fit_measure(GlanceModelHandle *handle, const char *text, GlanceTextFit *fit,
                                  GError **error)

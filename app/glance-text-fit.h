@@ -4,9 +4,11 @@
 #ifndef GLANCE_TEXT_FIT_H
 #define GLANCE_TEXT_FIT_H
 #include <gio/gio.h>
-#include "glance-model-handle.h"
 
 G_BEGIN_DECLS
+
+/* Opaque here (glance-model-handle.h is private to app/ and its CLI). */
+typedef struct _GlanceModelHandle GlanceModelHandle;
 
 typedef struct {
     int n_pieces;     /* WordPiece pieces the whole text makes                         */

@@ -5,6 +5,7 @@
 #include "check.h"
 #include "glance-engine.h"
 #include "glance-text-fit.h"
+#include "glance-model-handle.h"
 #include <string.h>
 
 /* Pieces the engine keeps for text ([CLS] and [SEP] not counted). */
