@@ -152,6 +152,19 @@ static void on_indexed(GObject *source, GAsyncResult *result, gpointer data)
     _glance_search_page_run_search(self);
 }
 
+/* The footer counts along while a job runs, whatever its progress events do: the job
+ * commits in batches (every 2 s at most), so a once-a-second look sees each commit. */
+static gboolean count_tick(gpointer data)
+{
+    GlanceSearchPage *self = data;
+    if (!self->indexing) {
+        self->count_tick = 0;
+        return G_SOURCE_REMOVE;
+    }
+    _glance_search_page_refresh_counts(self);
+    return G_SOURCE_CONTINUE;
+}
+
 void _glance_search_page_start_indexing(GlanceSearchPage *self)
 {
     _glance_search_page_cancel(&self->indexing);
@@ -167,6 +180,8 @@ void _glance_search_page_start_indexing(GlanceSearchPage *self)
     options.blas_threads = glance_inference_get_threads(glance_application_get_inference(GLANCE_APPLICATION_DEFAULT));
     gtk_label_set_text(self->index_label, _("Looking for photos…"));
     gtk_progress_bar_set_fraction(self->index_progress, 0);
+    if (!self->count_tick)
+        self->count_tick = g_timeout_add_seconds(1, count_tick, self);
     glance_library_index_async(self->library, (const char *const *)folders, &options,
                                on_index_progress, _glance_search_page_job_ref(job), _glance_search_page_job_unref,
                                self->indexing,

@@ -54,6 +54,7 @@ struct _GlanceSearchPage {
     char *similar_path;          /* Find Similar's photo, shown as a chip; NULL: none */
     char **filter_folders;       /* folder_filter's choices after "All folders" */
     gint64 last_count_refresh_us; /* counts are refreshed while indexing, not too often */
+    guint count_tick;             /* while indexing: refresh the counts every second     */
 };
 
 /* Work started for the page, tied to the cancellable it was started with. */

@@ -509,6 +509,7 @@ static void glance_search_page_dispose(GObject *object)
     GlanceSearchPage *self = GLANCE_SEARCH_PAGE(object);
     _glance_search_page_cancel(&self->opening);
     _glance_search_page_cancel(&self->indexing);
+    g_clear_handle_id(&self->count_tick, g_source_remove);
     _glance_search_page_cancel(&self->searching);
     _glance_search_page_cancel(&self->counting);
     g_clear_object(&self->library);
