@@ -3,7 +3,8 @@
 EXIF Make "Canon", Model "Canon EOS 80D", DateTimeOriginal 2021:07:14 18:30:05 with
 OffsetTimeOriginal +02:00), padded.jpg (Make "NIKON CORPORATION  " padded with blanks and
 NULs, Model "NIKON D750", IFD0 DateTime only), plain.jpg (no EXIF, 30 x 20) and
-camera.png (PNG with an eXIf chunk: Make "Apple", Model "iPhone 12")."""
+camera.png (PNG with an eXIf chunk: Make "Apple", Model "iPhone 12") and big.jpg (6000 x 4000,
+24 MP, what the viewer must not decode at full size)."""
 import sys
 
 from PIL import Image
@@ -27,3 +28,6 @@ exif = Image.Exif()
 exif[0x010F] = "Apple"
 exif[0x0110] = "iPhone 12"
 Image.new("RGB", (16, 12), (90, 90, 90)).save(f"{out}/camera.png", exif=exif.tobytes())
+
+big = Image.linear_gradient("L").resize((6000, 4000)).convert("RGB")
+big.save(f"{out}/big.jpg", quality=60)

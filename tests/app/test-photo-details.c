@@ -82,6 +82,10 @@ int main(void)
           png->width == 16 && png->height == 12, "a PNG's eXIf chunk gives its camera");
     g_clear_error(&error);
 
+    g_autoptr(GlancePhotoDetails) big = read_photo("big.jpg", &error);
+    CHECK(big && big->width == 6000 && big->height == 4000, "a 24-MP photo's size is read from its header");
+    g_clear_error(&error);
+
     GlancePhotoDetails *missing = read_photo("no-such-photo.jpg", &error);
     CHECK(!missing && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
           strstr(error->message, "no-such-photo.jpg"), "a missing file is an error naming it (%s)",
