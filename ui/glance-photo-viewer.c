@@ -63,7 +63,7 @@ static gboolean photo_size(GlancePhotoViewer *self, double *width, double *heigh
 /* The zoom at which the photo fits the window, as GtkPicture draws it when fitted. */
 static double fit_zoom(GlancePhotoViewer *self)
 {
-    double width, height;
+    double width = 0, height = 0;
     int view_w = gtk_widget_get_width(GTK_WIDGET(self->scroller));
     int view_h = gtk_widget_get_height(GTK_WIDGET(self->scroller));
     if (!photo_size(self, &width, &height) || view_w <= 0 || view_h <= 0)
@@ -73,7 +73,7 @@ static double fit_zoom(GlancePhotoViewer *self)
 
 static void set_zoom(GlancePhotoViewer *self, double zoom)
 {
-    double width, height;
+    double width = 0, height = 0;
     if (!photo_size(self, &width, &height))
         zoom = 0;
     double fit = fit_zoom(self), most = MAX(ZOOM_MAX, 4 * fit);
