@@ -1221,9 +1221,9 @@ int main(int argc, char **argv)
     compare_a_pair();
     search_the_library();
     pause_and_resume();
+    view_photos();   /* before Preferences, whose import changes the search model */
     paste_and_ask();
     open_preferences();
-    view_photos();
 
     gtk_window_destroy(GTK_WINDOW(window));
     settle(0.2);
