@@ -1,4 +1,5 @@
-/* glance-image.c — gdk-pixbuf decoding with a pixel limit checked before any pixel is decoded. */
+/* glance-image.c — gdk-pixbuf decoding at a bounded size, with the declared size checked
+ * (too large, decompression bomb) before any pixel is decoded. */
 #include "glance-image.h"
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <string.h>
@@ -7,24 +8,53 @@ G_DEFINE_QUARK(glance-image-error-quark, glance_image_error)
 
 typedef struct {
     int max_side;
-    gboolean too_large;
-    int width, height;
+    gint64 file_bytes;
+    GError *refused;     /* set when the declared size is refused */
 } SizeCheck;
+
+static char *format_bytes(gint64 bytes)
+{
+    return g_format_size_full((guint64)MAX(bytes, 0), G_FORMAT_SIZE_DEFAULT);
+}
+
+gboolean glance_image_check_size(int width, int height, gint64 file_bytes, GError **error)
+{
+    gint64 pixels = (gint64)width * height;
+    if (width <= 0 || height <= 0) {
+        g_set_error(error, GLANCE_IMAGE_ERROR, GLANCE_IMAGE_ERROR_DECODE,
+                    "the file is damaged: it says the picture is %d × %d pixels", width, height);
+        return FALSE;
+    }
+    if (file_bytes > 0 && pixels > GLANCE_IMAGE_BOMB_MIN_PIXELS &&
+        pixels / file_bytes > GLANCE_IMAGE_BOMB_PIXELS_PER_BYTE) {
+        g_autofree char *size = format_bytes(file_bytes);
+        g_set_error(error, GLANCE_IMAGE_ERROR, GLANCE_IMAGE_ERROR_BOMB,
+                    "the file claims %d × %d pixels in only %s, which only a decompression bomb does; "
+                    "it was not opened", width, height, size);
+        return FALSE;
+    }
+    if (pixels > GLANCE_IMAGE_MAX_PIXELS) {
+        g_set_error(error, GLANCE_IMAGE_ERROR, GLANCE_IMAGE_ERROR_TOO_LARGE,
+                    "the photo is %d × %d pixels (%lld megapixels); Glance opens photos up to %lld megapixels",
+                    width, height, (long long)(pixels / 1000000), (long long)(GLANCE_IMAGE_MAX_PIXELS / 1000000));
+        return FALSE;
+    }
+    return TRUE;
+}
 
 static void on_size_prepared(GdkPixbufLoader *loader, int width, int height, gpointer data)
 {
     SizeCheck *check = data;
-    check->width = width;
-    check->height = height;
-    if (width <= 0 || height <= 0 || (gint64)width * height > GLANCE_IMAGE_MAX_PIXELS) {
-        check->too_large = TRUE;
+    if (!glance_image_check_size(width, height, check->file_bytes, &check->refused)) {
         /* A 0x0 request makes the PNG and JPEG loaders stop before allocating anything
          * (a 1x1 request does not: the PNG loader still decodes the full bitmap). */
         gdk_pixbuf_loader_set_size(loader, 0, 0);
         return;
     }
+    /* JPEG honours the request in the decoder (DCT scaling, 1/2 to 1/8); the others
+     * decode whole and are scaled once, within GLANCE_IMAGE_MAX_PIXELS. */
     int short_side = MIN(width, height);
-    if (check->max_side > 0 && short_side > check->max_side) {
+    if (short_side > check->max_side) {
         double scale = (double)check->max_side / short_side;
         gdk_pixbuf_loader_set_size(loader, MAX(1, (int)(width * scale + 0.5)),
                                    MAX(1, (int)(height * scale + 0.5)));
@@ -70,32 +100,41 @@ static GlanceDecodedImage *from_pixbuf(GdkPixbuf *pixbuf)
     return out;
 }
 
+/* gdk-pixbuf's messages ("Error interpreting JPEG image file (Not a JPEG file: starts
+ * with 0x3c 0x21)") are for programmers; the reason a person can act on is one of a few. */
+static const char *plain_reason(const GError *error, gsize len)
+{
+    if (len == 0)
+        return "the file is empty";
+    if (error && g_error_matches(error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
+        return "the file is not a photo, or in a format Glance cannot read";
+    if (error && g_error_matches(error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY))
+        return "there is not enough memory to open it";
+    return "the file is damaged or not a photo";
+}
+
 GlanceDecodedImage *glance_image_from_bytes(GBytes *bytes, int max_side, GError **error)
 {
-    SizeCheck check = { .max_side = max_side };
-    g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new();
-    g_signal_connect(loader, "size-prepared", G_CALLBACK(on_size_prepared), &check);
     gsize len = 0;
     const guint8 *data = g_bytes_get_data(bytes, &len);
+    SizeCheck check = { .max_side = max_side > 0 ? max_side : GLANCE_IMAGE_DEFAULT_SIDE, .file_bytes = len };
+    g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new();
+    g_signal_connect(loader, "size-prepared", G_CALLBACK(on_size_prepared), &check);
     g_autoptr(GError) local = NULL;
     gboolean ok = len > 0 && gdk_pixbuf_loader_write(loader, data, len, &local);
     gboolean closed = gdk_pixbuf_loader_close(loader, ok ? &local : NULL);
-    if (check.too_large) {
-        g_set_error(error, GLANCE_IMAGE_ERROR, GLANCE_IMAGE_ERROR_TOO_LARGE,
-                    "image is %d x %d pixels, more than the limit of %lld", check.width,
-                    check.height, (long long)GLANCE_IMAGE_MAX_PIXELS);
+    if (check.refused) {
+        g_propagate_error(error, check.refused);
         return NULL;
     }
     GdkPixbuf *pixbuf = ok && closed ? gdk_pixbuf_loader_get_pixbuf(loader) : NULL;
     if (pixbuf && !looks_complete(data, len, gdk_pixbuf_loader_get_format(loader))) {
         g_set_error(error, GLANCE_IMAGE_ERROR, GLANCE_IMAGE_ERROR_DECODE,
-                    "cannot decode image: the file is truncated");
+                    "the file is incomplete (truncated): it ends before the picture does");
         return NULL;
     }
     if (!pixbuf) {
-        g_set_error(error, GLANCE_IMAGE_ERROR, GLANCE_IMAGE_ERROR_DECODE, "cannot decode image: %s",
-                    len == 0 ? "the file is empty"
-                    : local ? local->message : "unknown or truncated format");
+        g_set_error_literal(error, GLANCE_IMAGE_ERROR, GLANCE_IMAGE_ERROR_DECODE, plain_reason(local, len));
         return NULL;
     }
     /* Camera photos store their rotation in EXIF; show and embed them upright. */
@@ -103,22 +142,41 @@ GlanceDecodedImage *glance_image_from_bytes(GBytes *bytes, int max_side, GError 
     return from_pixbuf(upright ? upright : pixbuf);
 }
 
-GlanceDecodedImage *glance_image_load(const char *path, int max_side, GError **error)
+/* Errors name the file as shown: the path (CLI) or its name (a toast). */
+static GlanceDecodedImage *load_file(const char *path, const char *shown, int max_side, GError **error)
 {
     /* GMappedFile's "Is a directory" after an mmap attempt reads as a system fault. */
     if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "%s is a folder, not an image", path);
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "%s is a folder, not an image", shown);
         return NULL;
     }
-    g_autoptr(GMappedFile) file = g_mapped_file_new(path, FALSE, error);
-    if (!file)
+    g_autoptr(GError) open_error = NULL;
+    g_autoptr(GMappedFile) file = g_mapped_file_new(path, FALSE, &open_error);
+    if (!file) {
+        const char *reason = g_error_matches(open_error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? "there is no such file"
+                             : g_error_matches(open_error, G_FILE_ERROR, G_FILE_ERROR_ACCES)
+                                 ? "you do not have permission to read it"
+                                 : open_error->message; /* rare (EIO, ELOOP): as the system says */
+        g_set_error(error, G_FILE_ERROR, open_error->code, "%s could not be read: %s", shown, reason);
         return NULL;
+    }
     g_autoptr(GBytes) bytes = g_mapped_file_get_bytes(file);
     g_autoptr(GError) local = NULL;
     GlanceDecodedImage *image = glance_image_from_bytes(bytes, max_side, &local);
     if (!image)
-        g_set_error(error, local->domain, local->code, "%s: %s", path, local->message);
+        g_set_error(error, local->domain, local->code, "%s could not be read: %s", shown, local->message);
     return image;
+}
+
+GlanceDecodedImage *glance_image_load(const char *path, int max_side, GError **error)
+{
+    return load_file(path, path, max_side, error);
+}
+
+GlanceDecodedImage *glance_image_load_named(const char *path, int max_side, GError **error)
+{
+    g_autofree char *name = g_filename_display_basename(path);
+    return load_file(path, name, max_side, error);
 }
 
 void glance_decoded_image_free(GlanceDecodedImage *image)

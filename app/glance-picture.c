@@ -74,7 +74,7 @@ static void decode_locked(GlancePicture *self)
     if (self->file) {
         g_autofree char *path = g_file_get_path(self->file);
         if (path) {
-            self->decoded = glance_image_load(path, 0, &self->decode_error);
+            self->decoded = glance_image_load_named(path, 0, &self->decode_error);
             self->key = g_steal_pointer(&path);
         } else {
             g_autoptr(GBytes) bytes = g_file_load_bytes(self->file, NULL, NULL, &self->decode_error);

@@ -21,7 +21,7 @@ GlancePicture *glance_picture_new_for_bytes_func(GlancePictureBytesFunc func, gp
                                                  GDestroyNotify data_free);
 
 /* Decodes the picture if that was not done yet; FALSE with the decoding error (the same
- * error every time). */
+ * error every time; it names a file by its name, not its path, ready for a toast). */
 gboolean glance_picture_decode(GlancePicture *self, GError **error);
 /* After a successful decode: tightly packed RGB8 rows, valid for the picture's lifetime. */
 const guint8 *glance_picture_get_pixels(GlancePicture *self, int *width, int *height, int *stride);

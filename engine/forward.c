@@ -1,9 +1,8 @@
 /* forward.c — the VLMo forward pass: embeddings, blocks with modality experts, the
  * three ways of running them (fusion, image only, text only) and the task heads.
  * Padding is never computed: sequences hold only real tokens. */
-#include "model.h"
+#include "context.h"
 #include "kernels.h"
-#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,25 +10,6 @@
 /* Which expert a block's FFN uses. SPLIT: text expert on the first n_text rows,
  * image expert on the rest (the lower layers of the fusion encoder). */
 typedef enum { FFN_TEXT, FFN_IMAG, FFN_SPLIT, FFN_VL } FfnRoute;
-
-struct GlanceContext {
-    GlanceModel *model;
-    int n_max;          /* longest sequence: max_text_len + 1 + patches       */
-    float *x;           /* (n, dim) residual stream                           */
-    float *xn;          /* (n, dim) normed input of a sub-layer               */
-    float *qkv;         /* (n, 3*dim)                                         */
-    float *scores;      /* (n, n) one head's attention                        */
-    float *attn;        /* (n, dim) heads' outputs, then projected            */
-    float *hidden;      /* (n, mlp_hidden) FFN activations; im2col patches    */
-    float *saved;       /* (n, dim) stream before the first VL-FFN layer      */
-    float *head_a, *head_b; /* (max(2*dim, vocab, answers)) head scratch      */
-    int *rel_index;     /* (n, n) rows of the relative position table         */
-    GlanceCancelFunc cancel;
-    void *cancel_data;
-    GlanceBlockHook block_hook; /* tests only */
-    void *block_hook_data;
-    int block_calls;
-};
 
 static void *scratch(size_t count, size_t size, int *failed)
 {
@@ -51,21 +31,20 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
     size_t n = (size_t)(c->max_text_len + 1 + model->num_patches);
     size_t patch_len = (size_t)3 * c->patch_size * c->patch_size;
     size_t hidden = (size_t)c->mlp_hidden > patch_len ? (size_t)c->mlp_hidden : patch_len;
+    ctx->hidden_width = (int)hidden;
     size_t head = (size_t)2 * c->dim;
     if ((size_t)c->vocab_size > head) head = (size_t)c->vocab_size;
     if ((size_t)c->num_answers > head) head = (size_t)c->num_answers;
-    int failed = 0;
+    int failed = glance_context_reserve(ctx, (int)n, NULL) != GLANCE_OK;
     ctx->n_max = (int)n;
-    ctx->x = scratch(n * c->dim, sizeof(float), &failed);
-    ctx->xn = scratch(n * c->dim, sizeof(float), &failed);
-    ctx->qkv = scratch(n * 3 * c->dim, sizeof(float), &failed);
-    ctx->scores = scratch(n * n, sizeof(float), &failed);
-    ctx->attn = scratch(n * c->dim, sizeof(float), &failed);
-    ctx->hidden = scratch(n * hidden, sizeof(float), &failed);
-    ctx->saved = scratch(n * c->dim, sizeof(float), &failed);
     ctx->head_a = scratch(head, sizeof(float), &failed);
     ctx->head_b = scratch(head, sizeof(float), &failed);
-    ctx->rel_index = scratch(n * n, sizeof(int), &failed);
+    ctx->rel.n_text = ctx->rel.n_image = -1;
+    if (model->w.rel_pos_table) {
+        ctx->rel.row_runs = scratch(n + 1, sizeof(int), &failed);
+        ctx->rel.row_index = scratch(n, sizeof(int), &failed);
+        ctx->rel.lines = scratch((size_t)2 * model->w.rel_pos_rows * c->heads * c->depth, sizeof(float), &failed);
+    }
     if (failed) {
         glance_context_free(ctx);
         return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory for a %zu-token context", n);
@@ -74,12 +53,31 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
     return GLANCE_OK;
 }
 
+GlanceStatus glance_context_reserve(GlanceContext *ctx, int rows, GlanceError *err)
+{
+    if (rows <= ctx->rows_cap)
+        return GLANCE_OK;
+    size_t n = (size_t)rows, dim = (size_t)ctx->model->config.dim;
+    float **buffers[] = { &ctx->x, &ctx->xn, &ctx->qkv, &ctx->attn, &ctx->hidden };
+    size_t widths[] = { dim, dim, 3 * dim, dim, (size_t)ctx->hidden_width };
+    for (int i = 0; i < 5; i++) {
+        float *grown = realloc(*buffers[i], n * widths[i] * sizeof(float));
+        if (!grown)
+            return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory for %d rows of activations", rows);
+        *buffers[i] = grown;
+    }
+    ctx->rows_cap = rows;
+    return GLANCE_OK;
+}
+
 void glance_context_free(GlanceContext *ctx)
 {
     if (!ctx)
         return;
-    free(ctx->x); free(ctx->xn); free(ctx->qkv); free(ctx->scores); free(ctx->attn);
-    free(ctx->hidden); free(ctx->saved); free(ctx->head_a); free(ctx->head_b); free(ctx->rel_index);
+    glance_context_free_threads(ctx);
+    free(ctx->x); free(ctx->xn); free(ctx->qkv); free(ctx->attn); free(ctx->hidden);
+    free(ctx->head_a); free(ctx->head_b); free(ctx->rel.lines); free(ctx->rel.runs);
+    free(ctx->rel.row_runs); free(ctx->rel.row_index);
     free(ctx);
 }
 
@@ -98,44 +96,6 @@ void glance_context_set_block_hook(GlanceContext *ctx, GlanceBlockHook hook, voi
     ctx->block_calls = 0;
 }
 
-/* ---- relative position index, as the official code builds its three tables ---- */
-
-static int image_pair_row(const GlanceModel *m, int q, int k)
-{
-    int nrd = m->rel_image_rows, side = m->patches_side;
-    if (q == 0 && k == 0) return nrd - 1;
-    if (q == 0) return nrd - 3;
-    if (k == 0) return nrd - 2;
-    int yq = (q - 1) / side, xq = (q - 1) % side, yk = (k - 1) / side, xk = (k - 1) % side;
-    /* query minus key, shifted to be non-negative */
-    return (yq - yk + side - 1) * (2 * side - 1) + (xq - xk + side - 1);
-}
-
-static int text_pair_row(const GlanceModel *m, int q, int k)
-{
-    int nrd = m->rel_image_rows, half = m->config.rel_pos_text_len;
-    if (q == 0 && k == 0) return nrd + 2 * half + 1;
-    if (q == 0) return nrd + 2 * half - 1;
-    if (k == 0) return nrd + 2 * half;
-    return (k - q) + nrd + half; /* key minus query: the opposite sign to the image part */
-}
-
-/* Sequence = n_text text tokens then n_image image tokens (either may be 0). */
-static void build_rel_index(GlanceContext *ctx, int n_text, int n_image)
-{
-    const GlanceModel *m = ctx->model;
-    int n = n_text + n_image;
-    for (int q = 0; q < n; q++)
-        for (int k = 0; k < n; k++) {
-            int row;
-            if (q < n_text && k < n_text) row = text_pair_row(m, q, k);
-            else if (q >= n_text && k >= n_text) row = image_pair_row(m, q - n_text, k - n_text);
-            else if (q < n_text) row = m->rel_image_rows;       /* text -> image */
-            else row = m->rel_image_rows + 1;                   /* image -> text */
-            ctx->rel_index[q * n + k] = row;
-        }
-}
-
 /* ---- embeddings ---- */
 
 static void embed_text(GlanceContext *ctx, const int32_t *ids, int n, float *out)
@@ -149,7 +109,7 @@ static void embed_text(GlanceContext *ctx, const int32_t *ids, int n, float *out
         for (int j = 0; j < dim; j++)
             row[j] = word[j] + w->text_type_emb[j] + (w->text_pos_emb ? w->text_pos_emb[(long)i * dim + j] : 0.0f);
     }
-    layernorm(out, out, n, dim, w->text_norm_w, w->text_norm_b, m->config.text_eps);
+    glance_layernorm(ctx->pool, out, out, n, dim, w->text_norm_w, w->text_norm_b, m->config.text_eps);
     /* VLMo adds its own token type 0 after BERT's LayerNorm. */
     for (int i = 0; i < n; i++)
         for (int j = 0; j < dim; j++)
@@ -174,11 +134,11 @@ static int embed_image(GlanceContext *ctx, const float *pixels, int token_type, 
                     memcpy(col + (ch * p + ky) * p,
                            pixels + ((long)ch * size + py * p + ky) * size + px * p, (size_t)p * sizeof(float));
         }
-    linear(out + dim, cols, m->num_patches, patch_len, w->patch_w, w->patch_b, dim);
+    glance_linear(ctx->pool, out + dim, cols, m->num_patches, patch_len, w->patch_w, w->patch_b, dim, 0);
     memcpy(out, w->cls_token, (size_t)dim * sizeof(float));
     int n = 1 + m->num_patches;
     if (w->pos_embed)
-        residual_add(out, w->pos_embed, NULL, n, dim);
+        glance_residual_add(ctx->pool, out, w->pos_embed, NULL, n, dim);
     const float *type = w->token_type_emb + (long)token_type * dim;
     for (int i = 0; i < n; i++)
         for (int j = 0; j < dim; j++)
@@ -192,34 +152,13 @@ static void attention(GlanceContext *ctx, const GlanceBlockWeights *b, int layer
 {
     const GlanceModel *m = ctx->model;
     const GlanceConfig *c = &m->config;
-    int dim = c->dim, hd = dim / c->heads, stride = 3 * dim;
-    float scale = 1.0f / sqrtf((float)hd);
+    int dim = c->dim;
 
-    layernorm(ctx->xn, ctx->x, n, dim, b->norm1_w, b->norm1_b, c->norm_eps);
-    linear(ctx->qkv, ctx->xn, n, dim, b->qkv_w, NULL, 3 * dim);
-    for (int i = 0; i < n; i++) {
-        float *row = ctx->qkv + (long)i * stride;
-        for (int j = 0; j < dim; j++) {
-            row[j] = (row[j] + b->q_bias[j]) * scale; /* q is scaled before q k^T, as officially */
-            row[2 * dim + j] += b->v_bias[j];
-        }
-    }
-    for (int h = 0; h < c->heads; h++) {
-        const float *q = ctx->qkv + h * hd, *k = ctx->qkv + dim + h * hd, *v = ctx->qkv + 2 * dim + h * hd;
-        /* Hot spot for long sequences: (n, hd) x (hd, n). */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, hd, 1.0f, q, stride, k, stride, 0.0f,
-                    ctx->scores, n);
-        if (m->w.rel_pos_table) {
-            int cols = c->heads * c->depth, col = layer * c->heads + h;
-            for (long i = 0; i < (long)n * n; i++)
-                ctx->scores[i] += m->w.rel_pos_table[(long)ctx->rel_index[i] * cols + col];
-        }
-        softmax_rows(ctx->scores, n, n);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hd, n, 1.0f, ctx->scores, n, v, stride, 0.0f,
-                    ctx->attn + h * hd, dim);
-    }
-    linear(ctx->xn, ctx->attn, n, dim, b->proj_w, b->proj_b, dim);
-    residual_add(ctx->x, ctx->xn, b->gamma_1, n, dim);
+    glance_layernorm(ctx->pool, ctx->xn, ctx->x, n, dim, b->norm1_w, b->norm1_b, c->norm_eps);
+    glance_linear_grouped(ctx->pool, ctx->qkv, ctx->xn, n, ctx->seqs, dim, b->qkv_w, NULL, 3 * dim, 0);
+    glance_attention_heads(ctx, b->q_bias, b->v_bias, layer, n);
+    glance_linear_grouped(ctx->pool, ctx->xn, ctx->attn, n, ctx->seqs, dim, b->proj_w, b->proj_b, dim, 0);
+    glance_residual_add(ctx->pool, ctx->x, ctx->xn, b->gamma_1, n, dim);
 }
 
 static void expert(GlanceContext *ctx, const GlanceExpertWeights *e, const float *gamma, int first, int count)
@@ -229,11 +168,10 @@ static void expert(GlanceContext *ctx, const GlanceExpertWeights *e, const float
     if (count <= 0)
         return;
     float *x = ctx->x + (long)first * dim, *xn = ctx->xn + (long)first * dim;
-    layernorm(xn, x, count, dim, e->norm_w, e->norm_b, c->norm_eps);
-    linear(ctx->hidden, xn, count, dim, e->fc1_w, e->fc1_b, c->mlp_hidden);
-    gelu(ctx->hidden, (long)count * c->mlp_hidden);
-    linear(xn, ctx->hidden, count, c->mlp_hidden, e->fc2_w, e->fc2_b, dim);
-    residual_add(x, xn, gamma, count, dim);
+    glance_layernorm(ctx->pool, xn, x, count, dim, e->norm_w, e->norm_b, c->norm_eps);
+    glance_linear_grouped(ctx->pool, ctx->hidden, xn, count, ctx->seqs, dim, e->fc1_w, e->fc1_b, c->mlp_hidden, 1);
+    glance_linear_grouped(ctx->pool, xn, ctx->hidden, count, ctx->seqs, c->mlp_hidden, e->fc2_w, e->fc2_b, dim, 0);
+    glance_residual_add(ctx->pool, x, xn, gamma, count, dim);
 }
 
 static void block(GlanceContext *ctx, int layer, int n, int n_text, FfnRoute route)
@@ -296,9 +234,10 @@ static GlanceStatus check_ids(const GlanceModel *m, const int32_t *ids, int n_id
 
 /* ---- fusion encoder ---- */
 
-static void pooler(const GlanceModel *m, const float *cls, float *out)
+static void pooler(GlanceContext *ctx, const float *cls, float *out)
 {
-    linear(out, cls, 1, m->config.dim, m->w.pooler_w, m->w.pooler_b, m->config.dim);
+    const GlanceModel *m = ctx->model;
+    glance_linear(ctx->pool, out, cls, 1, m->config.dim, m->w.pooler_w, m->w.pooler_b, m->config.dim, 0);
     for (int j = 0; j < m->config.dim; j++)
         out[j] = tanhf(out[j]);
 }
@@ -316,15 +255,20 @@ static GlanceStatus fusion_pass(GlanceContext *ctx, const int32_t *ids, int n_id
         return glance_fail(err, GLANCE_ERR_INVALID, "no image");
     if (token_type < 1 || token_type >= c->token_types)
         return glance_fail(err, GLANCE_ERR_INVALID, "image token type %d not in this model", token_type);
+    s = glance_context_prepare(ctx, err);
+    if (s != GLANCE_OK)
+        return s;
     embed_text(ctx, ids, n_ids, ctx->x);
     int n = n_ids + embed_image(ctx, pixels, token_type, ctx->x + (long)n_ids * c->dim);
-    build_rel_index(ctx, n_ids, n - n_ids);
+    s = glance_relpos_prepare(ctx, n_ids, n - n_ids, err);
+    if (s != GLANCE_OK)
+        return s;
     s = run_blocks(ctx, 0, c->vlffn_start, n, n_ids, FFN_SPLIT, err);
     if (s == GLANCE_OK)
         s = run_blocks(ctx, c->vlffn_start, c->depth, n, n_ids, FFN_VL, err);
     if (s != GLANCE_OK)
         return s;
-    layernorm(ctx->x, ctx->x, n, c->dim, m->w.norm_w, m->w.norm_b, c->norm_eps);
+    glance_layernorm(ctx->pool, ctx->x, ctx->x, n, c->dim, m->w.norm_w, m->w.norm_b, c->norm_eps);
     *n_out = n;
     return GLANCE_OK;
 }
@@ -346,22 +290,25 @@ GlanceStatus glance_fusion_forward(GlanceContext *ctx, const int32_t *ids, int n
     if (out->image_feats)
         memcpy(out->image_feats, ctx->x + (long)n_ids * dim, (size_t)(n - n_ids) * dim * sizeof(float));
     if (out->cls_feats)
-        pooler(m, ctx->x, out->cls_feats);
+        pooler(ctx, ctx->x, out->cls_feats);
     return GLANCE_OK;
 }
 
 static void classifier(GlanceContext *ctx, const GlanceClassifierWeights *h, const float *in, float *logits)
 {
     float *hidden = ctx->head_a;
-    linear(hidden, in, 1, h->in, h->fc1_w, h->fc1_b, h->hidden);
-    layernorm(hidden, hidden, 1, h->hidden, h->norm_w, h->norm_b, ctx->model->config.head_eps);
-    gelu(hidden, h->hidden);
-    linear(logits, hidden, 1, h->hidden, h->fc2_w, h->fc2_b, h->out);
+    glance_linear(ctx->pool, hidden, in, 1, h->in, h->fc1_w, h->fc1_b, h->hidden, 0);
+    glance_layernorm(NULL, hidden, hidden, 1, h->hidden, h->norm_w, h->norm_b, ctx->model->config.head_eps);
+    glance_gelu(hidden, h->hidden);
+    glance_linear(ctx->pool, logits, hidden, 1, h->hidden, h->fc2_w, h->fc2_b, h->out, 0);
 }
 
 GlanceStatus glance_vqa_head(GlanceContext *ctx, const float *cls_feats, float *logits, GlanceError *err)
 {
     REQUIRE_HEAD(ctx->model, has_vqa, "VQA");
+    GlanceStatus ps = glance_context_prepare(ctx, err);
+    if (ps != GLANCE_OK)
+        return ps;
     classifier(ctx, &ctx->model->w.vqa, cls_feats, logits);
     return GLANCE_OK;
 }
@@ -370,7 +317,7 @@ GlanceStatus glance_itm_head(GlanceContext *ctx, const float *cls_feats, float l
 {
     const GlanceModel *m = ctx->model;
     REQUIRE_HEAD(m, has_itm, "image-text matching");
-    linear(logits, cls_feats, 1, m->config.dim, m->w.itm_w, m->w.itm_b, 2);
+    glance_linear(NULL, logits, cls_feats, 1, m->config.dim, m->w.itm_w, m->w.itm_b, 2, 0);
     return GLANCE_OK;
 }
 
@@ -379,6 +326,9 @@ GlanceStatus glance_nlvr2_head(GlanceContext *ctx, const float *cls_left, const 
 {
     const GlanceModel *m = ctx->model;
     REQUIRE_HEAD(m, has_nlvr2, "NLVR2");
+    GlanceStatus ps = glance_context_prepare(ctx, err);
+    if (ps != GLANCE_OK)
+        return ps;
     int dim = m->config.dim;
     float *pair = ctx->head_b;
     memcpy(pair, cls_left, (size_t)dim * sizeof(float));
@@ -404,26 +354,60 @@ static GlanceStatus single_modality_pass(GlanceContext *ctx, int n, FfnRoute rou
     if (s != GLANCE_OK)
         return s;
     /* Only the [CLS] row is needed after the last block. */
-    layernorm(ctx->xn, ctx->x, 1, c->dim, m->w.norm_w, m->w.norm_b, c->norm_eps);
-    linear(vector, ctx->xn, 1, c->dim, proj, NULL, c->dim);
-    l2_normalize(vector, c->dim);
+    glance_layernorm(NULL, ctx->xn, ctx->x, 1, c->dim, m->w.norm_w, m->w.norm_b, c->norm_eps);
+    glance_linear(ctx->pool, vector, ctx->xn, 1, c->dim, proj, NULL, c->dim, 0);
+    glance_l2_normalize(vector, c->dim);
+    return GLANCE_OK;
+}
+
+/* Images side by side in ctx->x: the row-wise work (norms, projections, experts) runs
+ * on all of them as one taller matrix; attention stays within each image. */
+GlanceStatus glance_image_forward_batch(GlanceContext *ctx, const float *pixel_values, int count, int vl, float *vectors,
+                                 GlanceError *err)
+{
+    GlanceModel *m = ctx->model;
+    const GlanceConfig *c = &m->config;
+    if (vl)
+        REQUIRE_HEAD(m, has_itc_vl, "VL-FFN retrieval (itc_vl)");
+    else
+        REQUIRE_HEAD(m, has_itc, "retrieval (itc)");
+    if (!pixel_values || count < 1)
+        return glance_fail(err, GLANCE_ERR_INVALID, "no image");
+    int per_image = 1 + m->num_patches, n = count * per_image;
+    GlanceStatus s = glance_context_prepare(ctx, err);
+    if (s == GLANCE_OK)
+        s = glance_context_reserve(ctx, n, err);
+    if (s == GLANCE_OK)
+        s = glance_relpos_prepare(ctx, 0, per_image, err);
+    if (s != GLANCE_OK)
+        return s;
+    long plane = 3L * c->image_size * c->image_size;
+    for (int i = 0; i < count; i++)
+        embed_image(ctx, pixel_values + i * plane, 1, ctx->x + (long)i * per_image * c->dim);
+    ctx->seqs = count;
+    int top = vl ? c->vlffn_start : c->depth;
+    s = run_blocks(ctx, 0, top, n, 0, FFN_IMAG, err);
+    if (s == GLANCE_OK && vl)
+        s = run_blocks(ctx, c->vlffn_start, c->depth, n, 0, FFN_VL, err);
+    ctx->seqs = 1;
+    if (s != GLANCE_OK)
+        return s;
+    /* Only each image's [CLS] row is needed after the last block. */
+    const float *proj = vl ? m->w.itc_vl_image_proj : m->w.itc_image_proj;
+    for (int i = 0; i < count; i++) {
+        float *vector = vectors + (long)i * c->dim;
+        glance_layernorm(NULL, ctx->xn, ctx->x + (long)i * per_image * c->dim, 1, c->dim, m->w.norm_w, m->w.norm_b,
+                  c->norm_eps);
+        glance_linear(ctx->pool, vector, ctx->xn, 1, c->dim, proj, NULL, c->dim, 0);
+        glance_l2_normalize(vector, c->dim);
+    }
     return GLANCE_OK;
 }
 
 GlanceStatus glance_image_forward(GlanceContext *ctx, const float *pixel_values, int vl, float *vector,
                                   GlanceError *err)
 {
-    GlanceModel *m = ctx->model;
-    if (vl)
-        REQUIRE_HEAD(m, has_itc_vl, "VL-FFN retrieval (itc_vl)");
-    else
-        REQUIRE_HEAD(m, has_itc, "retrieval (itc)");
-    if (!pixel_values)
-        return glance_fail(err, GLANCE_ERR_INVALID, "no image");
-    int n = embed_image(ctx, pixel_values, 1, ctx->x);
-    build_rel_index(ctx, 0, n);
-    return single_modality_pass(ctx, n, FFN_IMAG, vl, vl ? m->w.itc_vl_image_proj : m->w.itc_image_proj, vector,
-                                err);
+    return glance_image_forward_batch(ctx, pixel_values, 1, vl, vector, err);
 }
 
 GlanceStatus glance_text_forward(GlanceContext *ctx, const int32_t *ids, int n_ids, int vl, float *vector,
@@ -435,10 +419,14 @@ GlanceStatus glance_text_forward(GlanceContext *ctx, const int32_t *ids, int n_i
     else
         REQUIRE_HEAD(m, has_itc, "retrieval (itc)");
     GlanceStatus s = check_ids(m, ids, n_ids, err);
+    if (s == GLANCE_OK)
+        s = glance_context_prepare(ctx, err);
     if (s != GLANCE_OK)
         return s;
     embed_text(ctx, ids, n_ids, ctx->x);
-    build_rel_index(ctx, n_ids, 0);
+    s = glance_relpos_prepare(ctx, n_ids, 0, err);
+    if (s != GLANCE_OK)
+        return s;
     return single_modality_pass(ctx, n_ids, FFN_TEXT, vl, vl ? m->w.itc_vl_text_proj : m->w.itc_text_proj, vector,
                                 err);
 }
@@ -456,22 +444,26 @@ GlanceStatus glance_mlm_forward(GlanceContext *ctx, const int32_t *ids, int n_id
         return s;
     if (position < 0 || position >= n_ids)
         return glance_fail(err, GLANCE_ERR_INVALID, "position %d outside the %d tokens", position, n_ids);
+    s = glance_context_prepare(ctx, err);
+    if (s != GLANCE_OK)
+        return s;
     if (pixel_values) {
         int n;
         s = fusion_pass(ctx, ids, n_ids, pixel_values, 1, &n, err);
     } else {
         embed_text(ctx, ids, n_ids, ctx->x);
-        build_rel_index(ctx, n_ids, 0);
-        s = run_blocks(ctx, 0, c->depth, n_ids, 0, FFN_TEXT, err);
+        s = glance_relpos_prepare(ctx, n_ids, 0, err);
         if (s == GLANCE_OK)
-            layernorm(ctx->x, ctx->x, n_ids, c->dim, m->w.norm_w, m->w.norm_b, c->norm_eps);
+            s = run_blocks(ctx, 0, c->depth, n_ids, 0, FFN_TEXT, err);
+        if (s == GLANCE_OK)
+            glance_layernorm(ctx->pool, ctx->x, ctx->x, n_ids, c->dim, m->w.norm_w, m->w.norm_b, c->norm_eps);
     }
     if (s != GLANCE_OK)
         return s;
     float *h = ctx->head_a;
-    linear(h, ctx->x + (long)position * c->dim, 1, c->dim, m->w.mlm_dense_w, m->w.mlm_dense_b, c->dim);
-    gelu(h, c->dim);
-    layernorm(h, h, 1, c->dim, m->w.mlm_norm_w, m->w.mlm_norm_b, c->text_eps);
-    linear(logits, h, 1, c->dim, m->w.mlm_decoder_w, m->w.mlm_bias, c->vocab_size);
+    glance_linear(ctx->pool, h, ctx->x + (long)position * c->dim, 1, c->dim, m->w.mlm_dense_w, m->w.mlm_dense_b, c->dim,
+           1);
+    glance_layernorm(NULL, h, h, 1, c->dim, m->w.mlm_norm_w, m->w.mlm_norm_b, c->text_eps);
+    glance_linear(ctx->pool, logits, h, 1, c->dim, m->w.mlm_decoder_w, m->w.mlm_bias, c->vocab_size, 0);
     return GLANCE_OK;
 }

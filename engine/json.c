@@ -243,7 +243,7 @@ static int parse_value(Reader *r, JsonValue *v, int depth)
     }
 }
 
-JsonValue *json_parse(const char *text, size_t len, char *error, size_t error_size)
+JsonValue *glance_json_parse(const char *text, size_t len, char *error, size_t error_size)
 {
     char scratch[8];
     Reader r = { text, text + len, error ? error : scratch, error ? error_size : sizeof scratch, 0 };
@@ -258,11 +258,11 @@ JsonValue *json_parse(const char *text, size_t len, char *error, size_t error_si
             return v;
         fail(&r, "trailing characters after JSON value");
     }
-    json_free(v);
+    glance_json_free(v);
     return NULL;
 }
 
-void json_free(JsonValue *value)
+void glance_json_free(JsonValue *value)
 {
     if (!value)
         return;
@@ -270,7 +270,7 @@ void json_free(JsonValue *value)
     free(value);
 }
 
-const JsonValue *json_object_get(const JsonValue *object, const char *key)
+const JsonValue *glance_json_object_get(const JsonValue *object, const char *key)
 {
     if (!object || object->type != JSON_OBJECT)
         return NULL;
@@ -280,20 +280,20 @@ const JsonValue *json_object_get(const JsonValue *object, const char *key)
     return NULL;
 }
 
-double json_get_number(const JsonValue *object, const char *key, double fallback)
+double glance_json_get_number(const JsonValue *object, const char *key, double fallback)
 {
-    const JsonValue *v = json_object_get(object, key);
+    const JsonValue *v = glance_json_object_get(object, key);
     return v && v->type == JSON_NUMBER ? v->number : fallback;
 }
 
-int json_get_bool(const JsonValue *object, const char *key, int fallback)
+int glance_json_get_bool(const JsonValue *object, const char *key, int fallback)
 {
-    const JsonValue *v = json_object_get(object, key);
+    const JsonValue *v = glance_json_object_get(object, key);
     return v && (v->type == JSON_BOOL || v->type == JSON_NUMBER) ? v->number != 0 : fallback;
 }
 
-const char *json_get_string(const JsonValue *object, const char *key)
+const char *glance_json_get_string(const JsonValue *object, const char *key)
 {
-    const JsonValue *v = json_object_get(object, key);
+    const JsonValue *v = glance_json_object_get(object, key);
     return v && v->type == JSON_STRING ? v->string : NULL;
 }

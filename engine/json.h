@@ -18,12 +18,12 @@ typedef struct JsonValue {
 
 /* Parses exactly one value followed by optional whitespace. Returns NULL and
  * writes a reason into error (error_size bytes) on failure. */
-JsonValue *json_parse(const char *text, size_t len, char *error, size_t error_size);
-void json_free(JsonValue *value);
+JsonValue *glance_json_parse(const char *text, size_t len, char *error, size_t error_size);
+void glance_json_free(JsonValue *value);
 
-const JsonValue *json_object_get(const JsonValue *object, const char *key);
+const JsonValue *glance_json_object_get(const JsonValue *object, const char *key);
 /* Typed lookups with a default when the key is missing or has another type. */
-double json_get_number(const JsonValue *object, const char *key, double fallback);
-int json_get_bool(const JsonValue *object, const char *key, int fallback);
-const char *json_get_string(const JsonValue *object, const char *key);
+double glance_json_get_number(const JsonValue *object, const char *key, double fallback);
+int glance_json_get_bool(const JsonValue *object, const char *key, int fallback);
+const char *glance_json_get_string(const JsonValue *object, const char *key);
 #endif

@@ -1,73 +1,218 @@
-/* kernels.c — matrix products go to cblas; the rest is a few loops. */
+/* kernels.c — matrix products go to cblas (one OpenBLAS thread per pool thread); the
+ * rest are loops written so the compiler vectorises them. Functions marked
+ * MULTIVERSION are compiled for AVX-512, AVX2+FMA and plain x86-64, and the loader
+ * picks one for the CPU at hand (GCC's target_clones), so one binary runs anywhere. */
 #include "kernels.h"
+#include "vecmath.h"
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
 
-void linear(float *out, const float *in, int n, int in_dim, const float *w, const float *b, int out_dim)
-{
-    /* Hot spot: every projection and FFN of the model lands here. */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, out_dim, in_dim, 1.0f, in, in_dim, w, in_dim,
-                0.0f, out, out_dim);
-    if (b)
-        for (int i = 0; i < n; i++) {
-            float *row = out + (long)i * out_dim;
-            for (int j = 0; j < out_dim; j++)
-                row[j] += b[j];
-        }
-}
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define MULTIVERSION
+#endif
 
-void layernorm(float *out, const float *in, int n, int dim, const float *w, const float *b, float eps)
-{
-    for (int i = 0; i < n; i++) {
-        const float *x = in + (long)i * dim;
-        float *y = out + (long)i * dim;
-        double mean = 0, var = 0;
-        for (int j = 0; j < dim; j++)
-            mean += x[j];
-        mean /= dim;
-        for (int j = 0; j < dim; j++)
-            var += (x[j] - mean) * (x[j] - mean);
-        var /= dim;
-        float inv = (float)(1.0 / sqrt(var + eps));
-        float m = (float)mean;
-        for (int j = 0; j < dim; j++)
-            y[j] = (x[j] - m) * inv * w[j] + b[j];
-    }
-}
+/* Partial sums kept in LANES accumulators so reductions vectorise. */
+#define LANES 16
 
-void gelu(float *x, long count)
-{
-    for (long i = 0; i < count; i++)
-        x[i] = 0.5f * x[i] * (1.0f + erff(x[i] * (float)M_SQRT1_2));
-}
-
-void softmax_rows(float *x, int rows, int cols)
+MULTIVERSION
+static void gelu_rows(float *x, int rows, int cols, long stride)
 {
     for (int i = 0; i < rows; i++) {
-        float *row = x + (long)i * cols;
-        float max = row[0];
-        for (int j = 1; j < cols; j++)
-            max = row[j] > max ? row[j] : max;
-        float sum = 0;
-        for (int j = 0; j < cols; j++) {
-            row[j] = expf(row[j] - max);
-            sum += row[j];
-        }
-        float inv = 1.0f / sum;
+        float *row = x + i * stride;
         for (int j = 0; j < cols; j++)
-            row[j] *= inv;
+            row[j] = 0.5f * row[j] * (1.0f + vm_erff(row[j] * (float)M_SQRT1_2));
     }
 }
 
-void residual_add(float *x, const float *y, const float *gamma, int n, int dim)
+void glance_gelu(float *x, long count)
 {
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < dim; j++)
-            x[(long)i * dim + j] += gamma ? gamma[j] * y[(long)i * dim + j] : y[(long)i * dim + j];
+    gelu_rows(x, 1, (int)count, 0);
 }
 
-void l2_normalize(float *v, int dim)
+typedef struct {
+    float *out;
+    const float *in, *w, *b;
+    int n, group_rows, in_dim, out_dim, gelu, cols_per_chunk;
+} LinearJob;
+
+/* One slice of output columns: its GEMM, bias and activation while the slice is warm. */
+static void linear_columns(void *arg, int begin, int end, int thread)
+{
+    (void)thread;
+    const LinearJob *j = arg;
+    int c0 = begin * j->cols_per_chunk;
+    int c1 = end * j->cols_per_chunk < j->out_dim ? end * j->cols_per_chunk : j->out_dim;
+    if (c1 <= c0)
+        return;
+    /* Hot spot: every projection and FFN of the model lands here. */
+    for (int r = 0; r < j->n; r += j->group_rows)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, j->group_rows, c1 - c0, j->in_dim, 1.0f,
+                    j->in + (long)r * j->in_dim, j->in_dim, j->w + (long)c0 * j->in_dim, j->in_dim, 0.0f,
+                    j->out + (long)r * j->out_dim + c0, j->out_dim);
+    if (j->b)
+        for (int i = 0; i < j->n; i++) {
+            float *row = j->out + (long)i * j->out_dim + c0;
+            for (int c = 0; c < c1 - c0; c++)
+                row[c] += j->b[c0 + c];
+        }
+    if (j->gelu)
+        gelu_rows(j->out + c0, j->n, c1 - c0, j->out_dim);
+}
+
+void glance_linear(GlancePool *pool, float *out, const float *in, int n, int in_dim, const float *w, const float *b,
+            int out_dim, int gelu)
+{
+    glance_linear_grouped(pool, out, in, n, 1, in_dim, w, b, out_dim, gelu);
+}
+
+void glance_linear_grouped(GlancePool *pool, float *out, const float *in, int n, int groups, int in_dim, const float *w,
+                    const float *b, int out_dim, int gelu)
+{
+    /* Columns, not rows, are split: each thread then streams only its share of the
+     * weights, which are the larger operand at every sequence length used here. */
+    int threads = pool ? glance_pool_threads(pool) : 1;
+    int per = (out_dim + threads - 1) / threads;
+    per = (per + 15) / 16 * 16;
+    LinearJob job = { out, in, w, b, n, n / groups, in_dim, out_dim, gelu, per };
+    int chunks = (out_dim + per - 1) / per;
+    if (pool)
+        glance_pool_run(pool, chunks, 1, linear_columns, &job);
+    else
+        linear_columns(&job, 0, chunks, 0);
+}
+
+typedef struct {
+    float *out;
+    const float *in, *w, *b;
+    int dim;
+    float eps;
+} NormJob;
+
+MULTIVERSION
+static void layernorm_rows(void *arg, int begin, int end, int thread)
+{
+    (void)thread;
+    const NormJob *j = arg;
+    int dim = j->dim, body = dim / LANES * LANES;
+    for (int i = begin; i < end; i++) {
+        const float *x = j->in + (long)i * dim;
+        float *y = j->out + (long)i * dim;
+        double acc[LANES] = { 0 };
+        for (int k = 0; k < body; k += LANES)
+            for (int l = 0; l < LANES; l++)
+                acc[l] += x[k + l];
+        double mean = 0;
+        for (int k = body; k < dim; k++)
+            mean += x[k];
+        for (int l = 0; l < LANES; l++)
+            mean += acc[l];
+        mean /= dim;
+        double sq[LANES] = { 0 };
+        for (int k = 0; k < body; k += LANES)
+            for (int l = 0; l < LANES; l++)
+                sq[l] += (x[k + l] - mean) * (x[k + l] - mean);
+        double var = 0;
+        for (int k = body; k < dim; k++)
+            var += (x[k] - mean) * (x[k] - mean);
+        for (int l = 0; l < LANES; l++)
+            var += sq[l];
+        var /= dim;
+        float inv = (float)(1.0 / sqrt(var + j->eps));
+        float m = (float)mean;
+        for (int k = 0; k < dim; k++)
+            y[k] = (x[k] - m) * inv * j->w[k] + j->b[k];
+    }
+}
+
+void glance_layernorm(GlancePool *pool, float *out, const float *in, int n, int dim, const float *w, const float *b,
+               float eps)
+{
+    NormJob job = { out, in, w, b, dim, eps };
+    if (pool)
+        glance_pool_run(pool, n, 0, layernorm_rows, &job);
+    else
+        layernorm_rows(&job, 0, n, 0);
+}
+
+typedef struct {
+    float *x;
+    const float *y, *gamma;
+    int dim;
+} ResidualJob;
+
+MULTIVERSION
+static void residual_rows(void *arg, int begin, int end, int thread)
+{
+    (void)thread;
+    const ResidualJob *j = arg;
+    for (int i = begin; i < end; i++) {
+        float *x = j->x + (long)i * j->dim;
+        const float *y = j->y + (long)i * j->dim;
+        if (j->gamma)
+            for (int k = 0; k < j->dim; k++)
+                x[k] += j->gamma[k] * y[k];
+        else
+            for (int k = 0; k < j->dim; k++)
+                x[k] += y[k];
+    }
+}
+
+void glance_residual_add(GlancePool *pool, float *x, const float *y, const float *gamma, int n, int dim)
+{
+    ResidualJob job = { x, y, gamma, dim };
+    if (pool)
+        glance_pool_run(pool, n, 0, residual_rows, &job);
+    else
+        residual_rows(&job, 0, n, 0);
+}
+
+MULTIVERSION
+void glance_softmax_biased_row(float *x, const float *bias, const BiasRun *runs, int n_runs, int cols)
+{
+    int body = cols / LANES * LANES;
+    for (int r = 0; r < n_runs; r++) {
+        float *dst = x + runs[r].start;
+        const float *src = bias + runs[r].src;
+        if (runs[r].step)
+            for (int k = 0; k < runs[r].len; k++)
+                dst[k] += src[k];
+        else
+            for (int k = 0; k < runs[r].len; k++)
+                dst[k] += src[0];
+    }
+    float top[LANES];
+    for (int l = 0; l < LANES; l++)
+        top[l] = x[0];
+    for (int k = 0; k < body; k += LANES)
+        for (int l = 0; l < LANES; l++)
+            top[l] = x[k + l] > top[l] ? x[k + l] : top[l];
+    float max = x[0];
+    for (int k = body; k < cols; k++)
+        max = x[k] > max ? x[k] : max;
+    for (int l = 0; l < LANES; l++)
+        max = top[l] > max ? top[l] : max;
+    float acc[LANES] = { 0 };
+    for (int k = 0; k < body; k += LANES)
+        for (int l = 0; l < LANES; l++) {
+            x[k + l] = vm_expf(x[k + l] - max);
+            acc[l] += x[k + l];
+        }
+    float sum = 0;
+    for (int k = body; k < cols; k++) {
+        x[k] = vm_expf(x[k] - max);
+        sum += x[k];
+    }
+    for (int l = 0; l < LANES; l++)
+        sum += acc[l];
+    float inv = 1.0f / sum;
+    for (int k = 0; k < cols; k++)
+        x[k] *= inv;
+}
+
+void glance_l2_normalize(float *v, int dim)
 {
     double sum = 0;
     for (int j = 0; j < dim; j++)

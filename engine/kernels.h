@@ -1,17 +1,35 @@
-/* kernels.h — the small pure functions a forward pass is made of. */
+/* kernels.h — the small functions a forward pass is made of. Those taking a pool split
+ * their rows (or, for short inputs, their output columns) across its threads; pool may
+ * be NULL to run on the caller alone. */
 #ifndef GLANCE_KERNELS_H
 #define GLANCE_KERNELS_H
 
-/* out (n, out_dim) = in (n, in_dim) @ w^T + b; w is (out_dim, in_dim) row-major, b may be NULL. */
-void linear(float *out, const float *in, int n, int in_dim, const float *w, const float *b, int out_dim);
+#include "pool.h"
+
+/* out (n, out_dim) = in (n, in_dim) @ w^T + b, then exact GELU if `gelu`; w is
+ * (out_dim, in_dim) row-major, b may be NULL. out must not overlap in. */
+void glance_linear(GlancePool *pool, float *out, const float *in, int n, int in_dim, const float *w, const float *b,
+            int out_dim, int gelu);
+/* The same on n / groups rows at a time, so that each group's numbers are bit for bit
+ * those of a call on that group alone (BLAS picks its kernels by shape). */
+void glance_linear_grouped(GlancePool *pool, float *out, const float *in, int n, int groups, int in_dim, const float *w,
+                    const float *b, int out_dim, int gelu);
 /* Row-wise LayerNorm; out may equal in. Statistics in double, as PyTorch's result is exact to float. */
-void layernorm(float *out, const float *in, int n, int dim, const float *w, const float *b, float eps);
-/* Exact (erf) GELU, in place. */
-void gelu(float *x, long count);
-/* Row-wise softmax, in place. */
-void softmax_rows(float *x, int rows, int cols);
+void glance_layernorm(GlancePool *pool, float *out, const float *in, int n, int dim, const float *w, const float *b,
+               float eps);
 /* x += gamma * y per channel (gamma NULL: plain residual). */
-void residual_add(float *x, const float *y, const float *gamma, int n, int dim);
+void glance_residual_add(GlancePool *pool, float *x, const float *y, const float *gamma, int n, int dim);
+/* Exact (erf) GELU, in place, on the caller's thread. */
+void glance_gelu(float *x, long count);
+/* Columns [start, start+len) of a row get bias[src + i * step]: step 1 walks a slice of
+ * the bias, step 0 repeats one value. A row's relative-position bias is a few dozen of
+ * these (one per image row of keys), so it is added without a gather. */
+typedef struct {
+    int start, len, src, step;
+} BiasRun;
+/* Softmax of x + the bias its runs describe (runs NULL: plain softmax), in place: the
+ * attention's relative-position add fused with its softmax. */
+void glance_softmax_biased_row(float *x, const float *bias, const BiasRun *runs, int n_runs, int cols);
 /* Scales v to unit L2 norm (a zero vector stays zero). */
-void l2_normalize(float *v, int dim);
+void glance_l2_normalize(float *v, int dim);
 #endif

@@ -72,7 +72,7 @@ static const float *bindv(Binder *b, int required, int ndim, const int64_t *dims
 {
     if (b->status != GLANCE_OK)
         return NULL;
-    const StTensor *t = st_find(b->model->file, name);
+    const StTensor *t = glance_st_find(b->model->file, name);
     if (!t) {
         if (required)
             b->status = glance_fail(b->err, GLANCE_ERR_FORMAT, "missing tensor '%s'", name);
@@ -106,7 +106,7 @@ static float bind_scalar(Binder *b, const char *name)
 {
     static const int64_t one[1] = { 1 };
     const float *v = bindv(b, 0, 1, one, name);
-    if (!v && b->status == GLANCE_OK && st_find(b->model->file, name))
+    if (!v && b->status == GLANCE_OK && glance_st_find(b->model->file, name))
         v = bindv(b, 1, 0, NULL, name); /* stored 0-dimensional */
     return v ? v[0] : 0.0f;
 }
@@ -172,8 +172,8 @@ static int has_head(const JsonValue *heads, const char *name)
 /* Reads glance.config and checks that the numbers describe a buildable model. */
 static GlanceStatus read_config(GlanceModel *m, GlanceError *err)
 {
-    const char *format = st_metadata(m->file, GLANCE_META_FORMAT);
-    const char *text = st_metadata(m->file, GLANCE_META_CONFIG);
+    const char *format = glance_st_metadata(m->file, GLANCE_META_FORMAT);
+    const char *text = glance_st_metadata(m->file, GLANCE_META_CONFIG);
     if (!format || !text)
         return glance_fail(err, GLANCE_ERR_FORMAT,
                            "not a Glance model (no glance.format / glance.config metadata; "
@@ -181,34 +181,34 @@ static GlanceStatus read_config(GlanceModel *m, GlanceError *err)
     if (strcmp(format, "1") != 0)
         return glance_fail(err, GLANCE_ERR_FORMAT, "unsupported glance.format '%s' (this version reads 1)", format);
     char reason[128] = "";
-    JsonValue *json = json_parse(text, strlen(text), reason, sizeof reason);
+    JsonValue *json = glance_json_parse(text, strlen(text), reason, sizeof reason);
     if (!json || json->type != JSON_OBJECT) {
-        json_free(json);
+        glance_json_free(json);
         return glance_fail(err, GLANCE_ERR_FORMAT, "glance.config is not a JSON object: %s", reason);
     }
     GlanceConfig *c = &m->config;
-    c->dim = (int)json_get_number(json, "dim", 0);
-    c->depth = (int)json_get_number(json, "depth", 0);
-    c->heads = (int)json_get_number(json, "heads", 0);
-    c->mlp_hidden = (int)json_get_number(json, "mlp_hidden", 0);
-    c->vlffn_start = (int)json_get_number(json, "vlffn_start", -1);
-    c->patch_size = (int)json_get_number(json, "patch_size", 0);
-    c->image_size = (int)json_get_number(json, "image_size", 0);
-    c->max_text_len = (int)json_get_number(json, "max_text_len", 0);
-    c->vocab_size = (int)json_get_number(json, "vocab_size", 0);
-    c->rel_pos = json_get_bool(json, "rel_pos", 0);
-    c->rel_pos_text_len = (int)json_get_number(json, "rel_pos_text_len", 196);
-    c->abs_pos = json_get_bool(json, "abs_pos", 0);
-    c->layer_scale = json_get_bool(json, "layer_scale", 0);
-    c->token_types = (int)json_get_number(json, "token_types", 2);
-    c->norm_eps = (float)json_get_number(json, "norm_eps", 1e-6);
-    c->text_eps = (float)json_get_number(json, "text_eps", 1e-12);
-    c->head_eps = (float)json_get_number(json, "head_eps", 1e-5);
-    c->num_answers = (int)json_get_number(json, "num_answers", 0);
-    const JsonValue *heads = json_object_get(json, "heads_present");
+    c->dim = (int)glance_json_get_number(json, "dim", 0);
+    c->depth = (int)glance_json_get_number(json, "depth", 0);
+    c->heads = (int)glance_json_get_number(json, "heads", 0);
+    c->mlp_hidden = (int)glance_json_get_number(json, "mlp_hidden", 0);
+    c->vlffn_start = (int)glance_json_get_number(json, "vlffn_start", -1);
+    c->patch_size = (int)glance_json_get_number(json, "patch_size", 0);
+    c->image_size = (int)glance_json_get_number(json, "image_size", 0);
+    c->max_text_len = (int)glance_json_get_number(json, "max_text_len", 0);
+    c->vocab_size = (int)glance_json_get_number(json, "vocab_size", 0);
+    c->rel_pos = glance_json_get_bool(json, "rel_pos", 0);
+    c->rel_pos_text_len = (int)glance_json_get_number(json, "rel_pos_text_len", 196);
+    c->abs_pos = glance_json_get_bool(json, "abs_pos", 0);
+    c->layer_scale = glance_json_get_bool(json, "layer_scale", 0);
+    c->token_types = (int)glance_json_get_number(json, "token_types", 2);
+    c->norm_eps = (float)glance_json_get_number(json, "norm_eps", 1e-6);
+    c->text_eps = (float)glance_json_get_number(json, "text_eps", 1e-12);
+    c->head_eps = (float)glance_json_get_number(json, "head_eps", 1e-5);
+    c->num_answers = (int)glance_json_get_number(json, "num_answers", 0);
+    const JsonValue *heads = glance_json_object_get(json, "heads_present");
     for (GlanceHead h = 0; h < GLANCE_N_HEADS; h++)
         glance_config_set_head(c, h, has_head(heads, glance_head_name(h)));
-    json_free(json);
+    glance_json_free(json);
 
     /* Bounds keep every later size computation far from overflow. */
     if (c->dim < 1 || c->dim > 8192 || c->depth < 1 || c->depth > 128 || c->heads < 1 ||
@@ -233,7 +233,7 @@ static GlanceStatus read_answers(GlanceModel *m, GlanceError *err)
 {
     if (!m->config.has_vqa)
         return GLANCE_OK;
-    const char *answers = st_metadata(m->file, GLANCE_META_ANSWERS);
+    const char *answers = glance_st_metadata(m->file, GLANCE_META_ANSWERS);
     if (!answers)
         return glance_fail(err, GLANCE_ERR_FORMAT, "the model has a VQA head but no glance.answers list");
     m->answers_blob = strdup(answers);
@@ -267,7 +267,7 @@ GlanceStatus glance_model_open(const char *path, GlanceModel **out, GlanceError 
     if (!m)
         return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
     GlanceError local = { 0 };
-    GlanceStatus s = st_open(path, &m->file, err);
+    GlanceStatus s = glance_st_open(path, &m->file, err);
     if (s != GLANCE_OK) {
         glance_model_close(m);
         return s;
@@ -276,7 +276,7 @@ GlanceStatus glance_model_open(const char *path, GlanceModel **out, GlanceError 
     if (s == GLANCE_OK)
         s = read_answers(m, &local);
     if (s == GLANCE_OK) {
-        const char *vocab = st_metadata(m->file, GLANCE_META_VOCAB);
+        const char *vocab = glance_st_metadata(m->file, GLANCE_META_VOCAB);
         if (!vocab) {
             s = glance_fail(&local, GLANCE_ERR_FORMAT, "no glance.vocab metadata");
         } else {
@@ -303,7 +303,7 @@ GlanceStatus glance_model_open(const char *path, GlanceModel **out, GlanceError 
         glance_model_close(m);
         return s;
     }
-    const char *name = st_metadata(m->file, GLANCE_META_NAME);
+    const char *name = glance_st_metadata(m->file, GLANCE_META_NAME);
     m->name = strdup(name ? name : "");
     *out = m;
     return GLANCE_OK;
@@ -321,7 +321,7 @@ void glance_model_close(GlanceModel *model)
     free(model->answers_blob);
     free(model->name);
     glance_vocab_free(model->vocab);
-    st_close(model->file);
+    glance_st_close(model->file);
     free(model);
 }
 
@@ -329,6 +329,19 @@ const GlanceConfig *glance_model_config(const GlanceModel *model) { return &mode
 const char *glance_model_name(const GlanceModel *model) { return model->name; }
 int glance_model_num_answers(const GlanceModel *model) { return model->num_answers; }
 int glance_model_embed_dim(const GlanceModel *model) { return model->config.dim; }
+
+const char *glance_model_metadata(const GlanceModel *model, const char *key)
+{
+    return model && key ? glance_st_metadata(model->file, key) : NULL;
+}
+
+GlanceStatus glance_text_inspect(const GlanceModel *model, const char *text, int *n_tokens, int *n_unknown,
+                                 GlanceUnknownWordFunc unknown, void *user_data, GlanceError *err)
+{
+    if (!model || !text)
+        return glance_fail(err, GLANCE_ERR_INVALID, "no model or no text");
+    return glance_wordpiece_inspect(model->vocab, text, n_tokens, n_unknown, unknown, user_data, err);
+}
 
 const char *glance_model_answer(const GlanceModel *model, int label)
 {

@@ -38,9 +38,9 @@ static GlanceStatus parse_tensor(const char *name, const JsonValue *entry, const
 {
     memset(t, 0, sizeof *t);
     t->name = name;
-    const char *dtype = json_get_string(entry, "dtype");
-    const JsonValue *shape = json_object_get(entry, "shape");
-    const JsonValue *offsets = json_object_get(entry, "data_offsets");
+    const char *dtype = glance_json_get_string(entry, "dtype");
+    const JsonValue *shape = glance_json_object_get(entry, "shape");
+    const JsonValue *offsets = glance_json_object_get(entry, "data_offsets");
     if (!dtype || !shape || shape->type != JSON_ARRAY || !offsets || offsets->type != JSON_ARRAY ||
         offsets->count != 2)
         return glance_fail(err, GLANCE_ERR_FORMAT, "tensor '%s': needs dtype, shape and data_offsets", name);
@@ -74,7 +74,7 @@ static GlanceStatus parse_tensor(const char *name, const JsonValue *entry, const
     return GLANCE_OK;
 }
 
-GlanceStatus st_parse(const uint8_t *bytes, size_t size, StFile *file, GlanceError *err)
+GlanceStatus glance_st_parse(const uint8_t *bytes, size_t size, StFile *file, GlanceError *err)
 {
     if (size < 8)
         return glance_fail(err, GLANCE_ERR_FORMAT, "file too short for a safetensors header");
@@ -85,7 +85,7 @@ GlanceStatus st_parse(const uint8_t *bytes, size_t size, StFile *file, GlanceErr
         return glance_fail(err, GLANCE_ERR_FORMAT, "header length %llu points past the end of the file",
                            (unsigned long long)header_len);
     char reason[128] = "";
-    file->header = json_parse((const char *)bytes + 8, (size_t)header_len, reason, sizeof reason);
+    file->header = glance_json_parse((const char *)bytes + 8, (size_t)header_len, reason, sizeof reason);
     if (!file->header)
         return glance_fail(err, GLANCE_ERR_FORMAT, "header is not valid JSON: %s", reason);
     if (file->header->type != JSON_OBJECT)
@@ -128,7 +128,7 @@ GlanceStatus st_parse(const uint8_t *bytes, size_t size, StFile *file, GlanceErr
     return GLANCE_OK;
 }
 
-GlanceStatus st_open(const char *path, StFile **out, GlanceError *err)
+GlanceStatus glance_st_open(const char *path, StFile **out, GlanceError *err)
 {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -150,33 +150,33 @@ GlanceStatus st_open(const char *path, StFile **out, GlanceError *err)
         if (file->map == MAP_FAILED) {
             file->map = NULL;
             close(fd);
-            st_close(file);
+            glance_st_close(file);
             return glance_fail(err, GLANCE_ERR_IO, "%s: cannot map: %s", path, strerror(errno));
         }
     }
     close(fd);
     GlanceError local = { 0 };
-    GlanceStatus s = st_parse(file->map, file->map_size, file, &local);
+    GlanceStatus s = glance_st_parse(file->map, file->map_size, file, &local);
     if (s != GLANCE_OK) {
-        st_close(file);
+        glance_st_close(file);
         return glance_fail(err, s, "%s: %s", path, local.message);
     }
     *out = file;
     return GLANCE_OK;
 }
 
-void st_close(StFile *file)
+void glance_st_close(StFile *file)
 {
     if (!file)
         return;
     if (file->map)
         munmap(file->map, file->map_size);
-    json_free(file->header);
+    glance_json_free(file->header);
     free(file->tensors);
     free(file);
 }
 
-const StTensor *st_find(const StFile *file, const char *name)
+const StTensor *glance_st_find(const StFile *file, const char *name)
 {
     for (int i = 0; i < file->n_tensors; i++)
         if (!strcmp(file->tensors[i].name, name))
@@ -184,7 +184,7 @@ const StTensor *st_find(const StFile *file, const char *name)
     return NULL;
 }
 
-const char *st_metadata(const StFile *file, const char *key)
+const char *glance_st_metadata(const StFile *file, const char *key)
 {
-    return json_get_string(file->metadata, key);
+    return glance_json_get_string(file->metadata, key);
 }

@@ -30,11 +30,11 @@ typedef struct {
 
 /* Maps and validates: header length, JSON, dtypes, shapes against byte
  * ranges, ranges inside the data section, no two tensors overlapping. */
-GlanceStatus st_open(const char *path, StFile **out, GlanceError *err);
-void st_close(StFile *file);
-const StTensor *st_find(const StFile *file, const char *name);
+GlanceStatus glance_st_open(const char *path, StFile **out, GlanceError *err);
+void glance_st_close(StFile *file);
+const StTensor *glance_st_find(const StFile *file, const char *name);
 /* A __metadata__ string, or NULL. */
-const char *st_metadata(const StFile *file, const char *key);
+const char *glance_st_metadata(const StFile *file, const char *key);
 /* Header validation on a buffer in memory (the fuzz target's entry point). */
-GlanceStatus st_parse(const uint8_t *bytes, size_t size, StFile *file, GlanceError *err);
+GlanceStatus glance_st_parse(const uint8_t *bytes, size_t size, StFile *file, GlanceError *err);
 #endif

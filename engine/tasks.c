@@ -1,21 +1,8 @@
 /* tasks.c — the user-level calls: raw text and RGB8 images in, task outputs out.
  * Each one tokenises, preprocesses and runs the lower-level passes of forward.c. */
-#include "model.h"
-#include <cblas.h>
+#include "context.h"
 #include <stdlib.h>
 #include <string.h>
-
-void glance_set_threads(int n)
-{
-    openblas_set_num_threads(n > 0 ? n : openblas_get_num_procs());
-}
-
-/* Until the engine has its own pool, a context's thread count is OpenBLAS's. */
-void glance_context_set_threads(GlanceContext *ctx, int n)
-{
-    (void)ctx;
-    glance_set_threads(n);
-}
 
 GlanceStatus glance_tokenize(const GlanceModel *model, const char *text, int32_t *ids, int *n_ids,
                              GlanceError *err)
@@ -159,6 +146,23 @@ GlanceStatus glance_embed_image(GlanceContext *ctx, const GlanceImage *image, in
     if (s == GLANCE_OK)
         s = glance_image_forward(ctx, p.pixels, vl, vector, err);
     prepared_free(&p);
+    return s;
+}
+
+GlanceStatus glance_embed_images(GlanceContext *ctx, const GlanceImage *images, int count, int vl, float *vectors,
+                                 GlanceError *err)
+{
+    REQUIRE(images && vectors && count >= 1, GLANCE_ERR_INVALID, "no images");
+    const GlanceModel *m = glance_context_model(ctx);
+    long plane = 3L * m->config.image_size * m->config.image_size;
+    float *pixels = malloc((size_t)count * plane * sizeof *pixels);
+    REQUIRE(pixels, GLANCE_ERR_NOMEM, "out of memory for %d images", count);
+    GlanceStatus s = GLANCE_OK;
+    for (int i = 0; i < count && s == GLANCE_OK; i++)
+        s = glance_preprocess_image(m, &images[i], pixels + i * plane, err);
+    if (s == GLANCE_OK)
+        s = glance_image_forward_batch(ctx, pixels, count, vl, vectors, err);
+    free(pixels);
     return s;
 }
 

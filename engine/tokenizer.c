@@ -10,23 +10,37 @@
 #include <glib.h>
 #include <string.h>
 
-/* Where the ids go; full when only [SEP] still fits. */
+/* Where the ids go; full when only [SEP] still fits. With ids NULL it only counts
+ * (no capacity) and tells `unknown` about each word the vocabulary cannot cover. */
 typedef struct {
     int32_t *ids;
     int count;
     int capacity; /* max_len - 1 */
     int32_t unk_id;
+    GlanceUnknownWordFunc unknown;
+    void *user_data;
+    int n_unk; /* [UNK] ids pushed, when counting */
 } IdSink;
 
 static int sink_full(const IdSink *sink)
 {
-    return sink->count >= sink->capacity;
+    return sink->ids && sink->count >= sink->capacity;
 }
 
 static void sink_push(IdSink *sink, int32_t id)
 {
-    if (!sink_full(sink))
+    if (!sink->ids) {
+        sink->count++;
+        sink->n_unk += id == sink->unk_id;
+    }
+    else if (!sink_full(sink))
         sink->ids[sink->count++] = id;
+}
+
+static void sink_unknown(IdSink *sink, const char *word, size_t len)
+{
+    if (sink->unknown)
+        sink->unknown(word, len, sink->user_data);
 }
 
 /* ---- character classes (HF: _is_control, _is_whitespace, _is_punctuation) ---- */
@@ -167,6 +181,7 @@ static void wordpiece(const GlanceVocab *vocab, const char *word, size_t len, Id
     int n_chars = 0, n_pieces = 0;
     for (const char *p = word; p < word + len; p = g_utf8_next_char(p)) {
         if (n_chars == GLANCE_WORDPIECE_MAX_WORD_CHARS) {
+            sink_unknown(sink, word, len);
             sink_push(sink, sink->unk_id);
             return;
         }
@@ -184,6 +199,7 @@ static void wordpiece(const GlanceVocab *vocab, const char *word, size_t len, Id
                 break;
         }
         if (id < 0) {
+            sink_unknown(sink, word, len);
             sink_push(sink, sink->unk_id);
             return;
         }
@@ -246,6 +262,8 @@ static GlanceStatus encode_word(const GlanceVocab *vocab, const gunichar *word, 
     if (!nfd)
         return glance_fail(err, GLANCE_ERR_NOMEM, "tokenizer: cannot normalise a word");
     size_t len = drop_nonspacing_marks(nfd, strlen(nfd));
+    if (len == 0) /* nothing but accents: the word vanishes */
+        sink_unknown(sink, scratch->str, scratch->len);
     split_punctuation(vocab, nfd, len, sink);
     g_free(nfd);
     return GLANCE_OK;
@@ -291,6 +309,44 @@ static GlanceStatus lookup_special(const GlanceVocab *vocab, const char *name, i
     return GLANCE_OK;
 }
 
+static GlanceStatus lookup_specials(const GlanceVocab *vocab, int32_t *cls_id, int32_t *sep_id,
+                                    int32_t *unk_id, GlanceError *err)
+{
+    GlanceStatus status = lookup_special(vocab, "[CLS]", cls_id, err);
+    if (status == GLANCE_OK)
+        status = lookup_special(vocab, "[SEP]", sep_id, err);
+    if (status == GLANCE_OK)
+        status = lookup_special(vocab, "[UNK]", unk_id, err);
+    return status;
+}
+
+GlanceStatus glance_wordpiece_inspect(const GlanceVocab *vocab, const char *text, int *n_tokens,
+                                      int *n_unknown, GlanceUnknownWordFunc unknown, void *user_data,
+                                      GlanceError *err)
+{
+    if (n_tokens)
+        *n_tokens = 0;
+    if (n_unknown)
+        *n_unknown = 0;
+    if (!vocab || !text || !n_tokens)
+        return glance_fail(err, GLANCE_ERR_INVALID, "tokenizer: missing argument");
+    const char *bad;
+    if (!g_utf8_validate(text, -1, &bad))
+        return glance_fail(err, GLANCE_ERR_INVALID, "text is not valid UTF-8 (byte %td)",
+                           bad - text);
+    int32_t cls_id, sep_id;
+    IdSink sink = { .ids = NULL, .unknown = unknown, .user_data = user_data };
+    GlanceStatus status = lookup_specials(vocab, &cls_id, &sep_id, &sink.unk_id, err);
+    if (status == GLANCE_OK)
+        status = encode_text(vocab, text, &sink, err);
+    if (status == GLANCE_OK) {
+        *n_tokens = sink.count + 2; /* [CLS] and [SEP] */
+        if (n_unknown)
+            *n_unknown = sink.n_unk;
+    }
+    return status;
+}
+
 GlanceStatus glance_wordpiece_encode(const GlanceVocab *vocab, const char *text, int max_len,
                                      int32_t *ids, int *n_ids, GlanceError *err)
 {
@@ -307,11 +363,7 @@ GlanceStatus glance_wordpiece_encode(const GlanceVocab *vocab, const char *text,
                            bad - text);
     int32_t cls_id, sep_id;
     IdSink sink = { .ids = ids, .count = 0, .capacity = max_len - 1 };
-    GlanceStatus status = lookup_special(vocab, "[CLS]", &cls_id, err);
-    if (status == GLANCE_OK)
-        status = lookup_special(vocab, "[SEP]", &sep_id, err);
-    if (status == GLANCE_OK)
-        status = lookup_special(vocab, "[UNK]", &sink.unk_id, err);
+    GlanceStatus status = lookup_specials(vocab, &cls_id, &sep_id, &sink.unk_id, err);
     if (status != GLANCE_OK)
         return status;
 

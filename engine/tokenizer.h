@@ -48,4 +48,12 @@ const char *glance_vocab_piece(const GlanceVocab *vocab, int32_t id);
 GlanceStatus glance_wordpiece_encode(const GlanceVocab *vocab, const char *text, int max_len,
                                      int32_t *ids, int *n_ids, GlanceError *err);
 
+/* What a text makes, without truncation: *n_tokens ids including [CLS] and [SEP], of
+ * which *n_unknown (may be NULL) are [UNK]; `unknown` (may be NULL) hears each word that
+ * becomes [UNK] or vanishes, as the tokenizer saw it (lower-cased, accents stripped,
+ * punctuation split off). */
+GlanceStatus glance_wordpiece_inspect(const GlanceVocab *vocab, const char *text, int *n_tokens,
+                                      int *n_unknown, GlanceUnknownWordFunc unknown, void *user_data,
+                                      GlanceError *err);
+
 #endif

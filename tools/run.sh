@@ -36,3 +36,8 @@ for pair in samples["pairs"][:2]:
     run("compare", left, right, st["statement"])
     print(f"(true: {st['label']})")
 PY
+echo
+echo "The bundled model knows only coloured shapes on plain backgrounds (ShapeWorld)."
+echo "For real photos, get one official model per task (Ask, Compare, Search):"
+echo "  $cli models get --recommended"
+echo "('$cli models' lists them with their sizes; Ctrl-C stops, and running it again resumes.)"

@@ -17,6 +17,10 @@ struct _GlanceApplication {
 
 G_DEFINE_FINAL_TYPE(GlanceApplication, glance_application, ADW_TYPE_APPLICATION)
 
+/* The homepage and bug tracker of data/io.github.glance.Glance.metainfo.xml.in. */
+#define GLANCE_WEBSITE "https://github.com/glance-app/glance"
+#define GLANCE_ISSUES "https://github.com/glance-app/glance/issues"
+
 static const char *const app_accels[][3] = {
     { "app.quit", "<Control>q", NULL },
     { "app.preferences", "<Control>comma", NULL },
@@ -95,6 +99,8 @@ static void about_activated(GSimpleAction *action, GVariant *param, gpointer dat
         "developer-name", _("The Glance developers"),
         "developers", developers,
         "version", GLANCE_VERSION,
+        "website", GLANCE_WEBSITE,
+        "issue-url", GLANCE_ISSUES,
         "comments", _("Ask questions about photos, search your photo library by describing it, "
                       "and check statements about two images. Everything runs on this computer "
                       "with the VLMo vision-language model."),

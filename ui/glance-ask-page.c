@@ -3,15 +3,20 @@
  * (app/glance-history, in the library database) on a thread of its own. */
 #include "config.h"
 #include <glib/gi18n.h>
+#include "glance-adaptive-box.h"
 #include "glance-answer-row.h"
 #include "glance-application.h"
 #include "glance-ask-page.h"
 #include "glance-history.h"
 #include "glance-image-drop.h"
 #include "glance-paths.h"
+#include "glance-text-fit.h"
 #include "glance-window.h"
 
 #define HISTORY_SHOWN 20
+/* Answers below this score are not listed: rows at 0–2% only bury the one that counts.
+ * The best answer is always shown, however weak. */
+#define ANSWER_SHOWN_MIN_SCORE 0.03
 
 struct _GlanceAskPage {
     GtkWidget parent_instance;
@@ -19,6 +24,7 @@ struct _GlanceAskPage {
     GtkWidget *side_separator;
     GtkWidget *side_panel;
     GtkEntry *question_entry;
+    GtkLabel *length_label;
     GtkRevealer *progress_revealer;
     GtkSpinner *spinner;
     GtkLabel *progress_label;
@@ -31,6 +37,8 @@ struct _GlanceAskPage {
 
     GCancellable *asking;          /* the question being answered */
     GCancellable *history_loading; /* history of the current photo */
+    GCancellable *measuring;       /* how much of the question the model reads */
+    guint measure_source;          /* a measurement waiting for typing to pause */
     char *asked_question;
     gint64 ask_started;
     double last_answer_ms;
@@ -130,7 +138,7 @@ static void on_answered(GObject *source, GAsyncResult *result, gpointer data)
     gtk_spinner_set_spinning(self->spinner, FALSE);
     update_actions(self);
     if (!answers) {
-        glance_show_toast(GTK_WIDGET(self), error->message);
+        glance_show_error(GTK_WIDGET(self), _("Could not answer the question"), error->message);
         return;
     }
     if (g_getenv("GLANCE_TIMING"))
@@ -139,6 +147,8 @@ static void on_answered(GObject *source, GAsyncResult *result, gpointer data)
     clear_list(self->answers_list);
     for (guint i = 0; i < answers->answers->len; i++) {
         GlanceScoredAnswer *a = &g_array_index(answers->answers, GlanceScoredAnswer, i);
+        if (i > 0 && a->score < ANSWER_SHOWN_MIN_SCORE)
+            break;   /* best first: the rest are weaker still */
         gtk_list_box_append(self->answers_list, glance_answer_row_new(a->answer, a->score, i == 0));
     }
     gtk_widget_set_visible(GTK_WIDGET(self->answers_box), TRUE);
@@ -260,8 +270,9 @@ static void on_photo_changed(GlanceAskPage *self)
     for (guint i = 0; i < n_questions; i++)
         gtk_list_box_append(self->suggestions_list, question_row_new(scene->questions[i], NULL));
     gtk_widget_set_visible(GTK_WIDGET(self->suggestions_box), n_questions > 0);
-    if (self->prefill_question && n_questions > 0)
-        gtk_editable_set_text(GTK_EDITABLE(self->question_entry), scene->questions[0]);
+    /* A new photo starts with a new question: the last one was about another picture. */
+    gtk_editable_set_text(GTK_EDITABLE(self->question_entry),
+                          self->prefill_question && n_questions > 0 ? scene->questions[0] : "");
     self->prefill_question = FALSE;
 
     reload_history(self);
@@ -278,9 +289,74 @@ static void on_question_activate(GlanceAskPage *self)
     ask(self, gtk_editable_get_text(GTK_EDITABLE(self->question_entry)));
 }
 
+/* ---- how much of a long question the model reads ---- */
+
+static void on_question_measured(GObject *source, GAsyncResult *result, gpointer data)
+{
+    (void)source;
+    g_autoptr(GlanceAskPage) self = data;
+    g_autoptr(GError) error = NULL;
+    GlanceTextFit fit;
+    gboolean measured = glance_text_fit_finish(result, &fit, &error);
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;   /* the question changed meanwhile */
+    g_clear_object(&self->measuring);
+    if (!measured) {
+        g_debug("measuring the question: %s", error->message);   /* asking will say it */
+        return;
+    }
+    const char *text = gtk_editable_get_text(GTK_EDITABLE(self->question_entry));
+    gsize length = strlen(text);
+    gboolean cut = fit.n_read < fit.n_pieces && fit.read_bytes < length;
+    gtk_widget_set_visible(GTK_WIDGET(self->length_label), cut);
+    /* The entry's progress line shows the part read. */
+    gtk_entry_set_progress_fraction(self->question_entry, cut ? (double)fit.read_bytes / length : 0.0);
+    if (!cut)
+        return;
+    /* The last words the model reads, so the person sees where it stops. */
+    g_autofree char *read = g_strstrip(g_strndup(text, fit.read_bytes));
+    const char *tail = read + strlen(read);
+    for (int words = 0; tail > read && words < 4;) {
+        tail = g_utf8_prev_char(tail);
+        if (tail > read && g_unichar_isspace(g_utf8_get_char(g_utf8_prev_char(tail))))
+            words++;
+    }
+    g_autofree char *shown = tail > read ? g_strconcat("…", tail, NULL) : g_strdup(read);
+    /* Translators: %s is the end of the part of the question the model reads */
+    g_autofree char *message = g_strdup_printf(_("Too long: the model reads only up to “%s”"), shown);
+    gtk_label_set_text(self->length_label, message);
+}
+
+static gboolean measure_question(gpointer data)
+{
+    GlanceAskPage *self = data;
+    self->measure_source = 0;
+    const char *text = gtk_editable_get_text(GTK_EDITABLE(self->question_entry));
+    g_autofree char *model = glance_inference_dup_model_path(
+        glance_application_get_inference(GLANCE_APPLICATION_DEFAULT), GLANCE_MODEL_TASK_VQA);
+    if (!model || !*text)
+        return G_SOURCE_REMOVE;
+    self->measuring = g_cancellable_new();
+    glance_text_fit_async(model, text, self->measuring, on_question_measured, g_object_ref(self));
+    return G_SOURCE_REMOVE;
+}
+
 static void on_question_changed(GlanceAskPage *self)
 {
     update_actions(self);
+    if (self->measuring)
+        g_cancellable_cancel(self->measuring);
+    g_clear_object(&self->measuring);
+    g_clear_handle_id(&self->measure_source, g_source_remove);
+    const char *text = gtk_editable_get_text(GTK_EDITABLE(self->question_entry));
+    /* Short questions always fit: a character makes at most one piece, and no model
+     * reads fewer than a dozen; measure the rest once typing pauses. */
+    if (g_utf8_strlen(text, -1) < 12) {
+        gtk_widget_set_visible(GTK_WIDGET(self->length_label), FALSE);
+        gtk_entry_set_progress_fraction(self->question_entry, 0.0);
+        return;
+    }
+    self->measure_source = g_timeout_add(250, measure_question, self);
 }
 
 static void on_question_row_activated(GlanceAskPage *self, GtkListBoxRow *row)
@@ -330,7 +406,6 @@ static void sample_action(GtkWidget *widget, const char *name, GVariant *param)
         return;
     const GlanceSampleScene *scene = glance_samples_get_scene(samples, self->next_sample++ % n);
     g_autoptr(GFile) file = g_file_new_for_path(scene->path);
-    gtk_editable_set_text(GTK_EDITABLE(self->question_entry), "");
     self->prefill_question = TRUE;
     glance_image_drop_load_file(self->image_drop, file);
 }
@@ -341,7 +416,7 @@ static void history_cleared(GObject *source, GAsyncResult *result, gpointer data
     g_autoptr(GlanceAskPage) self = data;
     g_autoptr(GError) error = NULL;
     if (!glance_history_edit_finish(result, &error))
-        glance_show_toast(GTK_WIDGET(self), error->message);
+        glance_show_error(GTK_WIDGET(self), _("Could not forget the questions"), error->message);
     reload_history(self);
 }
 
@@ -367,6 +442,10 @@ static void glance_ask_page_dispose(GObject *object)
     if (self->history_loading)
         g_cancellable_cancel(self->history_loading);
     g_clear_object(&self->history_loading);
+    if (self->measuring)
+        g_cancellable_cancel(self->measuring);
+    g_clear_object(&self->measuring);
+    g_clear_handle_id(&self->measure_source, g_source_remove);
     if (self->after_paint_id) {
         GdkFrameClock *clock = gtk_widget_get_frame_clock(GTK_WIDGET(self));
         if (clock)
@@ -387,11 +466,13 @@ static void glance_ask_page_class_init(GlanceAskPageClass *klass)
     G_OBJECT_CLASS(klass)->dispose = glance_ask_page_dispose;
 
     g_type_ensure(GLANCE_TYPE_IMAGE_DROP);
+    g_type_ensure(GLANCE_TYPE_ADAPTIVE_BOX);
     gtk_widget_class_set_template_from_resource(widget_class, "/io/github/glance/Glance/ui/glance-ask-page.ui");
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, image_drop);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, side_separator);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, side_panel);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, question_entry);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, length_label);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, progress_revealer);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, spinner);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, progress_label);

@@ -123,9 +123,11 @@ static void on_installed(GObject *source, GAsyncResult *result, gpointer data)
             self->installed = TRUE;
             g_signal_emit(self, signals[SIGNAL_MODELS_CHANGED], 0);
         } else if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-            g_autofree char *message = g_strdup_printf(_("Could not get “%s”: %s"), self->entry->title,
-                                                       error->message);
+            /* The toast in a few words; why, in the row itself. */
+            g_autofree char *message = g_strdup_printf(_("Could not get “%s”"), self->entry->title);
             glance_show_toast(GTK_WIDGET(self), message);
+            g_autofree char *why = g_markup_escape_text(error->message, -1);
+            adw_action_row_set_subtitle(ADW_ACTION_ROW(self), why);
         }
         show_state(self);
     }
@@ -138,6 +140,8 @@ static void on_get_clicked(GlanceCatalogueRow *self)
 {
     if (self->installing)
         return;
+    g_autofree char *subtitle = describe_entry(self->entry); /* in place of a previous failure's reason */
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(self), subtitle);
     self->installing = g_cancellable_new();
     gtk_progress_bar_set_fraction(self->progress, 0);
     gtk_progress_bar_set_text(self->progress, _("Starting"));
@@ -160,8 +164,11 @@ static void on_removed(GObject *source, GAsyncResult *result, gpointer data)
     (void)source;
     g_autoptr(GlanceCatalogueRow) self = data;
     g_autoptr(GError) error = NULL;
-    if (!glance_models_edit_finish(result, &error))
-        glance_show_toast(GTK_WIDGET(self), error->message);
+    if (!glance_models_edit_finish(result, &error)) {
+        g_autofree char *message = g_strdup_printf(_("“%s” could not be removed: %s"), self->entry->title,
+                                                   error->message);
+        glance_show_toast(GTK_WIDGET(self), message);
+    }
     g_signal_emit(self, signals[SIGNAL_MODELS_CHANGED], 0);
 }
 

@@ -2,6 +2,7 @@
  * statement withdraws the verdict, so what is shown always belongs to what is there. */
 #include "config.h"
 #include <glib/gi18n.h>
+#include "glance-adaptive-box.h"
 #include "glance-answer-row.h"
 #include "glance-application.h"
 #include "glance-compare-page.h"
@@ -12,6 +13,7 @@ struct _GlanceComparePage {
     GtkWidget parent_instance;
     GlanceImageDrop *left_drop;
     GlanceImageDrop *right_drop;
+    GtkWidget *swap_button;
     GtkEntry *statement_entry;
     GtkRevealer *progress_revealer;
     GtkSpinner *spinner;
@@ -69,7 +71,7 @@ static void on_judged(GObject *source, GAsyncResult *result, gpointer data)
     g_clear_object(&self->judging);   /* finished: nothing left to cancel */
     stop_judging(self);
     if (error) {
-        glance_show_toast(GTK_WIDGET(self), error->message);
+        glance_show_error(GTK_WIDGET(self), _("Could not check the statement"), error->message);
         return;
     }
     g_autofree char *percent = glance_format_percent(judgement.probability);
@@ -104,10 +106,25 @@ static void judge(GlanceComparePage *self)
 
 static void on_photos_changed(GlanceComparePage *self)
 {
+    GlancePhoto *left = glance_image_drop_get_photo(self->left_drop);
+    GlancePhoto *right = glance_image_drop_get_photo(self->right_drop);
+    /* One primary action: the first empty place's "Open Image…" (then Check). */
+    g_object_set(self->left_drop, "primary", left == NULL, NULL);
+    g_object_set(self->right_drop, "primary", left != NULL && right == NULL, NULL);
     withdraw_verdict(self);
     if (glance_image_drop_get_photo(self->left_drop) || glance_image_drop_get_photo(self->right_drop))
         glance_inference_prepare(glance_application_get_inference(GLANCE_APPLICATION_DEFAULT),
                                  GLANCE_MODEL_TASK_NLVR2);
+}
+
+/* One image above the other: the swap arrows point up and down. */
+static void on_layout_stacked(GlanceAdaptiveBox *layout, GParamSpec *pspec, GlanceComparePage *self)
+{
+    (void)pspec;
+    if (glance_adaptive_box_get_stacked(layout))
+        gtk_widget_add_css_class(self->swap_button, "vertical");
+    else
+        gtk_widget_remove_css_class(self->swap_button, "vertical");
 }
 
 static void on_statement_changed(GlanceComparePage *self)
@@ -227,9 +244,11 @@ static void glance_compare_page_class_init(GlanceComparePageClass *klass)
     G_OBJECT_CLASS(klass)->dispose = glance_compare_page_dispose;
 
     g_type_ensure(GLANCE_TYPE_IMAGE_DROP);
+    g_type_ensure(GLANCE_TYPE_ADAPTIVE_BOX);
     gtk_widget_class_set_template_from_resource(widget_class, "/io/github/glance/Glance/ui/glance-compare-page.ui");
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, left_drop);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, right_drop);
+    gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, swap_button);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, statement_entry);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, progress_revealer);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, spinner);
@@ -238,6 +257,7 @@ static void glance_compare_page_class_init(GlanceComparePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, probability_label);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, probability_bar);
     gtk_widget_class_bind_template_callback(widget_class, on_photos_changed);
+    gtk_widget_class_bind_template_callback(widget_class, on_layout_stacked);
     gtk_widget_class_bind_template_callback(widget_class, on_statement_changed);
     gtk_widget_class_bind_template_callback(widget_class, on_statement_activate);
 

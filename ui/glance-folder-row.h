@@ -1,6 +1,6 @@
 /* glance-folder-row.h — a library folder as a row: its name, its path and a button that
- * removes it from the library (app.remove-folder). The Search page and Preferences list
- * the folders with it. */
+ * removes it from the library (app.remove-folder) with Undo in a toast. The Search page and
+ * Preferences list the folders with it. */
 #ifndef GLANCE_FOLDER_ROW_H
 #define GLANCE_FOLDER_ROW_H
 #include <adwaita.h>

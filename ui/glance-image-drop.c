@@ -9,6 +9,7 @@ struct _GlanceImageDrop {
     GtkWidget parent_instance;
     GtkStack *stack;
     AdwStatusPage *status_page;
+    GtkButton *open_button;
     GtkButton *sample_button;
     GtkSpinner *loading_spinner;
     GtkPicture *picture;
@@ -17,11 +18,13 @@ struct _GlanceImageDrop {
     GCancellable *loading;       /* a photo being loaded, or NULL */
     GtkFileChooserNative *chooser;
     char *title;
+    char *chooser_title;
 };
 
 G_DEFINE_FINAL_TYPE(GlanceImageDrop, glance_image_drop, GTK_TYPE_WIDGET)
 
-enum { PROP_0, PROP_PHOTO, PROP_TITLE, PROP_DESCRIPTION, PROP_SAMPLE_ACTION_NAME, PROP_COMPACT, N_PROPS };
+enum { PROP_0, PROP_PHOTO, PROP_TITLE, PROP_DESCRIPTION, PROP_SAMPLE_ACTION_NAME, PROP_COMPACT, PROP_PRIMARY,
+       PROP_CHOOSER_TITLE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 GlancePhoto *glance_image_drop_get_photo(GlanceImageDrop *self) { return self->photo; }
@@ -75,10 +78,10 @@ static void on_photo_loaded(GObject *source, GAsyncResult *result, gpointer data
         if (ok) {
             glance_image_drop_set_photo(self, GLANCE_PHOTO(source));
         } else {
-            g_autofree char *message = g_strdup_printf(_("Cannot open “%s”: %s"),
-                                                       glance_photo_get_title(GLANCE_PHOTO(source)),
-                                                       error->message);
-            glance_show_toast(GTK_WIDGET(self), message);
+            /* Translators: %s is a file name */
+            g_autofree char *summary = g_strdup_printf(_("Could not open “%s”"),
+                                                       glance_photo_get_title(GLANCE_PHOTO(source)));
+            glance_show_error(GTK_WIDGET(self), summary, error->message);
             show_current(self);
         }
     }
@@ -132,8 +135,7 @@ void glance_image_drop_open(GlanceImageDrop *self)
     if (self->chooser)
         return;
     GtkRoot *root = gtk_widget_get_root(GTK_WIDGET(self));
-    g_autofree char *title = self->title ? g_strdup_printf(_("Open %s"), self->title) : NULL;
-    self->chooser = gtk_file_chooser_native_new(title ? title : _("Open Image"),
+    self->chooser = gtk_file_chooser_native_new(self->chooser_title ? self->chooser_title : _("Choose an Image"),
                                                 GTK_IS_WINDOW(root) ? GTK_WINDOW(root) : NULL,
                                                 GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
     GtkFileFilter *images = gtk_file_filter_new();
@@ -241,6 +243,7 @@ static void glance_image_drop_dispose(GObject *object)
 static void glance_image_drop_finalize(GObject *object)
 {
     g_free(GLANCE_IMAGE_DROP(object)->title);
+    g_free(GLANCE_IMAGE_DROP(object)->chooser_title);
     G_OBJECT_CLASS(glance_image_drop_parent_class)->finalize(object);
 }
 
@@ -262,6 +265,12 @@ static void glance_image_drop_get_property(GObject *object, guint id, GValue *va
         break;
     case PROP_COMPACT:
         g_value_set_boolean(value, gtk_widget_has_css_class(GTK_WIDGET(self->status_page), "compact"));
+        break;
+    case PROP_PRIMARY:
+        g_value_set_boolean(value, gtk_widget_has_css_class(GTK_WIDGET(self->open_button), "suggested-action"));
+        break;
+    case PROP_CHOOSER_TITLE:
+        g_value_set_string(value, self->chooser_title);
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
@@ -297,6 +306,16 @@ static void glance_image_drop_set_property(GObject *object, guint id, const GVal
         else
             gtk_widget_remove_css_class(GTK_WIDGET(self->status_page), "compact");
         break;
+    case PROP_PRIMARY:
+        if (g_value_get_boolean(value))
+            gtk_widget_add_css_class(GTK_WIDGET(self->open_button), "suggested-action");
+        else
+            gtk_widget_remove_css_class(GTK_WIDGET(self->open_button), "suggested-action");
+        break;
+    case PROP_CHOOSER_TITLE:
+        g_free(self->chooser_title);
+        self->chooser_title = g_value_dup_string(value);
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
     }
@@ -321,11 +340,18 @@ static void glance_image_drop_class_init(GlanceImageDropClass *klass)
                                                               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
     properties[PROP_COMPACT] = g_param_spec_boolean("compact", NULL, NULL, FALSE,
                                                     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+    /* Whether "Open Image…" is the page's primary (blue) action: one per page. */
+    properties[PROP_PRIMARY] = g_param_spec_boolean("primary", NULL, NULL, TRUE,
+                                                    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+    /* The file chooser's title, in plain words ("Choose a Photo"). */
+    properties[PROP_CHOOSER_TITLE] = g_param_spec_string("chooser-title", NULL, NULL, NULL,
+                                                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
     g_object_class_install_properties(object_class, N_PROPS, properties);
 
     gtk_widget_class_set_template_from_resource(widget_class, "/io/github/glance/Glance/ui/glance-image-drop.ui");
     gtk_widget_class_bind_template_child(widget_class, GlanceImageDrop, stack);
     gtk_widget_class_bind_template_child(widget_class, GlanceImageDrop, status_page);
+    gtk_widget_class_bind_template_child(widget_class, GlanceImageDrop, open_button);
     gtk_widget_class_bind_template_child(widget_class, GlanceImageDrop, sample_button);
     gtk_widget_class_bind_template_child(widget_class, GlanceImageDrop, loading_spinner);
     gtk_widget_class_bind_template_child(widget_class, GlanceImageDrop, picture);

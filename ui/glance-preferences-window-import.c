@@ -1,6 +1,6 @@
 /* glance-preferences-window-import.c — "Import VLMo Checkpoint…": a file chooser, then
  * glance_model_import_async() (app/models converts and registers), its progress in the
- * row and a toast with the outcome. */
+ * row and a toast with the outcome (the reason for a failure in the row). */
 #include "config.h"
 #include <glib/gi18n.h>
 #include "glance-model-import.h"
@@ -34,16 +34,20 @@ static void on_imported(GObject *source, GAsyncResult *result, gpointer data)
     g_clear_object(&self->importing);
     set_importing(self, FALSE);
     if (!model) {
-        if (g_error_matches(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NO_HEAD)) {
-            g_autofree char *message = g_strdup_printf(_("Import failed: %s"),
-                                                       _("The checkpoint has no head Glance can use"));
-            glance_show_toast(GTK_WIDGET(self), message);
-        } else if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-            g_autofree char *message = g_strdup_printf(_("Import failed: %s"), error->message);
-            glance_show_toast(GTK_WIDGET(self), message);
-        }
+        if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            return;
+        /* The toast names the file in a few words; why goes to the import row. */
+        g_autofree char *message = g_strdup_printf(_("%s could not be imported"), self->import_name);
+        glance_show_toast(GTK_WIDGET(self), message);
+        const char *why = g_error_matches(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NO_HEAD)
+            ? _("The checkpoint has no head Glance can use") : error->message;
+        g_autofree char *details = g_strdup_printf(_("%s could not be imported: %s"), self->import_name, why);
+        g_autofree char *escaped = g_markup_escape_text(details, -1);
+        adw_action_row_set_subtitle(self->import_row, escaped);
         return;
     }
+    adw_action_row_set_subtitle(self->import_row,
+                                _("Turn an official VLMo PyTorch checkpoint (.pt) into a Glance model"));
     g_autofree char *message = g_strdup_printf(_("Imported “%s”; it is now used for the tasks it supports"),
                                                model->title);
     glance_show_toast(GTK_WIDGET(self), message);
@@ -59,6 +63,8 @@ void glance_preferences_window_import(GlancePreferencesWindow *self, GFile *chec
         glance_show_toast(GTK_WIDGET(self), _("Only local files can be imported"));
         return;
     }
+    g_free(self->import_name);
+    self->import_name = g_filename_display_basename(path);
     self->importing = g_cancellable_new();
     set_importing(self, TRUE);
     glance_model_import_async(path, on_import_progress, g_object_ref(self), g_object_unref, self->importing,

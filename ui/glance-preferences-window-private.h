@@ -28,6 +28,7 @@ struct _GlancePreferencesWindow {
     GlanceModelList *models;
     GCancellable *listing;
     GCancellable *importing;
+    char *import_name;           /* the checkpoint's file name, for the outcome's toast */
     GtkFileChooserNative *chooser;
     gboolean updating_rows;      /* selecting from the registry, not from the user */
 };

@@ -28,8 +28,10 @@ static void on_registry_edited(GObject *source, GAsyncResult *result, gpointer d
     (void)source;
     g_autoptr(GlancePreferencesWindow) self = data;
     g_autoptr(GError) error = NULL;
-    if (!glance_models_edit_finish(result, &error))
-        glance_show_toast(GTK_WIDGET(self), error->message);
+    if (!glance_models_edit_finish(result, &error)) {
+        g_autofree char *message = g_strdup_printf(_("The choice could not be saved: %s"), error->message);
+        glance_show_toast(GTK_WIDGET(self), message);
+    }
     glance_inference_reload_models(self->inference);   /* the pages follow; this window reloads */
 }
 
@@ -67,7 +69,8 @@ static void on_models_listed(GObject *source, GAsyncResult *result, gpointer dat
     GlancePreferencesWindow *self = data;
     g_clear_object(&self->listing);
     if (!models) {
-        glance_show_toast(GTK_WIDGET(self), error->message);
+        g_autofree char *message = g_strdup_printf(_("The installed models could not be listed: %s"), error->message);
+        glance_show_toast(GTK_WIDGET(self), message);
         return;
     }
     g_clear_pointer(&self->models, glance_model_list_free);
@@ -197,6 +200,7 @@ static void glance_preferences_window_dispose(GObject *object)
         g_signal_handlers_disconnect_by_data(self->inference, self);
     g_clear_object(&self->inference);
     g_clear_pointer(&self->models, glance_model_list_free);
+    g_clear_pointer(&self->import_name, g_free);
     gtk_widget_dispose_template(GTK_WIDGET(self), GLANCE_TYPE_PREFERENCES_WINDOW);
     G_OBJECT_CLASS(glance_preferences_window_parent_class)->dispose(object);
 }

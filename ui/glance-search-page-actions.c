@@ -9,29 +9,10 @@
 #include "glance-search-page-private.h"
 #include "glance-window.h"
 
-static char *quote_path(const char *path)
-{
-    GString *quoted = g_string_new("image:\"");
-    for (const char *p = path; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            g_string_append_c(quoted, '\\');
-        g_string_append_c(quoted, *p);
-    }
-    g_string_append_c(quoted, '"');
-    return g_string_free(quoted, FALSE);
-}
-
 static void find_similar_action(GtkWidget *widget, const char *name, GVariant *param)
 {
     (void)name;
-    GlanceSearchPage *self = GLANCE_SEARCH_PAGE(widget);
-    g_autofree char *query = quote_path(g_variant_get_string(param, NULL));
-    /* The query stays visible and editable: "image:…" + "at night" works too. Replacing
-     * the text passes through an empty entry, which must not flash the start page. */
-    g_signal_handlers_block_by_func(self->search_entry, _glance_search_page_on_search_changed, self);
-    gtk_editable_set_text(GTK_EDITABLE(self->search_entry), query);
-    g_signal_handlers_unblock_by_func(self->search_entry, _glance_search_page_on_search_changed, self);
-    _glance_search_page_run_search(self);
+    _glance_search_page_find_similar(GLANCE_SEARCH_PAGE(widget), g_variant_get_string(param, NULL));
 }
 
 /* A click, Enter on a result, or Enter in the entry (the best result): the viewer. */

@@ -38,8 +38,14 @@ static void on_counted(GObject *source, GAsyncResult *result, gpointer data)
     if (job->cancellable != self->counting)
         return;
     g_clear_object(&self->counting);
+    gboolean grew = status.counts.indexed > self->counts.indexed;
     self->counts = status.counts;
     _glance_search_page_update_count_label(self);
+    /* "Photos are still being indexed" on screen, and some now are: search again. */
+    if (grew && self->indexing && self->shown_query && g_list_model_get_n_items(G_LIST_MODEL(self->results)) == 0) {
+        g_clear_pointer(&self->shown_query, g_free);
+        _glance_search_page_run_search(self);
+    }
     gtk_widget_set_visible(GTK_WIDGET(self->serving_label), status.previous_model_serves);
 }
 
@@ -93,6 +99,12 @@ static void on_index_progress(const GlanceIndexProgress *progress, gpointer data
         text = left ? g_strdup_printf(_("%s · %s"), count, left) : g_steal_pointer(&count);
         gtk_progress_bar_set_fraction(self->index_progress,
                                       progress->total ? (double)progress->done / progress->total : 0.0);
+        /* The footer counts along (the job commits in batches, every 2 s at most). */
+        gint64 now = g_get_monotonic_time();
+        if (now - self->last_count_refresh_us > G_USEC_PER_SEC) {
+            self->last_count_refresh_us = now;
+            _glance_search_page_refresh_counts(self);
+        }
         break;
     }
     case GLANCE_INDEX_PHASE_REMOVING:
@@ -126,8 +138,12 @@ static void on_indexed(GObject *source, GAsyncResult *result, gpointer data)
                                                 n);
         gtk_label_set_text(self->index_label, text);
     } else if (!ok && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-        g_autofree char *message = g_strdup_printf(_("Indexing failed: %s"), error->message);
-        glance_show_toast(GTK_WIDGET(self), message);
+        /* A toast in a few words; the reason stays on the indexing row. */
+        glance_show_toast(GTK_WIDGET(self), _("Indexing stopped because of an error"));
+        self->paused = TRUE; /* the row stays, with the reason and Resume */
+        g_autofree char *details = g_strdup_printf(_("Indexing stopped: %s"), error->message);
+        gtk_label_set_text(self->index_label, details);
+        gtk_widget_set_tooltip_text(GTK_WIDGET(self->index_label), error->message);
     }
     _glance_search_page_update_index_controls(self);
     _glance_search_page_refresh_counts(self);

@@ -27,6 +27,15 @@ struct _GlanceSearchPage {
     GtkGridView *results_grid;
     GtkLabel *count_label;
     GtkLabel *serving_label;
+    GtkButton *failures_button;
+    GtkLabel *failures_label;
+    GtkWidget *similar_chip;
+    GtkLabel *similar_label;
+    GtkMenuButton *filters_button;
+    GtkDropDown *date_filter;
+    GtkDropDown *folder_filter;
+    GtkDropDown *type_filter;
+    GtkButton *pictures_button;
 
     GSettings *settings;
     GlanceLibrary *library;      /* NULL until opened; it owns its retrieval model */
@@ -42,6 +51,9 @@ struct _GlanceSearchPage {
     GListStore *results;
     char *shown_query;           /* the query the results belong to */
     char *model_path;            /* the retrieval model the library was opened with */
+    char *similar_path;          /* Find Similar's photo, shown as a chip; NULL: none */
+    char **filter_folders;       /* folder_filter's choices after "All folders" */
+    gint64 last_count_refresh_us; /* counts are refreshed while indexing, not too often */
 };
 
 /* Work started for the page, tied to the cancellable it was started with. */
@@ -67,12 +79,16 @@ void _glance_search_page_update_count_label(GlanceSearchPage *self);
 void _glance_search_page_run_search(GlanceSearchPage *self);
 void _glance_search_page_on_search_changed(GlanceSearchPage *self);
 void _glance_search_page_open_result(GlanceSearchPage *self, guint position);
+/* Searches for photos like the one at path (a chip "Similar to NAME" before the entry;
+ * typed text narrows it down); NULL clears the chip. */
+void _glance_search_page_find_similar(GlanceSearchPage *self, const char *path);
 
 /* glance-search-page-library.c */
 void _glance_search_page_open_library(GlanceSearchPage *self);
 void _glance_search_page_refresh_counts(GlanceSearchPage *self);
 void _glance_search_page_start_indexing(GlanceSearchPage *self);
 void _glance_search_page_update_index_controls(GlanceSearchPage *self);
+void _glance_search_page_show_failures(GlanceSearchPage *self);
 
 /* glance-search-page-actions.c */
 void _glance_search_page_install_actions(GtkWidgetClass *widget_class);

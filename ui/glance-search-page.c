@@ -4,8 +4,10 @@
 #include "config.h"
 #include <glib/gi18n.h>
 #include "glance-application.h"
+#include "glance-failures-dialog.h"
 #include "glance-folder-row.h"
 #include "glance-library-search.h"
+#include "glance-library-status.h"
 #include "glance-photo-item.h"
 #include "glance-photo-tile.h"
 #include "glance-search-page-private.h"
@@ -13,6 +15,10 @@
 
 #define RESULTS_LIMIT 500
 #define RERANK_CANDIDATES 40
+
+/* The Filters popover's choices; the query grammar's --type names (docs/library.md). */
+enum { TAKEN_ANY, TAKEN_WEEK, TAKEN_MONTH, TAKEN_YEAR, TAKEN_OLDER };
+static const char *const type_filter_formats[] = { NULL, "jpeg", "png", "webp", "gif", "tiff" };
 
 G_DEFINE_FINAL_TYPE(GlanceSearchPage, glance_search_page, GTK_TYPE_WIDGET)
 
@@ -55,22 +61,22 @@ char **_glance_search_page_dup_folders(GlanceSearchPage *self)
 
 void _glance_search_page_update_count_label(GlanceSearchPage *self)
 {
+    gtk_widget_set_visible(GTK_WIDGET(self->failures_button), self->library && self->counts.failed > 0);
     if (!self->library) {
         gtk_label_set_text(self->count_label, "");
         return;
     }
+    /* Refreshed while an index job runs, so it agrees with "Indexing 12 of 16". */
     g_autofree char *indexed = g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "%u photo indexed",
                                                            "%u photos indexed", self->counts.indexed),
                                                self->counts.indexed);
+    gtk_label_set_text(self->count_label, indexed);
     if (self->counts.failed > 0) {
+        /* The footer's link to the list of those files, with the reason for each. */
         g_autofree char *failed = g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "%u could not be read",
                                                               "%u could not be read", self->counts.failed),
                                                   self->counts.failed);
-        /* Translators: "120 photos indexed · 2 could not be read" */
-        g_autofree char *both = g_strdup_printf(_("%s · %s"), indexed, failed);
-        gtk_label_set_text(self->count_label, both);
-    } else {
-        gtk_label_set_text(self->count_label, indexed);
+        gtk_label_set_text(self->failures_label, failed);
     }
     g_autofree char *start = g_strdup_printf(
         g_dngettext(GETTEXT_PACKAGE,
@@ -87,7 +93,9 @@ void _glance_search_page_show_content(GlanceSearchPage *self)
     const char *text = gtk_editable_get_text(GTK_EDITABLE(self->search_entry));
     g_autofree char *query = g_strstrip(g_strdup(text));
     const char *page;
-    if (!folders[0])
+    if (self->similar_path && !*query)
+        page = self->shown_query && g_list_model_get_n_items(G_LIST_MODEL(self->results)) > 0 ? "results" : "empty";
+    else if (!folders[0])
         page = "no-folders";
     else if (adw_status_page_get_description(self->unavailable_page) && !self->library && !self->opening)
         page = "unavailable";
@@ -119,8 +127,15 @@ static void on_searched(GObject *source, GAsyncResult *result, gpointer data)
         return;
     g_clear_object(&self->searching);
     if (!found) {
-        if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            glance_show_toast(GTK_WIDGET(self), error->message);
+        if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            return;
+        /* A toast in a few words, naming a file by its name; the details on the entry. */
+        g_autofree char *name = self->similar_path ? g_filename_display_basename(self->similar_path) : NULL;
+        g_autofree char *message = name && error->domain != GLANCE_LIBRARY_ERROR /* the photo's own errors */
+            ? g_strdup_printf(_("%s could not be read"), name) : g_strdup(_("The search could not run"));
+        glance_show_toast(GTK_WIDGET(self), message);
+        gtk_widget_add_css_class(GTK_WIDGET(self->search_entry), "error");
+        gtk_widget_set_tooltip_text(GTK_WIDGET(self->search_entry), error->message);
         return;
     }
     g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(g_object_unref);
@@ -133,11 +148,43 @@ static void on_searched(GObject *source, GAsyncResult *result, gpointer data)
     g_free(self->shown_query);
     self->shown_query = g_object_steal_data(G_OBJECT(job->cancellable), "query");
     const char *text = gtk_editable_get_text(GTK_EDITABLE(self->search_entry));
-    g_autofree char *description = self->counts.indexed == 0 && self->indexing
-        ? g_strdup(_("No photo is indexed yet; results appear as indexing goes on."))
-        : g_strdup_printf(_("Nothing in the library matches “%s”."), text);
+    g_autofree char *description = self->indexing || self->opening
+        ? g_strdup(_("Photos are still being indexed; results appear as indexing goes on."))
+        : *text ? g_strdup_printf(_("Nothing in the library matches “%s”."), text)
+                : g_strdup(_("Nothing in the library matches the filters."));
     adw_status_page_set_description(self->empty_page, description);
     _glance_search_page_show_content(self);
+}
+
+static void apply_filters(GlanceSearchPage *self, GlanceSearchOptions *options, char **library_folders)
+{
+    options->folders = library_folders;
+    guint folder = gtk_drop_down_get_selected(self->folder_filter);
+    if (self->filter_folders && folder > 0 && folder <= g_strv_length(self->filter_folders)) {
+        static char *chosen[2];
+        chosen[0] = self->filter_folders[folder - 1];
+        options->folders = chosen;   /* read by the async call, which copies options */
+    }
+    guint type = gtk_drop_down_get_selected(self->type_filter);
+    if (type > 0 && type < G_N_ELEMENTS(type_filter_formats)) {
+        static char *types[2];
+        types[0] = (char *)type_filter_formats[type];
+        options->types = types;
+    }
+    gint64 now = g_get_real_time() / G_USEC_PER_SEC, day = 24 * 3600;
+    switch (gtk_drop_down_get_selected(self->date_filter)) {
+    case TAKEN_WEEK: options->taken_after = now - 7 * day; break;
+    case TAKEN_MONTH: options->taken_after = now - 30 * day; break;
+    case TAKEN_YEAR: options->taken_after = now - 365 * day; break;
+    case TAKEN_OLDER: options->taken_before = now - 365 * day; break;
+    default: break;
+    }
+}
+
+static gboolean filters_active(GlanceSearchPage *self)
+{
+    return gtk_drop_down_get_selected(self->date_filter) > 0 || gtk_drop_down_get_selected(self->folder_filter) > 0 ||
+           gtk_drop_down_get_selected(self->type_filter) > 0;
 }
 
 void _glance_search_page_run_search(GlanceSearchPage *self)
@@ -147,7 +194,7 @@ void _glance_search_page_run_search(GlanceSearchPage *self)
     gtk_widget_remove_css_class(GTK_WIDGET(self->search_entry), "error");
     gtk_widget_set_tooltip_text(GTK_WIDGET(self->search_entry), NULL);
     _glance_search_page_cancel(&self->searching);
-    if (!*query_text) {
+    if (!*query_text && !self->similar_path) {
         g_clear_pointer(&self->shown_query, g_free);
         g_list_store_remove_all(self->results);
         _glance_search_page_show_content(self);
@@ -155,27 +202,214 @@ void _glance_search_page_run_search(GlanceSearchPage *self)
     }
     if (!self->library)
         return;   /* runs again once the library is open */
+    /* What the results on screen answer: the text, the similar photo and the filters. */
+    g_autofree char *key = g_strdup_printf("%s\n%s\n%u %u %u", query_text, self->similar_path ? self->similar_path : "",
+                                           gtk_drop_down_get_selected(self->date_filter),
+                                           gtk_drop_down_get_selected(self->folder_filter),
+                                           gtk_drop_down_get_selected(self->type_filter));
     /* Typing settles on text already searched (a delayed search-changed after a
      * programmatic set_text, Enter): nothing new to do. */
-    if (g_strcmp0(self->shown_query, query_text) == 0)
+    if (g_strcmp0(self->shown_query, key) == 0)
         return;
     g_autoptr(GlanceQuery) query = glance_query_new();
     g_autoptr(GError) error = NULL;
-    if (!glance_query_parse(query, query_text, &error)) {
+    if (*query_text && !glance_query_parse(query, query_text, &error)) {
         gtk_widget_add_css_class(GTK_WIDGET(self->search_entry), "error");
         gtk_widget_set_tooltip_text(GTK_WIDGET(self->search_entry), error->message);
         return;
+    }
+    if (self->similar_path)
+        glance_query_add_image(query, self->similar_path, 1.0);
+    /* Re-checking matches photos against the query's words: a photo alone has none, so
+     * Precise leaves such a search as the dual encoder ranks it. */
+    gboolean has_text = FALSE;
+    for (guint i = 0; i < glance_query_get_n_terms(query); i++) {
+        const GlanceQueryTerm *term = glance_query_get_term(query, i);
+        has_text |= term->kind == GLANCE_QUERY_TEXT && term->weight > 0;
     }
     g_auto(GStrv) folders = _glance_search_page_dup_folders(self);
     GlanceSearchOptions options;
     glance_search_options_init(&options);
     options.limit = RESULTS_LIMIT;
-    options.rerank = g_settings_get_boolean(self->settings, "precise-search") ? RERANK_CANDIDATES : 0;
-    options.folders = folders;
+    options.rerank = has_text && g_settings_get_boolean(self->settings, "precise-search") ? RERANK_CANDIDATES : 0;
+    apply_filters(self, &options, folders);
     self->searching = g_cancellable_new();
-    g_object_set_data_full(G_OBJECT(self->searching), "query", g_strdup(query_text), g_free);
+    g_object_set_data_full(G_OBJECT(self->searching), "query", g_steal_pointer(&key), g_free);
     glance_library_search_async(self->library, query, &options, self->searching, on_searched,
                                 _glance_search_page_job_new(self, self->searching));
+}
+
+void _glance_search_page_find_similar(GlanceSearchPage *self, const char *path)
+{
+    g_free(self->similar_path);
+    self->similar_path = g_strdup(path);
+    gtk_widget_set_visible(self->similar_chip, path != NULL);
+    if (path) {
+        g_autofree char *name = g_filename_display_basename(path);
+        /* Translators: a chip before the search entry; %s is a file name, "beach.jpg" */
+        g_autofree char *label = g_strdup_printf(_("Similar to %s"), name);
+        gtk_label_set_text(self->similar_label, label);
+        gtk_widget_set_tooltip_text(self->similar_chip, path);
+    }
+    /* The chip is the query; typed text narrows it down. Emptying the entry must not
+     * flash the start page. */
+    g_signal_handlers_block_by_func(self->search_entry, _glance_search_page_on_search_changed, self);
+    gtk_editable_set_text(GTK_EDITABLE(self->search_entry), "");
+    g_signal_handlers_unblock_by_func(self->search_entry, _glance_search_page_on_search_changed, self);
+    _glance_search_page_run_search(self);
+}
+
+static void clear_similar_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name, (void)param;
+    _glance_search_page_find_similar(GLANCE_SEARCH_PAGE(widget), NULL);
+}
+
+static void on_filter_changed(GlanceSearchPage *self)
+{
+    /* The button lights up while a filter narrows the results. */
+    if (filters_active(self))
+        gtk_widget_add_css_class(GTK_WIDGET(self->filters_button), "filters-active");
+    else
+        gtk_widget_remove_css_class(GTK_WIDGET(self->filters_button), "filters-active");
+    gtk_widget_set_tooltip_text(GTK_WIDGET(self->filters_button),
+                                filters_active(self) ? _("Filters are on: only some photos are searched")
+                                                     : _("Only photos from a time, a folder or of a type"));
+    _glance_search_page_run_search(self);
+}
+
+static void rebuild_folder_filter(GlanceSearchPage *self)
+{
+    g_autofree char *selected = NULL;
+    guint old = gtk_drop_down_get_selected(self->folder_filter);
+    if (self->filter_folders && old > 0 && old <= g_strv_length(self->filter_folders))
+        selected = g_strdup(self->filter_folders[old - 1]);
+    g_strfreev(self->filter_folders);
+    self->filter_folders = _glance_search_page_dup_folders(self);
+    g_autoptr(GtkStringList) names = gtk_string_list_new(NULL);
+    gtk_string_list_append(names, _("All folders"));
+    guint keep = 0;
+    for (guint i = 0; self->filter_folders[i]; i++) {
+        g_autofree char *name = g_filename_display_basename(self->filter_folders[i]);
+        gtk_string_list_append(names, name);
+        if (!g_strcmp0(selected, self->filter_folders[i]))
+            keep = i + 1;
+    }
+    g_signal_handlers_block_by_func(self->folder_filter, on_filter_changed, self);
+    gtk_drop_down_set_model(self->folder_filter, G_LIST_MODEL(names));
+    gtk_drop_down_set_selected(self->folder_filter, keep);
+    g_signal_handlers_unblock_by_func(self->folder_filter, on_filter_changed, self);
+}
+
+static void setup_filters(GlanceSearchPage *self)
+{
+    const char *const dates[] = { _("Any time"), _("In the last 7 days"), _("In the last 30 days"),
+                                  _("In the last 12 months"), _("More than a year ago"), NULL };
+    g_autoptr(GtkStringList) date_names = gtk_string_list_new(dates);
+    gtk_drop_down_set_model(self->date_filter, G_LIST_MODEL(date_names));
+    const char *const types[] = { _("Any type"), "JPEG", "PNG", "WebP", "GIF", "TIFF", NULL };
+    g_autoptr(GtkStringList) type_names = gtk_string_list_new(types);
+    gtk_drop_down_set_model(self->type_filter, G_LIST_MODEL(type_names));
+    rebuild_folder_filter(self);
+    g_signal_connect_swapped(self->date_filter, "notify::selected", G_CALLBACK(on_filter_changed), self);
+    g_signal_connect_swapped(self->folder_filter, "notify::selected", G_CALLBACK(on_filter_changed), self);
+    g_signal_connect_swapped(self->type_filter, "notify::selected", G_CALLBACK(on_filter_changed), self);
+}
+
+/* ---- first run: the Pictures folder ---- */
+
+static const char *pictures_folder(void)
+{
+    const char *dir = g_get_user_special_dir(G_USER_DIRECTORY_PICTURES);
+    /* xdg-user-dirs points unset folders at home: never offer the whole home folder. */
+    if (!dir || !g_strcmp0(dir, g_get_home_dir()) || !g_file_test(dir, G_FILE_TEST_IS_DIR))
+        return NULL;
+    return dir;
+}
+
+static void add_pictures_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)widget, (void)name, (void)param;
+    const char *dir = pictures_folder();
+    if (dir)
+        glance_application_add_library_folder(GLANCE_APPLICATION_DEFAULT, dir);
+}
+
+static void offer_pictures(GlanceSearchPage *self)
+{
+    const char *dir = pictures_folder();
+    gtk_widget_set_visible(GTK_WIDGET(self->pictures_button), dir != NULL);
+    /* With the Pictures folder offered, it is the suggested first step. */
+    if (dir) {
+        g_autofree char *name = g_filename_display_basename(dir);
+        /* Translators: %s is the Pictures folder's name as the desktop shows it */
+        g_autofree char *label = g_strdup_printf(_("Add “%s”"), name);
+        gtk_button_set_label(self->pictures_button, label);
+        gtk_widget_set_tooltip_text(GTK_WIDGET(self->pictures_button), dir);
+    }
+}
+
+/* ---- the files that could not be read ---- */
+
+static void on_failures_forgotten(GObject *source, GAsyncResult *result, gpointer data)
+{
+    g_autoptr(SearchPageJob) job = data;
+    g_autoptr(GError) error = NULL;
+    GlanceSearchPage *self = job->self;
+    if (!glance_library_forget_failures_finish(GLANCE_LIBRARY(source), result, &error)) {
+        g_autofree char *message = g_strdup_printf(_("Could not retry: %s"), error->message);
+        glance_show_toast(GTK_WIDGET(self), message);
+        return;
+    }
+    if (job->library != self->library)
+        return;
+    self->paused = self->stopped = FALSE;
+    _glance_search_page_refresh_counts(self);
+    _glance_search_page_start_indexing(self);
+}
+
+static void on_retry(GlanceFailuresDialog *dialog, gpointer data)
+{
+    (void)dialog;
+    GlanceSearchPage *self = data;
+    if (!self->library)
+        return;
+    g_autoptr(GCancellable) cancellable = g_cancellable_new();
+    glance_library_forget_failures_async(self->library, NULL, cancellable, on_failures_forgotten,
+                                         _glance_search_page_job_new(self, cancellable));
+}
+
+static void on_failures_listed(GObject *source, GAsyncResult *result, gpointer data)
+{
+    g_autoptr(SearchPageJob) job = data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) failures = glance_library_list_failures_finish(GLANCE_LIBRARY(source), result, &error);
+    GlanceSearchPage *self = job->self;
+    if (!failures) {
+        g_autofree char *message = g_strdup_printf(_("Could not list the files: %s"), error->message);
+        glance_show_toast(GTK_WIDGET(self), message);
+        return;
+    }
+    GtkRoot *root = gtk_widget_get_root(GTK_WIDGET(self));
+    GlanceFailuresDialog *dialog = glance_failures_dialog_new(GTK_IS_WINDOW(root) ? GTK_WINDOW(root) : NULL, failures);
+    g_signal_connect_object(dialog, "retry", G_CALLBACK(on_retry), self, 0);
+    gtk_window_present(GTK_WINDOW(dialog));
+}
+
+void _glance_search_page_show_failures(GlanceSearchPage *self)
+{
+    if (!self->library)
+        return;
+    /* Every recorded failure, as the footer counts them (glance_library_get_counts). */
+    g_autoptr(GCancellable) cancellable = g_cancellable_new();
+    glance_library_list_failures_async(self->library, NULL, cancellable, on_failures_listed,
+                                       _glance_search_page_job_new(self, cancellable));
+}
+
+static void show_failures_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name, (void)param;
+    _glance_search_page_show_failures(GLANCE_SEARCH_PAGE(widget));
 }
 
 void _glance_search_page_on_search_changed(GlanceSearchPage *self)
@@ -219,6 +453,7 @@ static void on_settings_changed(GSettings *settings, const char *key, gpointer d
     GlanceSearchPage *self = data;
     if (g_str_equal(key, "library-folders")) {
         rebuild_folders_list(self);
+        rebuild_folder_filter(self);
         self->paused = self->stopped = FALSE;
         if (self->started && !self->library && !self->opening)
             _glance_search_page_open_library(self);
@@ -267,6 +502,8 @@ static void glance_search_page_dispose(GObject *object)
     g_clear_object(&self->results);
     g_clear_pointer(&self->shown_query, g_free);
     g_clear_pointer(&self->model_path, g_free);
+    g_clear_pointer(&self->similar_path, g_free);
+    g_clear_pointer(&self->filter_folders, g_strfreev);
     GApplication *app = g_application_get_default();
     if (GLANCE_IS_APPLICATION(app) && glance_application_get_inference(GLANCE_APPLICATION(app)))
         g_signal_handlers_disconnect_by_data(glance_application_get_inference(GLANCE_APPLICATION(app)), self);
@@ -298,13 +535,24 @@ static void glance_search_page_class_init(GlanceSearchPageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, results_grid);
     gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, count_label);
     gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, serving_label);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, failures_button);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, failures_label);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, similar_chip);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, similar_label);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, filters_button);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, date_filter);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, folder_filter);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, type_filter);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, pictures_button);
     gtk_widget_class_bind_template_callback_full(widget_class, "on_search_changed",
                                                  G_CALLBACK(_glance_search_page_on_search_changed));
     gtk_widget_class_bind_template_callback(widget_class, on_search_activate);
     gtk_widget_class_bind_template_callback_full(widget_class, "on_result_activated",
                                                  G_CALLBACK(_glance_search_page_open_result));
     _glance_search_page_install_actions(widget_class);
-
+    gtk_widget_class_install_action(widget_class, "page.clear-similar", NULL, clear_similar_action);
+    gtk_widget_class_install_action(widget_class, "page.add-pictures", NULL, add_pictures_action);
+    gtk_widget_class_install_action(widget_class, "page.show-failures", NULL, show_failures_action);
 }
 
 static void glance_search_page_init(GlanceSearchPage *self)
@@ -333,6 +581,8 @@ static void glance_search_page_init(GlanceSearchPage *self)
                          G_CALLBACK(on_models_changed), self);
         rebuild_folders_list(self);
     }
+    setup_filters(self);
+    offer_pictures(self);
     _glance_search_page_update_index_controls(self);
     _glance_search_page_show_content(self);
 }

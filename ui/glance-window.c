@@ -16,6 +16,7 @@ struct _GlanceWindow {
     GlanceSearchPage *search_page;
     GlanceComparePage *compare_page;
     GSettings *settings;
+    char *last_toast;   /* the title of the last toast shown (read by the UI test) */
     gulong after_paint_id;
     double first_frame_ms;
 };
@@ -24,23 +25,62 @@ G_DEFINE_FINAL_TYPE(GlanceWindow, glance_window, ADW_TYPE_APPLICATION_WINDOW)
 
 void glance_window_add_toast(GlanceWindow *self, AdwToast *toast)
 {
+    g_free(self->last_toast);
+    self->last_toast = g_strdup(adw_toast_get_title(toast));
     adw_toast_overlay_add_toast(self->toast_overlay, toast);
 }
 
-void glance_show_toast(GtkWidget *widget, const char *message)
+const char *glance_window_get_last_toast(GlanceWindow *self)
+{
+    return self->last_toast;
+}
+
+static void add_toast_to(GtkWidget *widget, AdwToast *toast)
 {
     GtkRoot *root = gtk_widget_get_root(widget);
-    g_debug("toast: %s", message);
-    AdwToast *toast = adw_toast_new(message);
-    adw_toast_set_timeout(toast, 6);
     if (GLANCE_IS_WINDOW(root))
         glance_window_add_toast(GLANCE_WINDOW(root), toast);
     else if (ADW_IS_PREFERENCES_WINDOW(root))
         adw_preferences_window_add_toast(ADW_PREFERENCES_WINDOW(root), toast);
     else {
-        g_warning("%s", message);
+        g_warning("%s", adw_toast_get_title(toast));
         g_object_unref(toast);
     }
+}
+
+static void on_details_clicked(AdwToast *toast, gpointer data)
+{
+    GtkWidget *parent = data;
+    const char *summary = g_object_get_data(G_OBJECT(toast), "summary");
+    const char *details = g_object_get_data(G_OBJECT(toast), "details");
+    GtkWidget *dialog = adw_message_dialog_new(GTK_WINDOW(parent), summary, details);
+    adw_message_dialog_add_response(ADW_MESSAGE_DIALOG(dialog), "close", _("_Close"));
+    gtk_window_present(GTK_WINDOW(dialog));
+}
+
+void glance_show_error(GtkWidget *widget, const char *summary, const char *details)
+{
+    g_debug("error: %s: %s", summary, details ? details : "");
+    g_autofree char *title = g_markup_escape_text(summary, -1);   /* a toast's title is markup */
+    AdwToast *toast = adw_toast_new(title);
+    adw_toast_set_timeout(toast, 8);
+    GtkRoot *root = gtk_widget_get_root(widget);
+    if (details && *details && GTK_IS_WINDOW(root)) {
+        adw_toast_set_button_label(toast, _("_Details"));
+        g_object_set_data_full(G_OBJECT(toast), "summary", g_strdup(summary), g_free);
+        g_object_set_data_full(G_OBJECT(toast), "details", g_strdup(details), g_free);
+        g_signal_connect_object(toast, "button-clicked", G_CALLBACK(on_details_clicked), root, 0);
+    }
+    add_toast_to(widget, toast);
+}
+
+void glance_show_toast(GtkWidget *widget, const char *message)
+{
+    g_debug("toast: %s", message);
+    g_autofree char *title = g_markup_escape_text(message, -1);
+    AdwToast *toast = adw_toast_new(title);
+    adw_toast_set_timeout(toast, 6);
+    add_toast_to(widget, toast);
 }
 
 GtkWidget *glance_window_get_page(GlanceWindow *self, const char *name)
@@ -155,6 +195,7 @@ static void glance_window_dispose(GObject *object)
         self->after_paint_id = 0;
     }
     g_clear_object(&self->settings);
+    g_clear_pointer(&self->last_toast, g_free);
     gtk_widget_dispose_template(GTK_WIDGET(self), GLANCE_TYPE_WINDOW);
     G_OBJECT_CLASS(glance_window_parent_class)->dispose(object);
 }

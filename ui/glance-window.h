@@ -23,6 +23,11 @@ double glance_window_get_first_frame_ms(GlanceWindow *self);
 
 /* A toast in the window holding `widget` (errors from any page or dialog). */
 void glance_show_toast(GtkWidget *widget, const char *message);
+/* A failure as a short toast ("Could not open “beach.jpg”") whose Details button opens
+ * a dialog with the full reason. */
+void glance_show_error(GtkWidget *widget, const char *summary, const char *details);
+/* The title of the last toast this window showed, NULL before any. */
+const char *glance_window_get_last_toast(GlanceWindow *self);
 
 G_END_DECLS
 #endif

@@ -1,6 +1,8 @@
 /* cli-ask.c — `glance-cli ask IMAGE "question"`: visual question answering. */
 #include "cli-common.h"
 #include "cli-commands.h"
+#include "cli-notices.h"
+#include "glance-notices.h"
 #include "glance-tasks.h"
 #include <stdio.h>
 
@@ -32,9 +34,20 @@ int cli_ask(int argc, char **argv)
                                                 logits, &error);
     if (!answers)
         return cli_fail_error(error);
+    g_autoptr(GPtrArray) notices = glance_notices_for_ask(session->model, &session->images[0]->image, argv[2],
+                                                          answers, &error);
+    if (!notices)
+        return cli_fail_error(error);
     if (cli_json) {
         g_autoptr(JsonBuilder) b = json_builder_new();
         json_builder_begin_object(b);
+        const char *name = glance_model_name(session->model);
+        json_builder_set_member_name(b, "model");
+        json_builder_add_string_value(b, *name ? name : cli_model_arg ? cli_model_arg : "");
+        json_builder_set_member_name(b, "question");
+        json_builder_add_string_value(b, argv[2]);
+        json_builder_set_member_name(b, "image");
+        json_builder_add_string_value(b, argv[1]);
         json_builder_set_member_name(b, "answers");
         json_builder_begin_array(b);
         for (guint i = 0; i < answers->len; i++) {
@@ -49,6 +62,7 @@ int cli_ask(int argc, char **argv)
         json_builder_end_array(b);
         if (with_logits)
             cli_json_add_floats(b, "logits", logits, n);
+        glance_notices_add_json(b, notices);
         json_builder_end_object(b);
         cli_print_json(b);
     } else {
@@ -56,6 +70,7 @@ int cli_ask(int argc, char **argv)
             GlanceAnswer *a = &g_array_index(answers, GlanceAnswer, i);
             printf("%5.1f%%  %s\n", 100.0 * a->score, a->answer);
         }
+        cli_print_notices(notices);
     }
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 typedef struct {
@@ -20,6 +21,8 @@ typedef struct {
     gint64 phase_started_us;
     GlanceIndexPhase last_phase;
     gboolean line_open;    /* a progress line without its newline is on screen */
+    guint indexing_total;  /* files the indexing phase handles */
+    GHashTable *reported;  /* paths whose failure is already on stderr */
 } IndexRun;
 
 static void format_duration(double seconds, char *out, gsize size)
@@ -38,18 +41,49 @@ static void end_line(IndexRun *run)
     run->line_open = FALSE;
 }
 
+static void report_failure(IndexRun *run, const char *path, const char *reason)
+{
+    if (!g_hash_table_add(run->reported, g_strdup(path)))
+        return;
+    end_line(run);
+    fprintf(stderr, "glance-cli: %s could not be read: %s\n", path, reason);
+}
+
+/* "12/15 new or changed files: 10 added, 2 could not be read": what the count will add. */
+static void format_indexing(const GlanceIndexProgress *p, guint done, guint total, char *out, gsize size)
+{
+    g_autoptr(GString) line = g_string_new(NULL);
+    g_string_printf(line, "indexing: %u/%u new or changed files (of %u found): %u added", done, total,
+                    p->stats.scanned, p->stats.added);
+    if (p->stats.updated)
+        g_string_append_printf(line, ", %u updated", p->stats.updated);
+    if (p->stats.failed)
+        g_string_append_printf(line, ", %u could not be read", p->stats.failed);
+    g_strlcpy(out, line->str, size);
+}
+
 static void on_progress(const GlanceIndexProgress *p, gpointer data)
 {
     IndexRun *run = data;
-    if (p->failed_path) {
-        end_line(run);
-        fprintf(stderr, "glance-cli: cannot index %s: %s\n", p->failed_path, p->failed_reason);
-    }
+    if (p->failed_path)
+        report_failure(run, p->failed_path, p->failed_reason);
     gint64 now = g_get_monotonic_time();
     gboolean phase_changed = p->phase != run->last_phase;
+    if (phase_changed && run->last_phase == GLANCE_INDEX_PHASE_INDEXING && run->indexing_total > 0) {
+        /* The phase's last word, whatever throttling dropped: every file was handled. */
+        char line[256];
+        format_indexing(p, run->indexing_total, run->indexing_total, line, sizeof line);
+        if (run->tty)
+            fprintf(stderr, "\r\033[K%s\n", line);
+        else
+            fprintf(stderr, "%s\n", line);
+        run->line_open = FALSE;
+    }
     run->last_phase = p->phase;
     if (phase_changed)
         run->phase_started_us = now;
+    if (p->phase == GLANCE_INDEX_PHASE_INDEXING)
+        run->indexing_total = p->total;
     if (p->phase == GLANCE_INDEX_PHASE_DONE || (p->phase == GLANCE_INDEX_PHASE_INDEXING && p->total == 0))
         return;
     /* A log gets the start of the work and a line every 5 s; a terminal, live updates. */
@@ -59,7 +93,7 @@ static void on_progress(const GlanceIndexProgress *p, gpointer data)
             return;
     }
     run->last_line_us = now;
-    char left[32] = "", line[256];
+    char left[32] = "", line[320];
     if (p->seconds_left >= 0)
         format_duration(p->seconds_left, left, sizeof left);
     switch (p->phase) {
@@ -67,12 +101,9 @@ static void on_progress(const GlanceIndexProgress *p, gpointer data)
         g_snprintf(line, sizeof line, "scanning: %u image files found", p->done);
         break;
     case GLANCE_INDEX_PHASE_INDEXING:
+        format_indexing(p, p->done, p->total, line, sizeof line);
         if (left[0])
-            g_snprintf(line, sizeof line, "indexing: %u/%u new or changed files, %.1f/s, %s left", p->done,
-                       p->total, p->rate, left);
-        else
-            g_snprintf(line, sizeof line, "indexing: %u/%u new or changed files (of %u found)", p->done,
-                       p->total, p->stats.scanned);
+            g_snprintf(line + strlen(line), sizeof line - strlen(line), ", %.1f/s, %s left", p->rate, left);
         break;
     case GLANCE_INDEX_PHASE_REMOVING:
         g_snprintf(line, sizeof line, "removing %u photos whose files are gone", p->total);
@@ -126,6 +157,7 @@ int cli_index(int argc, char **argv)
         return cli_fail_error(error);
 
     IndexRun run = { .tty = isatty(STDERR_FILENO), .last_phase = -1 };
+    run.reported = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     run.loop = g_main_loop_new(NULL, FALSE);
     run.cancellable = g_cancellable_new();
     guint sigint = g_unix_signal_add(SIGINT, on_signal, &run);
@@ -145,6 +177,7 @@ int cli_index(int argc, char **argv)
     gboolean interrupted = g_cancellable_is_cancelled(run.cancellable);
     g_object_unref(run.cancellable);
     GlanceIndexStats *s = &run.stats;
+    g_autoptr(GHashTable) reported = run.reported;
     if (!run.ok) {
         if (interrupted) {
             g_clear_error(&run.error);
@@ -153,6 +186,14 @@ int cli_index(int argc, char **argv)
             return 130;
         }
         return cli_fail_error(run.error);
+    }
+    /* Files that failed before and did not change since were skipped without a report. */
+    g_autoptr(GPtrArray) failures = glance_library_list_failures_in(library, (const char *const *)argv + 1, &error);
+    if (!failures)
+        return cli_fail_error(error);
+    for (guint i = 0; i < failures->len; i++) {
+        const GlanceLibraryFailure *f = failures->pdata[i];
+        report_failure(&run, f->path, f->reason);
     }
     if (cli_json) {
         g_autoptr(JsonBuilder) b = json_builder_new();
@@ -163,6 +204,18 @@ int cli_index(int argc, char **argv)
         add_count(b, "unchanged", s->unchanged);
         add_count(b, "removed", s->removed);
         add_count(b, "failed", s->failed);
+        json_builder_set_member_name(b, "failures");
+        json_builder_begin_array(b);
+        for (guint i = 0; i < failures->len; i++) {
+            const GlanceLibraryFailure *f = failures->pdata[i];
+            json_builder_begin_object(b);
+            json_builder_set_member_name(b, "path");
+            json_builder_add_string_value(b, f->path);
+            json_builder_set_member_name(b, "reason");
+            json_builder_add_string_value(b, f->reason);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
         json_builder_end_object(b);
         cli_print_json(b);
     } else {

@@ -2,10 +2,13 @@
  * a yes/no judgement with a probability, so they share their output. */
 #include "cli-common.h"
 #include "cli-commands.h"
+#include "cli-notices.h"
+#include "glance-notices.h"
 #include "glance-tasks.h"
 #include <stdio.h>
 
-static int print_judgement(const GlanceJudgement *j, const char *verdict_key, const char *yes, const char *no)
+static int print_judgement(const GlanceJudgement *j, GPtrArray *notices, const char *verdict_key, const char *yes,
+                           const char *no)
 {
     if (cli_json) {
         g_autoptr(JsonBuilder) b = json_builder_new();
@@ -17,10 +20,12 @@ static int print_judgement(const GlanceJudgement *j, const char *verdict_key, co
         json_builder_set_member_name(b, "probability");
         json_builder_add_double_value(b, j->probability);
         cli_json_add_floats(b, "logits", j->logits, 2);
+        glance_notices_add_json(b, notices);
         json_builder_end_object(b);
         cli_print_json(b);
     } else {
         printf("%s (%.1f%%)\n", j->verdict ? yes : no, 100.0 * j->probability);
+        cli_print_notices(notices);
     }
     return 0;
 }
@@ -46,7 +51,11 @@ int cli_compare(int argc, char **argv)
     if (!glance_task_compare(session->ctx, &session->images[0]->image, &session->images[1]->image, argv[3], &j,
                              &error))
         return cli_fail_error(error);
-    return print_judgement(&j, "verdict", "True", "False");
+    g_autoptr(GPtrArray) notices = glance_notices_for_compare(session->model, &session->images[0]->image,
+                                                              &session->images[1]->image, argv[3], &j, &error);
+    if (!notices)
+        return cli_fail_error(error);
+    return print_judgement(&j, notices, "verdict", "True", "False");
 }
 
 int cli_match(int argc, char **argv)
@@ -62,5 +71,8 @@ int cli_match(int argc, char **argv)
     GError *error = NULL;
     if (!glance_task_match(session->ctx, &session->images[0]->image, argv[2], &j, &error))
         return cli_fail_error(error);
-    return print_judgement(&j, NULL, "Match", "No match");
+    g_autoptr(GPtrArray) notices = glance_notices_for_match(session->model, &session->images[0]->image, argv[2], &error);
+    if (!notices)
+        return cli_fail_error(error);
+    return print_judgement(&j, notices, NULL, "Match", "No match");
 }

@@ -2,6 +2,8 @@
  * first, by text, example image or both (query arithmetic in glance-query.h). */
 #include "cli-library.h"
 #include "cli-commands.h"
+#include "cli-notices.h"
+#include "glance-notices.h"
 #include "glance-library-search.h"
 #include <math.h>
 #include <stdio.h>
@@ -35,7 +37,7 @@ static gboolean parse_date(const char *text, gint64 *out)
     return TRUE;
 }
 
-static void print_results(GPtrArray *results, gboolean reranked)
+static void print_results(GPtrArray *results, GPtrArray *notices, gboolean reranked)
 {
     if (cli_json) {
         g_autoptr(JsonBuilder) b = json_builder_new();
@@ -53,10 +55,12 @@ static void print_results(GPtrArray *results, gboolean reranked)
             json_builder_end_object(b);
         }
         json_builder_end_array(b);
+        glance_notices_add_json(b, notices);
         json_builder_end_object(b);
         cli_print_json(b);
         return;
     }
+    cli_print_notices(notices);
     for (guint i = 0; i < results->len; i++) {
         GlanceSearchResult *r = results->pdata[i];
         if (reranked && !isnan(r->rerank_score))
@@ -130,6 +134,13 @@ int cli_search(int argc, char **argv)
     if (results->len == 0 && glance_library_get_counts(library, &counts, NULL) && counts.indexed == 0)
         fprintf(stderr, "glance-cli: no photo in %s is indexed with this model yet (run 'glance-cli index FOLDER')\n",
                 glance_library_get_path(library));
-    print_results(results, rerank > 0);
+    double best = NAN;
+    for (guint i = 0; i < results->len; i++) /* re-ranking reorders; the ITC score is calibrated */
+        best = isnan(best) ? ((GlanceSearchResult *)results->pdata[i])->itc_score
+                           : MAX(best, ((GlanceSearchResult *)results->pdata[i])->itc_score);
+    g_autoptr(GPtrArray) notices = glance_notices_for_search(glance_library_get_model(library), query, best, &error);
+    if (!notices)
+        return cli_fail_error(error);
+    print_results(results, notices, rerank > 0);
     return 0;
 }

@@ -250,6 +250,8 @@ gboolean glance_import_checkpoint(const GlanceImportOptions *opts, GlanceImportR
         glance_safetensors_writer_set_metadata(writer, GLANCE_META_VOCAB, vocab);
         if (answers)
             glance_safetensors_writer_set_metadata(writer, GLANCE_META_ANSWERS, answers);
+        if (opts->scope && *opts->scope)
+            glance_safetensors_writer_set_metadata(writer, GLANCE_META_SCOPE, opts->scope);
         if (!check_output_size(opts->checkpoint_path, &arch, dtype, error))
             goto out;
         for (guint i = 0; i < arch.plan->len; i++) {

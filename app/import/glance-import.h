@@ -32,6 +32,7 @@ typedef struct {
     const char *answers_path;     /* VQA answers in label order; NULL without VQA head */
     const char *output_path;      /* the .safetensors to create or replace            */
     const char *name;             /* glance.name; NULL: the checkpoint's file stem    */
+    const char *scope;            /* glance.scope ("everyday photos"); NULL: none     */
     int heads;                    /* 0: infer (see glance-arch.h)                     */
     int image_size;               /* 0: infer                                         */
     int max_text_len;             /* 0: infer                                         */

@@ -1,10 +1,11 @@
 /* glance-library-index.c — the index job: walk, decode in parallel, encode, commit.
  *
  * Threads: decode workers read each file, hash it, find its EXIF date and decode it at
- * reduced size; the job's own thread runs the image encoder on what they produce and
- * writes the results. The encoder's BLAS gets the cores the decoders leave free (the
- * engine owns its threads; two busy pools on the same cores slow both). A bounded
- * queue between them keeps at most a few decoded images in memory.
+ * reduced size; the job's own thread runs the image encoder on what they produce, up
+ * to ENCODE_BATCH images per pass, and writes the results. A bounded queue between
+ * them keeps at most two batches of decoded images in memory, so the next batch is
+ * decoded while the current one is encoded. Decoding costs a fraction of encoding, so
+ * the decoders mostly wait on that queue and the encoder's context takes every core.
  *
  * Safety: each batch is one transaction holding both a photo's row and its vector, so
  * a kill at any moment leaves whole photos or none; the next job sees the committed
@@ -28,6 +29,8 @@
 #define REPORT_INTERVAL_US (100 * 1000)
 #define RATE_WINDOW 20            /* samples, */
 #define RATE_SAMPLE_US (500 * 1000) /* half a second apart: a 10 s moving rate */
+/* Images per encoder pass: taller matrix products, at about 20 MB each at 384 px. */
+#define ENCODE_BATCH 8
 
 /* What the library knew about a path when the job started. */
 typedef struct {
@@ -70,8 +73,7 @@ typedef struct {
     GCancellable *cancellable;
     GlanceIndexProgressFunc progress;
     gpointer progress_data;
-    int decode_threads, batch_size;
-    int blas_threads;        /* for the encoder's context; -1: leave it alone */
+    int decode_threads, encoder_threads, batch_size;
     double batch_seconds;
     GlanceIndexStats stats;
 
@@ -384,41 +386,78 @@ static gboolean find_vector(IndexJob *job, const guint8 sha256[32], float *out)
     return found;
 }
 
-/* Gives the item its vector: kept, reused or encoded. FALSE only when cancelled. */
-static gboolean vectorize(IndexJob *job, GlanceContext *ctx, IndexItem *item)
+/* Gives the item its vector if it can be kept or reused; TRUE when it must be encoded
+ * (its image then decoded) and FALSE when it is done or failed. */
+static gboolean needs_encoding(IndexJob *job, IndexItem *item)
 {
     const KnownPhoto *k = item->work->known;
     if (item->reusable && k && k->has_vector && k->has_sha256 && !memcmp(k->sha256, item->sha256, 32)) {
         item->keeps_vector = TRUE; /* touched, not changed */
         job->stats.reused++;
-        return TRUE;
+        return FALSE;
     }
     item->vector = g_new(float, job->dim);
     if (item->reusable && find_vector(job, item->sha256, item->vector)) {
         job->stats.reused++;
-        return TRUE;
+        return FALSE;
     }
     if (!item->image) { /* the vector it was to reuse is gone: decode after all */
         g_autoptr(GError) error = NULL;
         item->image = library_load_image(item->work->file->path, job->decode_side, &error);
         if (!item->image) {
             item->error = g_strdup(error->message);
-            return TRUE;
+            return FALSE;
         }
     }
-    GlanceError err = { 0 };
-    if (glance_embed_image(ctx, &item->image->image, 0, item->vector, &err) != GLANCE_OK) {
-        if (err.status == GLANCE_ERR_CANCELLED)
-            return FALSE;
-        item->error = g_strdup_printf("the image encoder failed: %s", err.message);
-        return TRUE;
-    }
+    return TRUE;
+}
+
+static void encoded(IndexJob *job, IndexItem *item)
+{
     g_clear_pointer(&item->image, glance_decoded_image_free);
     job->stats.encoded++;
     g_autoptr(GBytes) key = g_bytes_new(item->sha256, 32);
     g_mutex_lock(&job->lock);
     g_hash_table_add(job->content_with_vector, g_steal_pointer(&key));
     g_mutex_unlock(&job->lock);
+}
+
+/* Gives each item its vector: kept, reused or encoded, those to encode in one pass.
+ * FALSE only when cancelled. */
+static gboolean vectorize(IndexJob *job, GlanceContext *ctx, IndexItem **items, int n)
+{
+    IndexItem *todo[ENCODE_BATCH];
+    GlanceImage images[ENCODE_BATCH];
+    int count = 0;
+    for (int i = 0; i < n; i++)
+        if (!items[i]->error && needs_encoding(job, items[i])) {
+            todo[count] = items[i];
+            images[count++] = items[i]->image->image;
+        }
+    if (count == 0)
+        return TRUE;
+    g_autofree float *vectors = g_new(float, (gsize)count * job->dim);
+    GlanceError err = { 0 };
+    GlanceStatus status = glance_embed_images(ctx, images, count, 0, vectors, &err);
+    if (status == GLANCE_ERR_CANCELLED)
+        return FALSE;
+    for (int i = 0; i < count; i++) {
+        if (status == GLANCE_OK) {
+            memcpy(todo[i]->vector, vectors + (gsize)i * job->dim, (gsize)job->dim * sizeof(float));
+        } else if (count > 1) { /* alone, so the failure lands on the image that failed */
+            GlanceStatus alone = glance_embed_image(ctx, &images[i], 0, todo[i]->vector, &err);
+            if (alone == GLANCE_ERR_CANCELLED)
+                return FALSE;
+            if (alone != GLANCE_OK) {
+                todo[i]->error = g_strdup_printf("the image encoder failed: %s", err.message);
+                continue;
+            }
+        } else {
+            todo[i]->error = g_strdup_printf("the image encoder failed: %s", err.message);
+            continue;
+        }
+        encoded(job, todo[i]);
+    }
     return TRUE;
 }
 
@@ -533,9 +572,8 @@ static gboolean run_pipeline(IndexJob *job, GError **error)
         return FALSE;
     }
     glance_context_set_cancel(ctx, is_cancelled, job->cancellable);
-    if (job->blas_threads > 0)
-        glance_context_set_threads(ctx, job->blas_threads);
-    job->capacity = 2 * job->decode_threads + 2;
+    glance_context_set_threads(ctx, job->encoder_threads);
+    job->capacity = MAX(2 * job->decode_threads + 2, 2 * ENCODE_BATCH);
     g_autoptr(GPtrArray) threads = g_ptr_array_new();
     for (int i = 0; i < job->decode_threads; i++)
         g_ptr_array_add(threads, g_thread_new("glance-decode", decode_worker, job));
@@ -546,21 +584,33 @@ static gboolean run_pipeline(IndexJob *job, GError **error)
             ok = FALSE;
             break;
         }
-        IndexItem *item = g_async_queue_timeout_pop(job->decoded, 100 * 1000);
-        if (!item)
+        /* what is decoded already, up to a batch; waiting only for the first */
+        IndexItem *items[ENCODE_BATCH];
+        int n = 0;
+        items[n] = g_async_queue_timeout_pop(job->decoded, 100 * 1000);
+        while (items[n] && ++n < ENCODE_BATCH)
+            items[n] = g_async_queue_try_pop(job->decoded);
+        if (n == 0)
             continue;
         g_mutex_lock(&job->lock);
-        job->in_flight--;
-        g_cond_signal(&job->room);
+        job->in_flight -= n;
+        g_cond_broadcast(&job->room);
         g_mutex_unlock(&job->lock);
-        if (!item->error && !vectorize(job, ctx, item)) {
-            item_free(item);
+        if (!vectorize(job, ctx, items, n)) {
+            for (int i = 0; i < n; i++)
+                item_free(items[i]);
             continue; /* cancelled mid-pass: the loop's check reports it */
         }
-        job->done++;
-        count_item(job, item);
-        g_ptr_array_add(job->batch, item);
-        report(job, item->work->file->path, item->error, FALSE);
+        for (int i = 0; i < n; i++) {
+            if (g_cancellable_is_cancelled(job->cancellable)) { /* stop between files */
+                item_free(items[i]);
+                continue;
+            }
+            job->done++;
+            count_item(job, items[i]);
+            g_ptr_array_add(job->batch, items[i]);
+            report(job, items[i]->work->file->path, items[i]->error, FALSE);
+        }
         if (job->batch->len >= (guint)job->batch_size ||
             g_get_monotonic_time() - job->batch_started_us >= job->batch_seconds * 1e6) {
             if (!(ok = commit_batch(job, error)))
@@ -628,9 +678,7 @@ static void resolve_threads(IndexJob *job, const GlanceIndexOptions *options)
     int decoders = options && options->decode_threads > 0 ? options->decode_threads : CLAMP(cores / 4, 1, 4);
     job->decode_threads = decoders;
     int blas = options ? options->blas_threads : 0;
-    if (blas == 0)
-        blas = MAX(1, cores - decoders);
-    job->blas_threads = blas;
+    job->encoder_threads = blas > 0 ? blas : blas == 0 ? cores : 0; /* 0: the engine's default */
     job->batch_size = options && options->batch_size > 0 ? options->batch_size : 64;
     job->batch_seconds = options && options->batch_seconds > 0 ? options->batch_seconds : 2.0;
 }

@@ -52,8 +52,8 @@ typedef void (*GlanceIndexProgressFunc)(const GlanceIndexProgress *progress, gpo
 
 typedef struct {
     int decode_threads;   /* image decoding workers; 0: a quarter of the cores, 1..4  */
-    int blas_threads;     /* threads of the encoder's context; 0: the cores the
-                             decoders leave free; -1: leave the engine's setting alone */
+    int blas_threads;     /* threads of the encoder's context; 0: every core (the
+                             decoders mostly wait); -1: the engine's default          */
     int batch_size;       /* photos per commit; 0: 64                                  */
     double batch_seconds; /* commit at least this often; 0: 2 s                        */
 } GlanceIndexOptions;

@@ -71,7 +71,7 @@ void library_folder_range(const char *folder, char **lo, char **hi);
 /* Absolute, without "." / ".." or a trailing separator; symlinks are kept as written. */
 char *library_normalize_path(const char *path);
 
-/* Refuses an image whose header claims more than GLANCE_IMAGE_MAX_PIXELS, reading only
+/* Refuses an image whose header claims too many pixels (glance_image_check_size), reading only
  * the header. Needed before glance_image_load/from_bytes: gdk-pixbuf's PNG (and other)
  * loaders allocate the full bitmap after "size-prepared" even when asked for 1 x 1, so a
  * small PNG claiming 20000 x 20000 would be decoded (1.2 GB, seconds) before being refused. */

@@ -122,8 +122,14 @@ LibraryScan *library_scan_folders(const char *const *folders, GCancellable *canc
         struct stat st;
         int stat_errno = stat(root, &st) != 0 ? errno : 0;
         if (stat_errno || !S_ISDIR(st.st_mode)) {
-            g_set_error(error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_NOT_FOUND, "%s: %s", root,
-                        stat_errno ? g_strerror(stat_errno) : "not a folder");
+            if (!stat_errno)
+                g_set_error(error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_NOT_FOUND, "%s is a file, not a folder",
+                            root);
+            else
+                g_set_error(error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_NOT_FOUND, "the folder %s %s", root,
+                            stat_errno == ENOENT ? "does not exist (moved, renamed or on a drive that is not connected?)"
+                            : stat_errno == EACCES ? "cannot be opened: you do not have permission"
+                            : g_strerror(stat_errno));
             return NULL;
         }
         g_strv_builder_add(roots, root);
@@ -143,7 +149,7 @@ LibraryScan *library_scan_folders(const char *const *folders, GCancellable *canc
             /* A root that cannot be read is the user's explicit request: say so. */
             if (g_strv_contains((const char *const *)scan->roots, dir)) {
                 g_set_error(error, GLANCE_LIBRARY_ERROR, GLANCE_LIBRARY_ERROR_NOT_FOUND,
-                            "%s: cannot read the folder", dir);
+                            "the folder %s cannot be read (no permission, or the drive is gone)", dir);
                 return NULL;
             }
             g_ptr_array_add(scan->unreadable_dirs, g_steal_pointer(&dir));

@@ -1,4 +1,4 @@
-/* glance-library-status.c — counts and the serving model, in one call. */
+/* glance-library-status.c — counts and the serving model, in one call; the failures list. */
 #include "glance-library-status.h"
 
 gboolean glance_library_get_status(GlanceLibrary *library, GlanceLibraryStatus *status, GError **error)
@@ -42,4 +42,64 @@ gboolean glance_library_get_status_finish(GlanceLibrary *library, GAsyncResult *
         return FALSE;
     *status = *out;
     return TRUE;
+}
+
+static void list_failures_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    (void)cancellable;
+    GError *error = NULL;
+    GPtrArray *failures = glance_library_list_failures_in(source, data, &error);
+    if (failures)
+        g_task_return_pointer(task, failures, (GDestroyNotify)g_ptr_array_unref);
+    else
+        g_task_return_error(task, error);
+}
+
+/* A GTask over the library with a copy of folders as its data, run in a thread. */
+static void run_on_folders(GlanceLibrary *library, const char *const *folders, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data, gpointer source_tag,
+                           GTaskThreadFunc thread)
+{
+    g_autoptr(GTask) task = g_task_new(library, cancellable, callback, user_data);
+    g_task_set_source_tag(task, source_tag);
+    g_task_set_task_data(task, g_strdupv((char **)folders), (GDestroyNotify)g_strfreev);
+    g_task_run_in_thread(task, thread);
+}
+
+void glance_library_list_failures_async(GlanceLibrary *library, const char *const *folders,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+    run_on_folders(library, folders, cancellable, callback, user_data, glance_library_list_failures_async,
+                   list_failures_thread);
+}
+
+GPtrArray *glance_library_list_failures_finish(GlanceLibrary *library, GAsyncResult *result, GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, library), NULL);
+    return g_task_propagate_pointer(G_TASK(result), error);
+}
+
+static void forget_failures_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    (void)cancellable;
+    GError *error = NULL;
+    if (glance_library_forget_failures(source, data, &error))
+        g_task_return_boolean(task, TRUE);
+    else
+        g_task_return_error(task, error);
+}
+
+void glance_library_forget_failures_async(GlanceLibrary *library, const char *const *folders,
+                                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                                          gpointer user_data)
+{
+    run_on_folders(library, folders, cancellable, callback, user_data, glance_library_forget_failures_async,
+                   forget_failures_thread);
+}
+
+gboolean glance_library_forget_failures_finish(GlanceLibrary *library, GAsyncResult *result, GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, library), FALSE);
+    return g_task_propagate_boolean(G_TASK(result), error);
 }

@@ -168,14 +168,11 @@ char *library_normalize_path(const char *path)
 gboolean library_check_image_size(const char *path, GError **error)
 {
     int width = 0, height = 0;
+    GStatBuf st;
     /* get_file_info stops the loader with a 0 x 0 size: no loader allocates pixels. */
     if (gdk_pixbuf_get_file_info(path, &width, &height) &&
-        (width <= 0 || height <= 0 || (gint64)width * height > GLANCE_IMAGE_MAX_PIXELS)) {
-        g_set_error(error, GLANCE_IMAGE_ERROR, GLANCE_IMAGE_ERROR_TOO_LARGE,
-                    "image is %d x %d pixels, more than the limit of %lld", width, height,
-                    (long long)GLANCE_IMAGE_MAX_PIXELS);
+        !glance_image_check_size(width, height, g_stat(path, &st) == 0 ? st.st_size : 0, error))
         return FALSE;
-    }
     return TRUE; /* unknown formats fail in the decoder with their own reason */
 }
 
@@ -183,7 +180,7 @@ GlanceDecodedImage *library_load_image(const char *path, int decode_side, GError
 {
     g_autoptr(GError) local = NULL;
     if (!library_check_image_size(path, &local)) {
-        g_set_error(error, local->domain, local->code, "%s: %s", path, local->message);
+        g_set_error(error, local->domain, local->code, "%s could not be read: %s", path, local->message);
         return NULL;
     }
     return glance_image_load(path, decode_side, error);
@@ -380,6 +377,11 @@ const char *glance_library_get_model_id(GlanceLibrary *self)
     return self->current.model ? self->current.sha256 : NULL;
 }
 
+GlanceModel *glance_library_get_model(GlanceLibrary *self)
+{
+    return self->current.model;
+}
+
 int glance_library_decode_side(GlanceLibrary *self)
 {
     return self->current.model ? library_decode_side(self->current.model) : 0;
@@ -555,27 +557,80 @@ void glance_library_failure_free(GlanceLibraryFailure *failure)
     g_free(failure);
 }
 
-GPtrArray *glance_library_list_failures(GlanceLibrary *self, GError **error)
+/* Binds the path range of one folder (or everything) to ?1 and ?2. */
+static void bind_folder_range(sqlite3_stmt *stmt, const char *folder)
 {
+    g_autofree char *lo = NULL, *hi = NULL;
+    if (folder) {
+        g_autofree char *normal = library_normalize_path(folder);
+        library_folder_range(normal, &lo, &hi);
+    }
+    sqlite3_reset(stmt);
+    sqlite3_bind_text(stmt, 1, lo ? lo : "", -1, SQLITE_TRANSIENT);
+    if (hi)
+        sqlite3_bind_text(stmt, 2, hi, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_blob(stmt, 2, "\xff", 1, SQLITE_STATIC); /* a blob sorts after every text */
+}
+
+GPtrArray *glance_library_list_failures_in(GlanceLibrary *self, const char *const *folders, GError **error)
+{
+    static const char *const everything[] = { NULL, NULL };
+    const char *const *each = folders ? folders : everything;
     g_mutex_lock(&self->lock);
     GPtrArray *failures = NULL;
     sqlite3_stmt *stmt = library_db_prepare(self->db, "SELECT path, error FROM photos WHERE error IS NOT NULL "
-                                                      "ORDER BY path", error);
+                                                      "AND path >= ?1 AND path < ?2 ORDER BY path", error);
     if (stmt) {
         failures = g_ptr_array_new_with_free_func((GDestroyNotify)glance_library_failure_free);
-        int rc;
-        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-            GlanceLibraryFailure *f = g_new0(GlanceLibraryFailure, 1);
-            f->path = g_strdup((const char *)sqlite3_column_text(stmt, 0));
-            f->reason = g_strdup((const char *)sqlite3_column_text(stmt, 1));
-            g_ptr_array_add(failures, f);
+        g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        int rc = SQLITE_DONE;
+        for (guint i = 0; rc == SQLITE_DONE && (i == 0 || each[i]); i++) {
+            bind_folder_range(stmt, each[i]);
+            while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+                const char *path = (const char *)sqlite3_column_text(stmt, 0);
+                if (!g_hash_table_add(seen, g_strdup(path)))
+                    continue; /* nested folders given both */
+                GlanceLibraryFailure *f = g_new0(GlanceLibraryFailure, 1);
+                f->path = g_strdup(path);
+                f->reason = g_strdup((const char *)sqlite3_column_text(stmt, 1));
+                g_ptr_array_add(failures, f);
+            }
         }
         if (rc != SQLITE_DONE) {
-            library_db_fail(error, self->db, "listing failures");
+            library_db_fail(error, self->db, "listing the files that could not be read");
             g_clear_pointer(&failures, g_ptr_array_unref);
         }
         sqlite3_finalize(stmt);
     }
     g_mutex_unlock(&self->lock);
     return failures;
+}
+
+GPtrArray *glance_library_list_failures(GlanceLibrary *self, GError **error)
+{
+    return glance_library_list_failures_in(self, NULL, error);
+}
+
+gboolean glance_library_forget_failures(GlanceLibrary *self, const char *const *folders, GError **error)
+{
+    static const char *const everything[] = { NULL, NULL };
+    const char *const *each = folders ? folders : everything;
+    g_mutex_lock(&self->lock);
+    gboolean began = library_db_begin_write(self->db, error);
+    sqlite3_stmt *stmt = began ? library_db_prepare(self->db, "DELETE FROM photos WHERE error IS NOT NULL "
+                                                              "AND path >= ?1 AND path < ?2", error) : NULL;
+    gboolean ok = stmt != NULL;
+    for (guint i = 0; ok && (i == 0 || each[i]); i++) {
+        bind_folder_range(stmt, each[i]);
+        ok = sqlite3_step(stmt) == SQLITE_DONE ||
+             library_db_fail(error, self->db, "forgetting the files that could not be read");
+    }
+    sqlite3_finalize(stmt);
+    if (ok)
+        ok = library_db_commit(self->db, error);
+    else if (began)
+        library_db_rollback(self->db);
+    g_mutex_unlock(&self->lock);
+    return ok;
 }

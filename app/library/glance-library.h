@@ -65,6 +65,8 @@ gboolean glance_library_set_model(GlanceLibrary *library, GlanceModel *model, co
                                   GError **error);
 /* Hex SHA-256 of the current model file, or NULL before set_model. */
 const char *glance_library_get_model_id(GlanceLibrary *library);
+/* The current model (borrowed; NULL before set_model). */
+GlanceModel *glance_library_get_model(GlanceLibrary *library);
 /* The id of the model whose vectors a search uses now (newly allocated): the current
  * model's id, or the previous model's while the current one is re-indexing. Compare it
  * with glance_library_get_model_id() to tell the user. Reads the database (a query,
@@ -91,6 +93,11 @@ typedef struct {
 void glance_library_failure_free(GlanceLibraryFailure *failure);
 /* Every recorded failure, by path (GlanceLibraryFailure *, freed with the array). */
 GPtrArray *glance_library_list_failures(GlanceLibrary *library, GError **error);
+/* The recorded failures under these folders (absolute or relative; NULL: all). */
+GPtrArray *glance_library_list_failures_in(GlanceLibrary *library, const char *const *folders, GError **error);
+/* Forgets the recorded failures under these folders (NULL: all), so that the next index
+ * job tries those files again even though they did not change (Retry). */
+gboolean glance_library_forget_failures(GlanceLibrary *library, const char *const *folders, GError **error);
 
 G_END_DECLS
 #endif

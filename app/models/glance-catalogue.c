@@ -39,6 +39,27 @@ gboolean glance_task_name_is_valid(const char *task)
     return in_list(task, known_tasks, G_N_ELEMENTS(known_tasks));
 }
 
+const GlanceCatalogueEntry *glance_catalogue_get_recommended(const GlanceCatalogue *catalogue, const char *task)
+{
+    for (guint i = 0; i < catalogue->entries->len; i++) {
+        const GlanceCatalogueEntry *entry = catalogue->entries->pdata[i];
+        if (task && g_strv_contains((const char *const *)entry->recommended_for, task))
+            return entry;
+    }
+    return NULL;
+}
+
+GPtrArray *glance_catalogue_list_recommended(const GlanceCatalogue *catalogue)
+{
+    GPtrArray *set = g_ptr_array_new();
+    for (guint i = 0; i < catalogue->entries->len; i++) {
+        GlanceCatalogueEntry *entry = catalogue->entries->pdata[i];
+        if (entry->recommended_for[0])
+            g_ptr_array_add(set, entry);
+    }
+    return set;
+}
+
 gboolean glance_catalogue_entry_has_task(const GlanceCatalogueEntry *entry, const char *task)
 {
     return entry && task && g_strv_contains((const char *const *)entry->tasks, task);
@@ -66,6 +87,10 @@ void glance_catalogue_entry_free(GlanceCatalogueEntry *entry)
     g_free(entry->answers);
     g_strfreev(entry->published_metrics);
     g_free(entry->published_values);
+    g_free(entry->summary);
+    g_free(entry->source);
+    g_free(entry->scope);
+    g_strfreev(entry->recommended_for);
     g_free(entry);
 }
 
@@ -86,6 +111,10 @@ GlanceCatalogueEntry *glance_catalogue_entry_copy(const GlanceCatalogueEntry *en
     copy->published_metrics = g_strdupv(entry->published_metrics);
     guint n = g_strv_length(entry->published_metrics);
     copy->published_values = g_memdup2(entry->published_values, MAX(n, 1) * sizeof(double));
+    copy->summary = g_strdup(entry->summary);
+    copy->source = g_strdup(entry->source);
+    copy->scope = g_strdup(entry->scope);
+    copy->recommended_for = g_strdupv(entry->recommended_for);
     return copy;
 }
 
@@ -153,18 +182,25 @@ static gboolean is_lower_hex(const char *text, gsize length)
     return TRUE;
 }
 
-static gboolean read_tasks(JsonObject *object, GStrv *out, const Where *where, GError **error)
+/* "tasks" must be a non-empty list; "recommended_for" may be absent or empty. */
+static gboolean read_tasks(JsonObject *object, const char *member, gboolean optional, GStrv *out,
+                           const Where *where, GError **error)
 {
-    JsonNode *node = json_object_get_member(object, "tasks");
-    if (!node || !JSON_NODE_HOLDS_ARRAY(node) || json_array_get_length(json_node_get_array(node)) == 0)
-        return fail(error, where, "tasks", "must be a non-empty list");
+    JsonNode *node = json_object_get_member(object, member);
+    if (optional && (!node || JSON_NODE_HOLDS_NULL(node))) {
+        *out = g_new0(char *, 1);
+        return TRUE;
+    }
+    if (!node || !JSON_NODE_HOLDS_ARRAY(node) ||
+        (!optional && json_array_get_length(json_node_get_array(node)) == 0))
+        return fail(error, where, member, optional ? "must be a list" : "must be a non-empty list");
     JsonArray *array = json_node_get_array(node);
     g_autoptr(GStrvBuilder) tasks = g_strv_builder_new();
     for (guint i = 0; i < json_array_get_length(array); i++) {
         JsonNode *task = json_array_get_element(array, i);
         if (json_node_get_value_type(task) != G_TYPE_STRING ||
             !glance_task_name_is_valid(json_node_get_string(task)))
-            return fail(error, where, "tasks", "may only hold \"retrieval\", \"vqa\" and \"nlvr2\"");
+            return fail(error, where, member, "may only hold \"retrieval\", \"vqa\" and \"nlvr2\"");
         g_strv_builder_add(tasks, json_node_get_string(task));
     }
     *out = g_strv_builder_end(tasks);
@@ -218,7 +254,7 @@ static GlanceCatalogueEntry *read_entry(JsonNode *node, Where *where, GError **e
     where->name = entry->name;
     if (!read_string(object, "title", FALSE, &entry->title, where, error) ||
         !read_string(object, "family", FALSE, &entry->family, where, error) ||
-        !read_tasks(object, &entry->tasks, where, error) ||
+        !read_tasks(object, "tasks", FALSE, &entry->tasks, where, error) ||
         !read_count(object, "image_size", FALSE, 16, 4096, &image_size, where, error) ||
         !read_string(object, "url", FALSE, &entry->url, where, error) ||
         !read_count(object, "size", TRUE, 1, G_MAXINT64, &size, where, error) ||
@@ -226,8 +262,17 @@ static GlanceCatalogueEntry *read_entry(JsonNode *node, Where *where, GError **e
         !read_string(object, "vocab", FALSE, &entry->vocab, where, error) ||
         !read_string(object, "answers", TRUE, &entry->answers, where, error) ||
         !read_count(object, "heads", TRUE, 1, 1024, &heads, where, error) ||
-        !read_published(object, entry, where, error))
+        !read_published(object, entry, where, error) ||
+        !read_string(object, "summary", TRUE, &entry->summary, where, error) ||
+        !read_string(object, "source", TRUE, &entry->source, where, error) ||
+        !read_string(object, "scope", TRUE, &entry->scope, where, error) ||
+        !read_tasks(object, "recommended_for", TRUE, &entry->recommended_for, where, error))
         return NULL;
+    for (char **task = entry->recommended_for; *task; task++)
+        if (!glance_catalogue_entry_has_task(entry, *task)) {
+            fail(error, where, "recommended_for", "may only name tasks the model serves");
+            return NULL;
+        }
     if (!in_list(entry->family, known_families, G_N_ELEMENTS(known_families))) {
         fail(error, where, "family", "must be \"base\", \"base-plus\" or \"large\"");
         return NULL;
@@ -285,12 +330,19 @@ GlanceCatalogue *glance_catalogue_load(const char *path, GError **error)
         GlanceCatalogueEntry *entry = read_entry(json_array_get_element(array, i), &where, error);
         if (!entry)
             return NULL;
-        for (guint j = 0; j < entries->len; j++)
-            if (!strcmp(((GlanceCatalogueEntry *)entries->pdata[j])->name, entry->name)) {
-                fail(error, &where, "name", "appears twice");
+        for (guint j = 0; j < entries->len; j++) {
+            const GlanceCatalogueEntry *earlier = entries->pdata[j];
+            const char *problem = !strcmp(earlier->name, entry->name) ? "name" : NULL;
+            for (char **task = entry->recommended_for; !problem && *task; task++)
+                if (g_strv_contains((const char *const *)earlier->recommended_for, *task))
+                    problem = "recommended_for";
+            if (problem) {
+                fail(error, &where, problem,
+                     !strcmp(problem, "name") ? "appears twice" : "names a task another model is recommended for");
                 glance_catalogue_entry_free(entry);
                 return NULL;
             }
+        }
         g_ptr_array_add(entries, entry);
     }
     GlanceCatalogue *catalogue = g_new0(GlanceCatalogue, 1);

@@ -35,6 +35,12 @@ typedef struct {
     int heads;          /* attention heads (shapes do not tell); 0: let the importer infer */
     GStrv published_metrics;   /* "VQAv2 test-dev", ... in the file's order              */
     double *published_values;  /* one per metric, as published (percent)                 */
+    /* For people (optional members; NULL or empty when the file has none): */
+    char *summary;      /* what it is for, in plain words (no benchmark jargon)           */
+    char *source;       /* who publishes it and where: "Microsoft Research, on GitHub"    */
+    char *scope;        /* written to the installed model's glance.scope: "everyday photos" */
+    GStrv recommended_for;  /* tasks this entry is the recommended model for; each task is
+                               recommended by at most one entry of a catalogue            */
 } GlanceCatalogueEntry;
 
 typedef struct GlanceCatalogue GlanceCatalogue;
@@ -51,6 +57,12 @@ const GlanceCatalogueEntry *glance_catalogue_get_entry(const GlanceCatalogue *ca
 /* NULL, with GLANCE_MODELS_ERROR_NOT_FOUND, when no entry has that name. */
 const GlanceCatalogueEntry *glance_catalogue_find(const GlanceCatalogue *catalogue, const char *name,
                                                   GError **error);
+
+/* The entry recommended for `task` (GLANCE_TASK_*), or NULL when none is. */
+const GlanceCatalogueEntry *glance_catalogue_get_recommended(const GlanceCatalogue *catalogue, const char *task);
+/* The recommended set: each recommended entry once, in catalogue order. The pointers
+ * belong to the catalogue. */
+GPtrArray *glance_catalogue_list_recommended(const GlanceCatalogue *catalogue);
 
 gboolean glance_catalogue_entry_has_task(const GlanceCatalogueEntry *entry, const char *task);
 /* Entries outlive their catalogue only as copies (an install running in a thread). */

@@ -340,8 +340,17 @@ static void set_transfer_error(Transfer *t, CURL *curl, CURLcode code, const cha
     case CURLE_ABORTED_BY_CALLBACK:
         g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "download cancelled");
         return;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+        g_set_error_literal(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_UNREACHABLE,
+                            GLANCE_MODELS_UNREACHABLE_MESSAGE);
+        return;
     case CURLE_OPERATION_TIMEDOUT:
-        if (connect_time > 0)
+        if (connect_time == 0 && connect_s)
+            g_set_error_literal(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_UNREACHABLE,
+                                GLANCE_MODELS_UNREACHABLE_MESSAGE);
+        else if (connect_time > 0)
             g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_TIMEOUT,
                         "the download stalled: %s sent nothing for %u s", host, stall_s * 4);
         else
@@ -627,5 +636,157 @@ gboolean glance_download_file(const GlanceDownloadOptions *opts, GlanceDownloadR
     if (t.fd >= 0)
         close(t.fd);
     g_checksum_free(t.sha256);
+    return ok;
+}
+
+/* ---- the size of a file, without downloading it ---- */
+
+typedef struct {
+    long status;
+    gint64 range_total;   /* from Content-Range, -1: absent */
+} ProbeAnswer;
+
+static size_t on_probe_header(char *line, size_t size, size_t count, void *data)
+{
+    ProbeAnswer *answer = data;
+    size_t length = size * count;
+    g_autofree char *text = g_strndup(line, length);
+    if (g_str_has_prefix(text, "HTTP/"))
+        answer->range_total = -1;
+    else if (!g_ascii_strncasecmp(text, "Content-Range:", 14)) {
+        const char *slash = strrchr(text, '/');
+        if (slash && g_ascii_isdigit(slash[1]))
+            answer->range_total = g_ascii_strtoll(slash + 1, NULL, 10);
+    }
+    return length;
+}
+
+static size_t ignore_body(char *bytes, size_t size, size_t count, void *data)
+{
+    (void)bytes;
+    (void)data;
+    return size * count > 1024 ? 0 : size * count;   /* one byte asked; never more than a page */
+}
+
+static int probe_tick(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    return g_cancellable_is_cancelled(data) ? 1 : 0;
+}
+
+/* One request: HEAD, or GET of byte 0 (servers that refuse HEAD on signed URLs). */
+static CURLcode probe_once(CURL *curl, const char *url, gboolean head, guint timeout_s, GCancellable *cancellable,
+                           ProbeAnswer *answer, char *errbuf)
+{
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "Glance/" GLANCE_VERSION);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)timeout_s);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)timeout_s * 2);
+    curl_easy_setopt(curl, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_probe_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, answer);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, ignore_body);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, probe_tick);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, cancellable);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    if (head)
+        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    else
+        curl_easy_setopt(curl, CURLOPT_RANGE, "0-0");
+    g_autofree char *scheme = NULL, *host = NULL;
+    if (split_url(url, &scheme, &host) && host_is_loopback(host))
+        curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+    answer->status = 0;
+    answer->range_total = -1;
+    errbuf[0] = '\0';
+    CURLcode code = curl_easy_perform(curl);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer->status);
+    return code;
+}
+
+gboolean glance_download_probe_size(const char *url, guint timeout_s, GCancellable *cancellable, guint64 *size,
+                                    GError **error)
+{
+    ensure_curl_initialised();
+    *size = 0;
+    g_autofree char *current = g_strdup(url);
+    CURL *curl = curl_easy_init();
+    if (!curl) {
+        g_set_error_literal(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK, "cannot start libcurl");
+        return FALSE;
+    }
+    char errbuf[CURL_ERROR_SIZE];
+    gboolean head = TRUE, ok = FALSE;
+    for (guint redirects = 0;;) {
+        if (!glance_download_url_is_allowed(current, error))
+            break;
+        ProbeAnswer answer;
+        CURLcode code = probe_once(curl, current, head, timeout_s ? timeout_s : 10, cancellable, &answer, errbuf);
+        if (code == CURLE_ABORTED_BY_CALLBACK) {
+            g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
+            break;
+        }
+        if (code != CURLE_OK && code != CURLE_WRITE_ERROR) {
+            curl_off_t connected = 0;
+            curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connected);
+            if (code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY ||
+                code == CURLE_COULDNT_CONNECT || (code == CURLE_OPERATION_TIMEDOUT && !connected))
+                g_set_error_literal(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_UNREACHABLE,
+                                    GLANCE_MODELS_UNREACHABLE_MESSAGE);
+            else {
+                g_autofree char *host = url_host(current);
+                g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK, "asking %s for the size failed: %s",
+                            host, errbuf[0] ? errbuf : curl_easy_strerror(code));
+            }
+            break;
+        }
+        if (answer.status >= 300 && answer.status < 400) {
+            char *location = NULL;
+            curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
+            if (!location || ++redirects > DEFAULT_MAX_REDIRECTS) {
+                set_http_error(answer.status, current, error);
+                break;
+            }
+            g_free(current);
+            current = g_strdup(location);
+            continue;
+        }
+        curl_off_t length = -1;
+        curl_easy_getinfo(curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+        if (head && answer.status == 200 && length > 0) {
+            *size = (guint64)length;
+            ok = TRUE;
+            break;
+        }
+        if (!head && answer.status == 206 && answer.range_total > 0) {
+            *size = (guint64)answer.range_total;
+            ok = TRUE;
+            break;
+        }
+        if (!head && answer.status == 200 && length > 0) {   /* Range ignored: the whole length */
+            *size = (guint64)length;
+            ok = TRUE;
+            break;
+        }
+        if (head && (answer.status < 400 || answer.status == 403 || answer.status == 405)) {
+            head = FALSE;   /* no size, or HEAD refused: ask for one byte at the same address */
+            continue;
+        }
+        if (answer.status >= 400)
+            set_http_error(answer.status, current, error);
+        else
+            g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_HTTP, "%s does not say how big the file is",
+                        current);
+        break;
+    }
+    curl_easy_cleanup(curl);
     return ok;
 }

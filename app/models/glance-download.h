@@ -68,6 +68,14 @@ void glance_download_options_init(GlanceDownloadOptions *opts);
 gboolean glance_download_file(const GlanceDownloadOptions *opts, GlanceDownloadResult *result,
                               GCancellable *cancellable, GError **error);
 
+/* The size of the file at `url` without downloading it: a HEAD request, or, when the
+ * server refuses HEAD or announces no length, a request for its first byte (the total
+ * of the Content-Range). Redirects are followed under the https-or-loopback rule.
+ * timeout_s (0: 10) bounds the connection. A server that cannot be reached at all is
+ * GLANCE_MODELS_ERROR_UNREACHABLE, with GLANCE_MODELS_UNREACHABLE_MESSAGE. */
+gboolean glance_download_probe_size(const char *url, guint timeout_s, GCancellable *cancellable, guint64 *size,
+                                    GError **error);
+
 /* https anywhere; http only to a loopback host; nothing else (GLANCE_MODELS_ERROR_INSECURE). */
 gboolean glance_download_url_is_allowed(const char *url, GError **error);
 

@@ -1,6 +1,7 @@
 /* glance-model-import.h — "Import" of a checkpoint the user already has: convert it to
  * NAME.safetensors in the models folder and register it, where it becomes the default
- * for the tasks its heads serve. The sibling of glance-model-install.h (which downloads
+ * for those tasks its heads serve that still use the bundled model (never replacing a
+ * model someone chose: glance_task_model_could_switch() says which tasks could switch). The sibling of glance-model-install.h (which downloads
  * first); Preferences' "Import VLMo Checkpoint…" calls this.
  *
  * NAME comes from the file name. The BERT vocabulary and the VQAv2 answer list that ship

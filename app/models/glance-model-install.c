@@ -148,6 +148,9 @@ static void explain_failure(GError **error, GError *cause, const char *dir, cons
     if (g_error_matches(cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "getting %s was cancelled%s", name,
                     resume ? resume : "");
+    else if (g_error_matches(cause, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_UNREACHABLE))
+        g_set_error(error, cause->domain, cause->code, "%s%s", cause->message,   /* plain, for a row */
+                    resume ? resume : "");
     else
         g_set_error(error, cause->domain, cause->code, "cannot get %s: %s%s", name, cause->message,
                     resume ? resume : "");
@@ -200,6 +203,7 @@ static GlanceInstalledModel *install_locked(const GlanceCatalogueEntry *entry, c
     import.answers_path = answers;
     import.output_path = model_path;
     import.name = entry->name;
+    import.scope = entry->scope;   /* notices then say what the model knows */
     import.heads = entry->heads;
     import.image_size = entry->image_size;
     import.dtype = opts->dtype;

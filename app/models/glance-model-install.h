@@ -1,7 +1,10 @@
 /* glance-model-install.h — "Get" for one catalogue entry: download the official
  * checkpoint (resumable), import it to NAME.safetensors, record the SHA-256 of what
  * was downloaded, delete the .pt and register the model, which becomes the default
- * for its tasks. The CLI (`glance-cli models get`) and the Preferences page call this.
+ * for those of its tasks that still use the bundled model (a task with a model someone
+ * chose keeps it: glance_task_model_could_switch()). The catalogue's `scope` is
+ * written to the model's glance.scope. The CLI (`glance-cli models get`) and the
+ * Preferences page call this.
  *
  * Whatever fails or is cancelled, nothing is registered, and the only file left
  * behind is NAME.pt.part when it holds bytes the next attempt can resume from
@@ -47,7 +50,7 @@ typedef struct {
 void glance_install_options_init(GlanceInstallOptions *opts);
 
 /* Blocking; call from a worker thread or a command-line tool. Returns the registered
- * model (now the default for its tasks), or NULL with an error. */
+ * model (its default_for: the tasks it took), or NULL with an error. */
 GlanceInstalledModel *glance_model_install(const GlanceCatalogueEntry *entry, const GlanceInstallOptions *opts,
                                            GCancellable *cancellable, GError **error);
 

@@ -419,14 +419,27 @@ static gboolean edit_add(GPtrArray *models, gpointer data, GError **error)
     const GlanceInstalledModel *added = data;
     (void)error;
     gint old = find_index(models, added->name);
-    if (old >= 0)
+    g_auto(GStrv) was_default_for = NULL;
+    if (old >= 0) {
+        GlanceInstalledModel *replaced = models->pdata[old];
+        was_default_for = g_steal_pointer(&replaced->default_for);
         g_ptr_array_remove_index(models, (guint)old);
+    }
     GlanceInstalledModel *model = glance_installed_model_copy(added);
     g_strfreev(model->default_for);
-    model->default_for = g_strdupv(model->tasks);
-    for (guint i = 0; i < models->len; i++)
-        for (char **task = model->tasks; *task; task++)
-            set_default_flag(models->pdata[i], *task, FALSE);
+    model->default_for = g_new0(char *, 1);
+    /* Never replace a choice silently: the model takes a task only from the bundled
+     * model (no installed default), or back from its own older copy. */
+    for (char **task = model->tasks; *task; task++) {
+        gboolean taken = FALSE;
+        for (guint i = 0; i < models->len && !taken; i++)
+            taken = is_default_for(models->pdata[i], *task);
+        if (!taken || (was_default_for && g_strv_contains((const char *const *)was_default_for, *task))) {
+            for (guint i = 0; i < models->len; i++)
+                set_default_flag(models->pdata[i], *task, FALSE);
+            set_default_flag(model, *task, TRUE);
+        }
+    }
     g_ptr_array_add(models, model);
     return TRUE;
 }

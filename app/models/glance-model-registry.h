@@ -11,8 +11,10 @@
  * processes' changes. It is not thread-safe; give each thread its own.
  *
  * Defaults: each task has at most one default model. A freshly installed model
- * becomes the default for all its tasks; removing a default hands the task to the
- * most recently installed model that serves it, else to the bundled model.
+ * becomes the default only for those of its tasks that still use the bundled model;
+ * a task whose model someone chose keeps it (glance_task_model_could_switch() lists
+ * those, for the GUI to ask). Removing a default hands the task to the most recently
+ * installed model that serves it, else to the bundled model.
  */
 #ifndef GLANCE_MODEL_REGISTRY_H
 #define GLANCE_MODEL_REGISTRY_H
@@ -68,7 +70,8 @@ const GlanceInstalledModel *glance_model_registry_get_default(const GlanceModelR
 char *glance_model_registry_default_path(const GlanceModelRegistry *registry, const char *task);
 
 /* Registers `model` (copied; its default_for is ignored) and makes it the default for
- * all its tasks. A model of the same name is replaced. */
+ * those of its tasks that use the bundled model now. A model of the same name is
+ * replaced, and keeps the tasks it was the default for. */
 gboolean glance_model_registry_add(GlanceModelRegistry *registry, const GlanceInstalledModel *model,
                                    GError **error);
 /* Unregisters NAME, then deletes its file and any partial download of it

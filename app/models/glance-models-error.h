@@ -24,7 +24,12 @@ typedef enum {
     GLANCE_MODELS_ERROR_IO,          /* a local file could not be read or written         */
     GLANCE_MODELS_ERROR_IMPORT,      /* the download is not a checkpoint Glance can import */
     GLANCE_MODELS_ERROR_NO_HEAD,     /* an imported checkpoint has no head Glance can use  */
+    GLANCE_MODELS_ERROR_UNREACHABLE, /* the server cannot be reached (offline, DNS, refused);
+                                        the message is GLANCE_MODELS_UNREACHABLE_MESSAGE     */
 } GlanceModelsError;
+
+/* For people, as is: a GUI shows it in the model's row (and may translate it by code). */
+#define GLANCE_MODELS_UNREACHABLE_MESSAGE "Can't reach the download server — check your connection"
 
 GQuark glance_models_error_quark(void);
 

@@ -53,3 +53,15 @@ const char *glance_task_model_default_name(const GlanceModelRegistry *registry, 
     const GlanceInstalledModel *model = glance_model_registry_get_default(registry, glance_model_task_name(task));
     return model ? model->name : GLANCE_MODEL_BUNDLED_NAME;
 }
+
+GStrv glance_task_model_could_switch(const GlanceModelRegistry *registry, const char *name)
+{
+    g_autoptr(GStrvBuilder) tasks = g_strv_builder_new();
+    const GlanceInstalledModel *model = glance_model_registry_find(registry, name);
+    for (guint t = 0; model && t < GLANCE_MODEL_N_TASKS; t++) {
+        const GlanceInstalledModel *current = glance_model_registry_get_default(registry, task_names[t]);
+        if (glance_installed_model_has_task(model, task_names[t]) && current && current != model)
+            g_strv_builder_add(tasks, task_names[t]);
+    }
+    return g_strv_builder_end(tasks);
+}

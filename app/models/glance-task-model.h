@@ -40,5 +40,11 @@ const char *glance_task_model_default_name(const GlanceModelRegistry *registry, 
 gboolean glance_task_model_set_default(GlanceModelRegistry *registry, GlanceModelTask task, const char *name,
                                        GError **error);
 
+/* After an install or an import: the tasks (GLANCE_TASK_* names) that the installed
+ * model NAME serves but that keep another installed model someone chose — "this task
+ * could switch to NAME". The GUI offers the switch (glance_task_model_set_default()),
+ * the CLI prints how. Empty when NAME took all its tasks or is not installed. */
+GStrv glance_task_model_could_switch(const GlanceModelRegistry *registry, const char *name);
+
 G_END_DECLS
 #endif

@@ -2,7 +2,8 @@
 """Writes the images test-image.c decodes into OUT_DIR: a JPEG whose EXIF says "rotate 90°
 clockwise" (orientation 6), a lopsided JPEG for each EXIF orientation 2-8 with the pixels
 Pillow's ImageOps.exif_transpose gives for it (orient-N.jpg, orient-N.rgb: "W H\n" + RGB),
-a PNG decompression bomb (20000 x 20000, about 1 MB), a PNG with alpha, a truncated PNG
+a PNG too large to open (20000 x 20000, about 1 MB), a tiny PNG claiming 15000 x 15000
+(a decompression bomb), a PNG with alpha, a truncated PNG
 and a truncated JPEG."""
 import struct
 import sys
@@ -51,3 +52,10 @@ data = b"".join(pixels.compress(row) for _ in range(side)) + pixels.flush()
 with open(f"{out}/bomb.png", "wb") as f:
     f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+
+# A decompression bomb proper: a few hundred bytes that claim 15000 x 15000 pixels (under
+# the size limit, so only the bytes-per-pixel test can refuse it).
+side = 15000
+with open(f"{out}/tiny-bomb.png", "wb") as f:
+    f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))

@@ -93,6 +93,30 @@ int main(void)
     printf("bomb refused in %.3f s: %s\n", seconds, error ? error->message : "(accepted)");
     g_clear_error(&error);
 
+    before = peak_kb();
+    g_autoptr(GlanceDecodedImage) tiny_bomb = load("tiny-bomb.png", &error);
+    CHECK(!tiny_bomb && error && g_error_matches(error, GLANCE_IMAGE_ERROR, GLANCE_IMAGE_ERROR_BOMB) &&
+              strstr(error->message, "decompression bomb") && strstr(error->message, "tiny-bomb.png could not be read"),
+          "a tiny PNG claiming 15000 x 15000 is refused as a decompression bomb: %s",
+          error ? error->message : "(accepted)");
+    CHECK(peak_kb() - before < 64 * 1024, "peak memory grew by %ld KB for the tiny bomb", peak_kb() - before);
+    g_clear_error(&error);
+
+    g_autofree char *bomb_path = g_build_filename(dir, "tiny-bomb.png", NULL);
+    GlanceDecodedImage *named = glance_image_load_named(bomb_path, 0, &error);
+    CHECK(!named && error && g_str_has_prefix(error->message, "tiny-bomb.png could not be read: "),
+          "load_named names the file by its name: %s", error ? error->message : "(accepted)");
+    glance_decoded_image_free(named);
+    g_clear_error(&error);
+
+    g_autoptr(GBytes) not_image = g_bytes_new_static("<!DOCTYPE html><html></html>", 28);
+    GlanceDecodedImage *html = glance_image_from_bytes(not_image, 0, &error);
+    CHECK(!html && error && !strstr(error->message, "pixbuf") && !strstr(error->message, "interpreting") &&
+              strstr(error->message, "not a photo"),
+          "a web page is refused in plain words: %s", error ? error->message : "(accepted)");
+    glance_decoded_image_free(html);
+    g_clear_error(&error);
+
     g_autoptr(GlanceDecodedImage) alpha = load("alpha.png", &error);
     CHECK(alpha && alpha->image.width == 8 && alpha->pixels[0] == 10 && alpha->pixels[1] == 200 &&
           alpha->pixels[2] == 30, "alpha is dropped, colour kept (PIL convert('RGB'))");

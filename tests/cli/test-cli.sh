@@ -116,7 +116,7 @@ expect_error "header points past the end" "past the end" "$cli" info --model "$t
 expect_error "model is a directory" "regular file" "$cli" info --model "$tmp"
 expect_error "empty question" "empty" "$cli" ask "${M[@]}" "$img/img1_64x64.png" ""
 expect_error "blank statement" "empty" "$cli" compare "${M[@]}" "$img/img1_64x64.png" "$img/img0_100x75.png" "   "
-expect_error "image that is text" "cannot decode" "$cli" ask "${M[@]}" "$tmp/text.png" "what?"
+expect_error "image that is text" "not a photo" "$cli" ask "${M[@]}" "$tmp/text.png" "what?"
 expect_error "truncated image" "truncated.png" "$cli" ask "${M[@]}" "$tmp/truncated.png" "what?"
 expect_error "empty image file" "empty" "$cli" match "${M[@]}" "$tmp/empty.png" "what?"
 expect_error "missing image" "no such file" "$cli" ask "${M[@]}" "$tmp/nope.png" "what?"

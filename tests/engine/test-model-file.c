@@ -65,12 +65,12 @@ static void expect_metadata_escapes(void)
     StFile *file = NULL;
     GlanceError err = { 0 };
     checks++;
-    if (st_open(write_file("escapes", header, -1, 0), &file, &err) != GLANCE_OK) {
+    if (glance_st_open(write_file("escapes", header, -1, 0), &file, &err) != GLANCE_OK) {
         fprintf(stderr, "FAIL metadata escapes: refused: %s\n", err.message);
         failures++;
         return;
     }
-    const char *name = st_metadata(file, "glance.name");
+    const char *name = glance_st_metadata(file, "glance.name");
     if (!name || strcmp(name, want) != 0) {
         g_autofree char *shown = name ? g_strescape(name, NULL) : NULL;
         fprintf(stderr, "FAIL metadata escapes: read \"%s\"\n", shown ? shown : "(nothing)");
@@ -78,7 +78,7 @@ static void expect_metadata_escapes(void)
     } else {
         printf("ok   %-40s\n", "metadata string escapes");
     }
-    st_close(file);
+    glance_st_close(file);
 }
 
 #define TENSOR(name, dtype, shape, a, b) "\"" name "\":{\"dtype\":\"" dtype "\",\"shape\":" shape ",\"data_offsets\":[" #a "," #b "]}"

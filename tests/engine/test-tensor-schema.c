@@ -26,7 +26,7 @@ static void check_file(const char *path, int expect_rel_pos)
     GlanceError err = { 0 };
     GlanceModel *model = NULL;
     StFile *file = NULL;
-    if (glance_model_open(path, &model, &err) != GLANCE_OK || st_open(path, &file, &err) != GLANCE_OK) {
+    if (glance_model_open(path, &model, &err) != GLANCE_OK || glance_st_open(path, &file, &err) != GLANCE_OK) {
         CHECK(0, "cannot open %s: %s", path, err.message);
         glance_model_close(model);
         return;
@@ -44,7 +44,7 @@ static void check_file(const char *path, int expect_rel_pos)
                 continue;
             CHECK(glance_tensor_name(spec, block, name, sizeof name), "name of %s too long", spec->name);
             int ndim = glance_tensor_shape(spec, c, shape);
-            const StTensor *t = st_find(file, name);
+            const StTensor *t = glance_st_find(file, name);
             if (!t) {
                 CHECK(spec->flags & GLANCE_TENSOR_OPTIONAL, "%s: schema tensor '%s' not in the file", path, name);
                 continue;
@@ -60,7 +60,7 @@ static void check_file(const char *path, int expect_rel_pos)
     CHECK(g_hash_table_size(expected) == (guint)file->n_tensors, "%s: %u schema tensors, %d in the file", path,
           g_hash_table_size(expected), file->n_tensors);
     g_hash_table_destroy(expected);
-    st_close(file);
+    glance_st_close(file);
     glance_model_close(model);
 }
 

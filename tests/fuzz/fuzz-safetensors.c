@@ -11,16 +11,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     StFile file;
     memset(&file, 0, sizeof file);
     GlanceError err;
-    if (st_parse(data, size, &file, &err) == GLANCE_OK) {
+    if (glance_st_parse(data, size, &file, &err) == GLANCE_OK) {
         /* Touch every accepted byte range: ASan catches any range outside the input. */
         volatile uint8_t sink = 0;
         for (int i = 0; i < file.n_tensors; i++)
             for (size_t b = 0; b < file.tensors[i].nbytes; b++)
                 sink ^= file.tensors[i].data[b];
         (void)sink;
-        (void)st_metadata(&file, "glance.config");
+        (void)glance_st_metadata(&file, "glance.config");
     }
-    json_free(file.header);
+    glance_json_free(file.header);
     free(file.tensors);
     return 0;
 }

@@ -72,8 +72,12 @@ def json_out(p):
 
 def check_counts(p, expected, what):
     counts = json_out(p)
-    check(list(counts) == COUNT_KEYS, f"{what}: keys {list(counts)}, not {COUNT_KEYS}")
+    check(list(counts) == COUNT_KEYS + ["failures"], f"{what}: keys {list(counts)}, not {COUNT_KEYS} + failures")
+    failures = counts.pop("failures", [])
     check(all(isinstance(v, int) for v in counts.values()), f"{what}: counts must be integers")
+    check(len(failures) == counts.get("failed") and all(list(f) == ["path", "reason"] for f in failures),
+          f"{what}: failures {failures} for {counts.get('failed')} failed")
+    counts["failures"] = failures
     got = {k: counts.get(k) for k in expected}
     check(got == expected, f"{what}: {got}, expected {expected}")
     return counts
@@ -129,18 +133,30 @@ def group_contract(tmp):
         f.write(b"\x89PNG\r\n\x1a\n not really")
     db = os.path.join(tmp, "lib.db")
 
-    check_counts(cli("index", photos, "--json", db=db),
-                 {"scanned": 9, "added": 8, "updated": 0, "unchanged": 0, "removed": 0, "failed": 1}, "first index")
-    check_counts(cli("index", photos, "--json", db=db),
-                 {"scanned": 9, "added": 0, "updated": 0, "unchanged": 8, "removed": 0, "failed": 1}, "second index")
+    broken = [{"path": os.path.join(photos, "broken.png"), "reason": "the file is damaged or not a photo"}]
+    first = cli("index", photos, "--json", db=db)
+    counts = check_counts(first, {"scanned": 9, "added": 8, "updated": 0, "unchanged": 0, "removed": 0,
+                                  "failed": 1}, "first index")
+    check(counts.get("failures") == broken, f"first index: failures {counts.get('failures')}")
+    # Progress counts what it adds: its last indexing line ends where the summary does.
+    progress = [line for line in first.stderr.splitlines() if line.startswith("indexing:")]
+    check(progress and progress[-1] == "indexing: 9/9 new or changed files (of 9 found): 8 added, 1 could not be read",
+          f"first index: progress {progress}")
+    check(f"glance-cli: {broken[0]['path']} could not be read: {broken[0]['reason']}" in first.stderr.splitlines(),
+          f"first index: the failure on stderr: {first.stderr!r}")
+    again = cli("index", photos, "--json", db=db)
+    counts = check_counts(again, {"scanned": 9, "added": 0, "updated": 0, "unchanged": 8, "removed": 0,
+                                  "failed": 1}, "second index")
+    check(counts.get("failures") == broken, f"second index (failure unchanged): failures {counts.get('failures')}")
+    check(again.stderr.count("broken.png could not be read") == 1, f"second index: stderr {again.stderr!r}")
     os.unlink(os.path.join(photos, "s0006.png"))
     human = cli("index", photos, db=db)
     check(human.stdout.startswith("8 image files: 0 added, 0 updated, 7 unchanged, 1 removed, 1 failed\n"),
           f"human summary: {human.stdout!r}")
 
-    # Search: exactly {"results":[{"path","score"}...]}, best first, existing files.
+    # Search: exactly {"results":[{"path","score"}...], "notices":[...]}, best first, existing files.
     out = json_out(cli("search", "a large blue star", "--limit", "5", "--json", db=db))
-    check(list(out) == ["results"], f"search keys {list(out)}")
+    check(list(out) == ["results", "notices"], f"search keys {list(out)}")
     results = out.get("results", [])
     check(len(results) == 5, f"--limit 5 gave {len(results)}")
     check(all(list(r) == ["path", "score"] for r in results), f"result keys {results[:1]}")

@@ -99,8 +99,8 @@ static void put_chunk(GByteArray *png, const char *type, const guint8 *data, gui
     g_byte_array_append(png, tail, 4);
 }
 
-/* A decompression bomb: a valid 1 MB PNG of 12000 x 9000 black pixels (324 MB decoded,
- * over the 100-megapixel limit). */
+/* A decompression bomb: a few KB of PNG that claim 12000 x 9000 pixels (324 MB decoded);
+ * only its first rows are written. */
 static void write_bomb_png(const char *path)
 {
     const guint32 w = 12000, h = 9000;
@@ -113,13 +113,14 @@ static void write_bomb_png(const char *path)
     g_autofree guint8 *row = g_malloc0(1 + 3 * w); /* filter byte 0, then black */
     g_autoptr(GByteArray) idat = g_byte_array_new();
     guint8 out[1 << 16];
-    for (guint32 y = 0; y < h; y++) {
+    const guint32 rows = 64;
+    for (guint32 y = 0; y < rows; y++) {
         z.next_in = row;
         z.avail_in = 1 + 3 * w;
         do {
             z.next_out = out;
             z.avail_out = sizeof out;
-            g_assert_cmpint(deflate(&z, y + 1 == h ? Z_FINISH : Z_NO_FLUSH), !=, Z_STREAM_ERROR);
+            g_assert_cmpint(deflate(&z, y + 1 == rows ? Z_FINISH : Z_NO_FLUSH), !=, Z_STREAM_ERROR);
             g_byte_array_append(idat, out, sizeof out - z.avail_out);
         } while (z.avail_out == 0);
     }
@@ -322,11 +323,11 @@ static void test_incremental_counts(void)
         GlanceLibraryFailure *f = failures->pdata[i];
         g_test_message("failed: %s: %s", f->path, f->reason);
         if (g_str_has_suffix(f->path, "huge.png"))
-            g_assert_nonnull(strstr(f->reason, "limit"));
+            g_assert_nonnull(strstr(f->reason, "decompression bomb"));
         else if (g_str_has_suffix(f->path, "empty.png"))
             g_assert_nonnull(strstr(f->reason, "empty"));
-        else
-            g_assert_nonnull(strstr(f->reason, "decode"));
+        else /* in plain words, without gdk-pixbuf's jargon */
+            g_assert_true(strstr(f->reason, "not a photo") || strstr(f->reason, "incomplete"));
     }
 
     index_expect(lib, "second index", (Expect){ .scanned = n + bad, .unchanged = n, .failed = bad }, 0);

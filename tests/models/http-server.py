@@ -5,8 +5,8 @@
 
 Serves the files in ROOT on 127.0.0.1 (a free port, written to PORT_FILE once
 listening) and appends one JSON line per request to LOG_FILE:
-{"path": "/files/vqa.pt", "range": "bytes=1000-" or null}. The first path segment
-says how to behave:
+{"path": "/files/vqa.pt", "range": "bytes=1000-" or null, "method": "GET"}. The first
+path segment says how to behave:
 
     /files/F             F, honouring "Range: bytes=N-" with 206 and Content-Range
     /cut-once/F          the first request without Range gets the full Content-Length
@@ -21,6 +21,10 @@ says how to behave:
     /redirect-remote/F   302 to plain http on a remote host (must be refused)
     /chunked/F           F with chunked transfer encoding: no size announced, no Range
     /no-range/F          F, always 200 and whole, whatever Range asks
+    /no-head/F           as /files/F, but HEAD is refused (405): sizes come from a Range request
+
+HEAD (how big is F?) answers at once with F's Content-Length in every mode but 404,
+redirect*, chunked (no length) and no-head (405).
 
 As a proxy (https_proxy=http://127.0.0.1:PORT) it logs the CONNECT and refuses it
 with 502, which proves that the client went through the proxy.
@@ -46,7 +50,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def log_request_line(self):
         with LOG_LOCK, open(LOG_FILE, "a") as log:
-            log.write(json.dumps({"path": self.path, "range": self.headers.get("Range")}) + "\n")
+            log.write(json.dumps({"path": self.path, "range": self.headers.get("Range"),
+                                  "method": self.command}) + "\n")
 
     def file_bytes(self, name):
         path = os.path.join(ROOT, os.path.basename(name))
@@ -84,6 +89,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.log_request_line()
         self.start(502, [("Content-Length", "0")])
 
+    def do_HEAD(self):
+        self.log_request_line()
+        parts = self.path.lstrip("/").split("/")
+        mode, name = parts[0], parts[-1]
+        data = self.file_bytes(name)
+        if mode == "redirect":
+            hops = int(parts[1])
+            self.redirect(f"/redirect/{hops - 1}/{name}" if hops > 1 else f"/files/{name}")
+        elif mode == "redirect-loop":
+            self.redirect(self.path)
+        elif mode == "redirect-remote":
+            self.redirect(f"http://example.invalid/{name}")
+        elif mode == "no-head":
+            self.start(405, [("Content-Length", "0")])
+        elif mode == "404" or data is None:
+            self.start(404, [("Content-Length", "0")])
+        elif mode == "chunked":
+            self.start(200, [("Transfer-Encoding", "chunked")])
+        else:
+            self.start(200, [("Content-Length", str(len(data)))])
+
     def do_GET(self):
         self.log_request_line()
         parts = self.path.lstrip("/").split("/")
@@ -110,7 +136,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if data is None:
             self.start(404, [("Content-Length", "0")])
             return
-        if mode == "files":
+        if mode in ("files", "no-head"):
             self.send_whole_or_range(data)
         elif mode == "no-range":
             self.send_whole_or_range(data, honour_range=False)

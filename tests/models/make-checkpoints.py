@@ -6,6 +6,7 @@
     vqa.pt         a small VLMo fine-tuned for VQA (BERT vocabulary, 3129 answers),
                    official state-dict names, in Lightning's {"state_dict": ...}
     retrieval.pt   a small pre-trained-style VLMo (pooler, ITC, ITM; no VQA head)
+    nlvr2.pt       a small VLMo fine-tuned for NLVR2 (pooler, NLVR2 head)
     garbage.pt     random bytes: a download that is not a checkpoint
     sizes.json     {"vqa.pt": [bytes, sha256], ...}
 
@@ -46,10 +47,11 @@ def main():
          os.path.join(out, "vqa.pt"))
     save(VLMo(VLMoConfig(**SMALL, heads_present=("pooler", "itm", "itc"))),
          os.path.join(out, "retrieval.pt"))
+    save(VLMo(VLMoConfig(**SMALL, heads_present=("pooler", "nlvr2"))), os.path.join(out, "nlvr2.pt"))
     with open(os.path.join(out, "garbage.pt"), "wb") as f:
         f.write(os.urandom(300_000))
     sizes = {}
-    for name in ("vqa.pt", "retrieval.pt", "garbage.pt"):
+    for name in ("vqa.pt", "retrieval.pt", "nlvr2.pt", "garbage.pt"):
         with open(os.path.join(out, name), "rb") as f:
             data = f.read()
         sizes[name] = [len(data), hashlib.sha256(data).hexdigest()]

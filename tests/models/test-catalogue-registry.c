@@ -6,6 +6,7 @@
 #include "glance-download.h"
 #include "glance-model-install.h"
 #include "glance-model-registry.h"
+#include "glance-task-model.h"
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -55,7 +56,25 @@ static void test_shipped_catalogue(void)
         g_assert_cmpstr(copy->url, ==, entry->url);
         g_assert_cmpuint(g_strv_length(copy->published_metrics), ==, g_strv_length(entry->published_metrics));
     }
+    /* The recommended set: one per task, the Ask model at 480 px, each in plain words. */
+    g_autoptr(GPtrArray) set = glance_catalogue_list_recommended(catalogue);
+    g_assert_cmpuint(set->len, ==, 3);
+    const char *const tasks[] = { "vqa", "nlvr2", "retrieval" };
+    for (gsize i = 0; i < G_N_ELEMENTS(tasks); i++) {
+        const GlanceCatalogueEntry *entry = glance_catalogue_get_recommended(catalogue, tasks[i]);
+        g_assert_nonnull(entry);
+        g_assert_true(glance_catalogue_entry_has_task(entry, tasks[i]));
+        g_assert_nonnull(entry->summary);
+        g_assert_nonnull(entry->source);
+        g_assert_cmpstr(entry->scope, ==, "everyday photos");
+        g_assert_null(strstr(entry->summary, "@1"));   /* no benchmark jargon */
+    }
+    g_assert_cmpint(glance_catalogue_get_recommended(catalogue, "vqa")->image_size, ==, 480);
+    g_assert_cmpstr(glance_catalogue_get_recommended(catalogue, "nlvr2")->name, ==, "vlmo-base-nlvr2");
+    g_assert_true(g_str_has_suffix(glance_catalogue_get_recommended(catalogue, "retrieval")->name, "-coco") ||
+                  g_str_has_suffix(glance_catalogue_get_recommended(catalogue, "retrieval")->name, "-f30k"));
     const GlanceCatalogueEntry *base = glance_catalogue_find(catalogue, "vlmo-base", NULL);
+    g_assert_cmpuint(g_strv_length(base->recommended_for), ==, 0);
     g_assert_cmpstr(base->url, ==, "https://github.com/wenhui0924/vlmo_ckpts/releases/download/vlmo/"
                                    "vlmo_base_patch16_224.pt");
     g_assert_null(glance_catalogue_find(catalogue, "vlmo-huge", &error));
@@ -103,6 +122,14 @@ static void test_bad_catalogues(void)
         { "{\"version\":1,\"models\":[" GOOD_ENTRY_PREFIX "\"tasks\":[\"nlvr2\"],\"url\":\"https://x/m.pt\","
           "\"vocab\":\"v\"}," GOOD_ENTRY_PREFIX "\"tasks\":[\"nlvr2\"],\"url\":\"https://x/m.pt\",\"vocab\":\"v\"}]}",
           "model 2 ('m'): \"name\" appears twice" },
+        { "{\"version\":1,\"models\":[" GOOD_ENTRY_PREFIX "\"tasks\":[\"nlvr2\"],\"url\":\"https://x/m.pt\","
+          "\"vocab\":\"v\",\"recommended_for\":[\"vqa\"]}]}", "\"recommended_for\" may only name tasks the model serves" },
+        { "{\"version\":1,\"models\":[" GOOD_ENTRY_PREFIX "\"tasks\":[\"nlvr2\"],\"url\":\"https://x/m.pt\","
+          "\"vocab\":\"v\",\"recommended_for\":[\"nlvr2\"]},{\"name\":\"n\",\"title\":\"N\",\"family\":\"base\","
+          "\"image_size\":384,\"tasks\":[\"nlvr2\"],\"url\":\"https://x/n.pt\",\"vocab\":\"v\","
+          "\"recommended_for\":[\"nlvr2\"]}]}", "model 2 ('n'): \"recommended_for\" names a task another" },
+        { "{\"version\":1,\"models\":[" GOOD_ENTRY_PREFIX "\"tasks\":[\"nlvr2\"],\"url\":\"https://x/m.pt\","
+          "\"vocab\":\"v\",\"summary\":3}]}", "\"summary\" must be a non-empty string" },
     };
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *path = write_temp("bad-catalogue.json", cases[i][0]);
@@ -207,15 +234,23 @@ static void test_registry_defaults(void)
     g_assert_cmpstr(default_name(registry, "vqa"), ==, "a");
     g_assert_cmpstr(default_name(registry, "nlvr2"), ==, "a");
     g_assert_cmpstr(default_name(registry, "retrieval"), ==, "bundled");
-    add_model(registry, "b", "vqa", NULL);          /* newest takes vqa only */
-    add_model(registry, "c", "retrieval", NULL);
-    g_assert_cmpstr(default_name(registry, "vqa"), ==, "b");
+    add_model(registry, "b", "vqa", NULL);          /* vqa already has a model: a keeps it */
+    add_model(registry, "c", "retrieval", NULL);    /* retrieval used the bundled model: c takes it */
+    g_assert_cmpstr(default_name(registry, "vqa"), ==, "a");
     g_assert_cmpstr(default_name(registry, "nlvr2"), ==, "a");
     g_assert_cmpstr(default_name(registry, "retrieval"), ==, "c");
+    g_assert_cmpuint(g_strv_length(glance_model_registry_find(registry, "b")->default_for), ==, 0);
+    g_auto(GStrv) b_could = glance_task_model_could_switch(registry, "b");
+    g_assert_cmpuint(g_strv_length(b_could), ==, 1);
+    g_assert_cmpstr(b_could[0], ==, "vqa");
+    g_auto(GStrv) c_could = glance_task_model_could_switch(registry, "c");
+    g_assert_cmpuint(g_strv_length(c_could), ==, 0);
     g_autofree char *vqa_path = glance_model_registry_default_path(registry, "vqa");
-    g_assert_true(g_str_has_suffix(vqa_path, "/b.safetensors"));
+    g_assert_true(g_str_has_suffix(vqa_path, "/a.safetensors"));
 
     /* Choosing a default by hand; a model can only serve its own tasks. */
+    g_assert_true(glance_model_registry_set_default(registry, "vqa", "b", &error));
+    g_assert_cmpstr(default_name(registry, "vqa"), ==, "b");
     g_assert_true(glance_model_registry_set_default(registry, "vqa", "a", &error));
     g_assert_cmpstr(default_name(registry, "vqa"), ==, "a");
     g_assert_false(glance_model_registry_set_default(registry, "retrieval", "a", &error));
@@ -240,16 +275,18 @@ static void test_registry_defaults(void)
     g_assert_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NOT_FOUND);
     g_clear_error(&error);
 
-    /* Re-adding a name replaces it, as the newest. */
+    /* Re-adding a name replaces it, as the newest: it keeps the tasks it had (retrieval)
+     * and takes none from another model (vqa stays b). */
     add_model(registry, "c", "retrieval", "vqa");
     g_assert_cmpuint(glance_model_registry_get_n_models(registry), ==, 2);
     g_assert_cmpstr(glance_model_registry_get_model(registry, 1)->name, ==, "c");
-    g_assert_cmpstr(default_name(registry, "vqa"), ==, "c");
+    g_assert_cmpstr(default_name(registry, "vqa"), ==, "b");
+    g_assert_cmpstr(default_name(registry, "retrieval"), ==, "c");
 
     /* The file on disk says the same after a fresh load. */
     g_autoptr(GlanceModelRegistry) again = glance_model_registry_load(dir, &error);
     g_assert_no_error(error);
-    g_assert_cmpstr(default_name(again, "vqa"), ==, "c");
+    g_assert_cmpstr(default_name(again, "vqa"), ==, "b");
     g_assert_cmpstr(default_name(again, "retrieval"), ==, "c");
     const GlanceInstalledModel *c = glance_model_registry_find(again, "c");
     g_assert_cmpstr(c->sha256, ==, "00");

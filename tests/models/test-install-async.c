@@ -3,10 +3,16 @@
  * and never after the result; Cancel during the download and during the import ends
  * in G_IO_ERROR_CANCELLED within about a second, with nothing registered and the
  * download kept as NAME.pt.part; trying again finishes without downloading again
- * (catalogue size known: no request at all; unknown: one Range request answered 416). */
+ * (catalogue size known: no request at all; unknown: one Range request answered 416).
+ * Then the recommended set as "Get Recommended Models" drives it: sizes asked in a
+ * thread (an unreachable server in plain words), one progress for the set with speed
+ * and time left, Cancel as pause, and a second call that resumes and finishes. */
 #include "glance-catalogue.h"
+#include "glance-catalogue-sizes.h"
 #include "glance-model-install.h"
 #include "glance-model-registry.h"
+#include "glance-model-set.h"
+#include "glance-task-model.h"
 #include <string.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
@@ -16,6 +22,8 @@ static char *models_dir;     /* $XDG_DATA_HOME/glance/models  */
 static char *request_log;
 static GSubprocess *server;
 static GlanceCatalogue *catalogue;
+static int server_port;
+static char *www_dir;
 
 /* ---- fixtures: checkpoints, server, catalogue ---- */
 
@@ -103,6 +111,17 @@ static guint64 file_size(const char *name, const char *suffix)
 
 /* ---- one async install, driven like a GUI would ---- */
 
+/* Let late progress deliveries (if any were wrongly queued) run, so that a check after
+ * this sees them. */
+static void drain_late_deliveries(void)
+{
+    for (int i = 0; i < 20; i++) {
+        while (g_main_context_iteration(NULL, FALSE))
+            ;
+        g_usleep(10 * 1000);
+    }
+}
+
 typedef enum { CANCEL_NEVER, CANCEL_IN_DOWNLOAD, CANCEL_IN_IMPORT } CancelWhen;
 
 typedef struct {
@@ -170,12 +189,7 @@ static void install(Run *run, const char *name, CancelWhen cancel_when)
     glance_model_install_async(entry, GLANCE_IMPORT_DTYPE_F32, on_progress, run, on_progress_data_freed,
                                run->cancellable, on_done, run);
     g_main_loop_run(run->loop);
-    /* Let late progress deliveries (if any were wrongly queued) run, then check. */
-    for (int i = 0; i < 20; i++) {
-        while (g_main_context_iteration(NULL, FALSE))
-            ;
-        g_usleep(10 * 1000);
-    }
+    drain_late_deliveries();
     g_assert_false(run->progress_after_finish);
     g_assert_true(run->progress_data_freed);
     g_main_loop_unref(run->loop);
@@ -277,6 +291,185 @@ static void test_cancel_during_import_unsized(void)
     g_assert_nonnull(strstr(log, "\"range\": \"bytes="));
 }
 
+/* ---- the recommended set ---- */
+
+static gint64 size_in_sizes_json(const char *file)
+{
+    g_autofree char *path = g_build_filename(www_dir, "sizes.json", NULL);
+    g_autofree char *sizes = NULL;
+    g_assert_true(g_file_get_contents(path, &sizes, NULL, NULL));
+    g_autofree char *key = g_strdup_printf("\"%s\"", file);
+    return g_ascii_strtoll(strchr(strstr(sizes, key), '[') + 1, NULL, 10);
+}
+
+/* set-vqa (recommended for vqa) at vqa_path, set-retrieval (retrieval), and an entry on
+ * a port nobody listens on. Returns the catalogue, loaded from its file. */
+static GlanceCatalogue *write_set_catalogue(const char *vqa_path, int closed_port)
+{
+    g_autofree char *json = g_strdup_printf(
+        "{\"version\":1,\"models\":["
+        "{\"name\":\"set-vqa\",\"title\":\"t\",\"family\":\"base\",\"tasks\":[\"vqa\"],\"image_size\":32,"
+        "\"url\":\"http://127.0.0.1:%d%s\",\"size\":null,\"sha256\":null,\"vocab\":\"bert-base-uncased\","
+        "\"answers\":\"vqav2-3129\",\"heads\":2,\"recommended_for\":[\"vqa\"],\"scope\":\"everyday photos\"},"
+        "{\"name\":\"set-retrieval\",\"title\":\"t\",\"family\":\"base\",\"tasks\":[\"retrieval\"],"
+        "\"image_size\":32,\"url\":\"http://127.0.0.1:%d/files/retrieval.pt\",\"size\":null,\"sha256\":null,"
+        "\"vocab\":\"bert-base-uncased\",\"answers\":null,\"heads\":2,\"recommended_for\":[\"retrieval\"]},"
+        "{\"name\":\"set-offline\",\"title\":\"t\",\"family\":\"base\",\"tasks\":[\"nlvr2\"],\"image_size\":32,"
+        "\"url\":\"http://127.0.0.1:%d/nlvr2.pt\",\"size\":null,\"sha256\":null,\"vocab\":\"bert-base-uncased\","
+        "\"answers\":null,\"heads\":2}]}",
+        server_port, vqa_path, server_port, closed_port);
+    g_autofree char *path = g_build_filename(work_dir, "set-catalogue.json", NULL);
+    g_assert_true(g_file_set_contents(path, json, -1, NULL));
+    GError *error = NULL;
+    GlanceCatalogue *set = glance_catalogue_load(path, &error);
+    g_assert_no_error(error);
+    return set;
+}
+
+static int closed_port(void)
+{
+    g_autoptr(GSocket) socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) any = g_inet_socket_address_new(loopback, 0);
+    g_assert_true(g_socket_bind(socket, any, TRUE, NULL));
+    g_autoptr(GSocketAddress) bound = g_socket_get_local_address(socket, NULL);
+    int port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+    g_socket_close(socket, NULL);
+    return port;
+}
+
+typedef struct {
+    GMainLoop *loop;
+    GThread *main_thread;
+    GlanceCatalogueSizes *sizes;
+    GPtrArray *installed;
+    GError *error;
+    gboolean finished, progress_after_finish, cancel_when_measured;
+    GCancellable *cancellable;
+    guint reports, max_index, n_models;
+    guint64 last_done, total;
+    double speed, seconds_left;
+} SetRun;
+
+static void on_sizes(GObject *source, GAsyncResult *result, gpointer data)
+{
+    SetRun *run = data;
+    (void)source;
+    run->sizes = glance_catalogue_sizes_fetch_finish(result, &run->error);
+    g_main_loop_quit(run->loop);
+}
+
+static void test_set_sizes_async(void)
+{
+    g_autoptr(GlanceCatalogue) set = write_set_catalogue("/files/vqa.pt", closed_port());
+    SetRun run = { 0 };
+    run.loop = g_main_loop_new(NULL, FALSE);
+    glance_catalogue_sizes_fetch_async(set, NULL, on_sizes, &run);
+    g_main_loop_run(run.loop);
+    g_main_loop_unref(run.loop);
+    g_assert_no_error(run.error);
+    const GError *why = NULL;
+    g_assert_cmpuint(glance_catalogue_sizes_get(run.sizes, "set-vqa", &why), ==, size_in_sizes_json("vqa.pt"));
+    g_assert_null(why);
+    g_assert_cmpuint(glance_catalogue_sizes_get(run.sizes, "set-retrieval", NULL), ==,
+                     size_in_sizes_json("retrieval.pt"));
+    g_assert_cmpuint(glance_catalogue_sizes_get(run.sizes, "set-offline", &why), ==, 0);
+    g_assert_error(why, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_UNREACHABLE);
+    g_assert_cmpstr(why->message, ==, "Can't reach the download server — check your connection");
+    glance_catalogue_sizes_free(run.sizes);
+    /* Without the network, only what was cached: the two answers. */
+    g_autoptr(GlanceCatalogueSizes) cached = glance_catalogue_sizes_cached(set, NULL);
+    g_assert_cmpuint(glance_catalogue_sizes_get(cached, "set-vqa", NULL), ==, size_in_sizes_json("vqa.pt"));
+    g_assert_cmpuint(glance_catalogue_sizes_get(cached, "set-offline", &why), ==, 0);
+    g_assert_null(why);
+}
+
+static void on_set_progress(const GlanceSetProgress *p, gpointer data)
+{
+    SetRun *run = data;
+    g_assert_true(g_thread_self() == run->main_thread);
+    if (run->finished)
+        run->progress_after_finish = TRUE;
+    g_assert_cmpuint(p->index, <, p->n_models);
+    if (p->stage == GLANCE_INSTALL_STAGE_DOWNLOAD) {
+        g_assert_cmpuint(p->bytes_done, >=, run->last_done);
+        run->last_done = p->bytes_done;
+    }
+    run->reports++;
+    run->max_index = MAX(run->max_index, p->index);
+    run->n_models = p->n_models;
+    run->total = p->bytes_total;
+    if (p->bytes_per_second > 0) {
+        run->speed = p->bytes_per_second;
+        run->seconds_left = p->seconds_left;
+        if (run->cancel_when_measured && !g_cancellable_is_cancelled(run->cancellable))
+            g_cancellable_cancel(run->cancellable);   /* "Pause" */
+    }
+}
+
+static void on_set_done(GObject *source, GAsyncResult *result, gpointer data)
+{
+    SetRun *run = data;
+    (void)source;
+    run->installed = glance_model_install_recommended_finish(result, &run->error);
+    run->finished = TRUE;
+    g_main_loop_quit(run->loop);
+}
+
+static void install_set(SetRun *run, const GlanceCatalogue *set, gboolean pause)
+{
+    memset(run, 0, sizeof *run);
+    run->loop = g_main_loop_new(NULL, FALSE);
+    run->main_thread = g_thread_self();
+    run->cancellable = g_cancellable_new();
+    run->cancel_when_measured = pause;
+    run->seconds_left = -2;
+    glance_model_install_recommended_async(set, GLANCE_IMPORT_DTYPE_F32, on_set_progress, run, NULL, run->cancellable,
+                                           on_set_done, run);
+    g_main_loop_run(run->loop);
+    drain_late_deliveries();
+    g_assert_false(run->progress_after_finish);
+    g_main_loop_unref(run->loop);
+    g_object_unref(run->cancellable);
+}
+
+static void test_set_pause_and_resume(void)
+{
+    /* set-vqa from the slow path: speed and time left are measured, then "Pause". */
+    g_autoptr(GlanceCatalogue) slow = write_set_catalogue("/slow/vqa.pt", closed_port());
+    SetRun run;
+    install_set(&run, slow, TRUE);
+    g_assert_error(run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_null(run.installed);
+    g_assert_cmpuint(run.n_models, ==, 2);
+    g_assert_cmpuint(run.total, ==, size_in_sizes_json("vqa.pt") + size_in_sizes_json("retrieval.pt"));
+    g_assert_cmpfloat(run.speed, >, 0);
+    g_assert_cmpfloat(run.seconds_left, >, 0);
+    g_assert_false(is_registered("set-vqa"));
+    guint64 kept = file_size("set-vqa", ".pt.part");
+    g_assert_cmpuint(kept, >, 0);
+    g_clear_error(&run.error);
+
+    /* Resume (from a fast path for the rest): a Range request, the set installed. */
+    g_autoptr(GlanceCatalogue) fast = write_set_catalogue("/files/vqa.pt", closed_port());
+    install_set(&run, fast, FALSE);
+    g_assert_no_error(run.error);
+    g_assert_cmpuint(run.installed->len, ==, 2);
+    g_assert_cmpuint(run.max_index, ==, 1);
+    g_autofree char *range = g_strdup_printf("\"path\": \"/files/vqa.pt\", \"range\": \"bytes=%" G_GUINT64_FORMAT "-\"",
+                                             kept);
+    g_autofree char *log = NULL;
+    g_file_get_contents(request_log, &log, NULL, NULL);
+    g_assert_nonnull(strstr(log, range));
+    /* vqa kept the model installed earlier in this test (async-ok); retrieval took set-retrieval. */
+    g_autoptr(GlanceModelRegistry) registry = glance_model_registry_load(NULL, NULL);
+    g_assert_cmpstr(glance_task_model_default_name(registry, GLANCE_MODEL_TASK_VQA), ==, "async-ok");
+    g_assert_cmpstr(glance_task_model_default_name(registry, GLANCE_MODEL_TASK_RETRIEVAL), ==, "set-retrieval");
+    g_auto(GStrv) could = glance_task_model_could_switch(registry, "set-vqa");
+    g_assert_cmpstr(could[0], ==, "vqa");
+    g_ptr_array_unref(run.installed);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -300,11 +493,15 @@ int main(int argc, char **argv)
     int port = 0;
     start_server(www, &port);
     write_catalogue(www, port);
+    server_port = port;
+    www_dir = www;
 
     g_test_add_func("/models/install/progress", test_install_with_progress);
     g_test_add_func("/models/install/cancel-download", test_cancel_during_download);
     g_test_add_func("/models/install/cancel-import-sized", test_cancel_during_import_sized);
     g_test_add_func("/models/install/cancel-import-unsized", test_cancel_during_import_unsized);
+    g_test_add_func("/models/set/sizes-async", test_set_sizes_async);
+    g_test_add_func("/models/set/pause-and-resume", test_set_pause_and_resume);
     int status = g_test_run();
 
     g_subprocess_force_exit(server);

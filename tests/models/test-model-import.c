@@ -6,6 +6,7 @@
 #include "check.h"
 #include "glance-checksum.h"
 #include "glance-model-import.h"
+#include "glance-task-model.h"
 #include "glance-model-registry.h"
 #include <glib/gstdio.h>
 #include <string.h>
@@ -156,5 +157,32 @@ int main(void)
     g_autoptr(GlanceModelRegistry) after_cancel = glance_model_registry_load(NULL, NULL);
     CHECK(after_cancel && !glance_model_registry_find(after_cancel, "second"), "a cancelled import registers nothing");
     g_clear_error(&cancelled.error);
+
+    /* No silent default: the user picks the bundled model for nlvr2 and keeps vlmo-ref-a
+     * for vqa and retrieval (a choice); a second import takes only nlvr2, which uses the
+     * bundled model, and says that vqa and retrieval could switch to it. */
+    g_autoptr(GlanceModelRegistry) chooser = glance_model_registry_load(NULL, NULL);
+    CHECK(chooser && glance_task_model_set_default(chooser, GLANCE_MODEL_TASK_NLVR2, GLANCE_MODEL_BUNDLED_NAME, NULL),
+          "models default nlvr2 bundled");
+    g_autofree char *third = g_build_filename(dir, "third.pt", NULL);
+    g_file_set_contents(third, contents, len, NULL);
+    Run again = { 0 };
+    run_import(&again, third, NULL);
+    CHECK(again.model != NULL, "second import: %s", again.error ? again.error->message : "");
+    if (again.model) {
+        g_autofree char *defaults = g_strjoinv(",", again.model->default_for);
+        CHECK(g_str_equal(defaults, "nlvr2"), "the second import takes only the task on the built-in model: %s",
+              defaults);
+        g_autoptr(GlanceModelRegistry) registry = glance_model_registry_load(NULL, NULL);
+        CHECK(registry && g_str_equal(glance_task_model_default_name(registry, GLANCE_MODEL_TASK_VQA), "vlmo-ref-a") &&
+                  g_str_equal(glance_task_model_default_name(registry, GLANCE_MODEL_TASK_RETRIEVAL), "vlmo-ref-a") &&
+                  g_str_equal(glance_task_model_default_name(registry, GLANCE_MODEL_TASK_NLVR2), "third"),
+              "vqa and retrieval keep the user's vlmo-ref-a; nlvr2 switched from the built-in model");
+        g_auto(GStrv) could = registry ? glance_task_model_could_switch(registry, "third") : NULL;
+        g_autofree char *could_text = could ? g_strjoinv(",", could) : g_strdup("");
+        CHECK(g_str_equal(could_text, "vqa,retrieval"), "vqa and retrieval could switch to it: %s", could_text);
+    }
+    glance_installed_model_free(again.model);
+    g_clear_error(&again.error);
     return check_summary("model-import");
 }

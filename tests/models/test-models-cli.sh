@@ -75,17 +75,29 @@ registry_check() {
 # registry and its lock), e.g. "" or "tiny-stall.pt.part"
 files_left() {
   local name=$1 expected=$2 actual
-  actual=$(ls -A "$models" 2>/dev/null | grep -vxE 'models\.json|models\.json\.lock' | sort | tr '\n' ' ' | sed 's/ $//')
+  actual=$(ls -A "$models" 2>/dev/null | grep -vxE 'models\.json|models\.json\.lock|catalogue-state\.json' | sort | tr '\n' ' ' | sed 's/ $//')
   if [ "$actual" = "$expected" ]; then ok "$name: files left: '${actual}'"
   else bad "$name: files left: '$actual', expected '$expected'"; fi
 }
 
 size_of() { stat -c %s "$1" 2>/dev/null || echo 0; }
 
-# ---- listing before anything is installed ----
-expect_json "models --json: catalogue, nothing installed" \
-  "d['installed']==[] and len(d['available'])==20 and all(a['installed'] is False for a in d['available']) and [a for a in d['available'] if a['name']=='tiny-cut'][0]['size'] is None and d['defaults']=={'retrieval':None,'vqa':None,'nlvr2':None}" \
+# heads PATH : how many HEAD requests the server saw for PATH
+heads() { grep -c "\"path\": \"$1\", .*\"method\": \"HEAD\"" "$tmp/requests.log"; }
+
+# ---- listing before anything is installed; unknown sizes are asked once, then cached ----
+vqa_bytes=$($py -c "import json,sys; print(json.load(open(sys.argv[1]))['vqa.pt'][0])" "$tmp/www/sizes.json")
+expect_json "models --json: catalogue, nothing installed, sizes asked of the server" \
+  "d['installed']==[] and len(d['available'])==20 and all(a['installed'] is False and a['recommended_for']==[] for a in d['available']) and [a for a in d['available'] if a['name']=='tiny-cut'][0]['size']==$vqa_bytes and d['defaults']=={'retrieval':None,'vqa':None,'nlvr2':None}" \
   "$cli" models --json
+if [ "$(heads /cut-once/vqa.pt)" = 1 ]; then ok "one HEAD request for a size the catalogue lacks"
+else bad "HEAD requests for /cut-once/vqa.pt: $(heads /cut-once/vqa.pt)"; fi
+expect_json "models --json again: the size comes from the cache" \
+  "[a for a in d['available'] if a['name']=='tiny-cut'][0]['size']==$vqa_bytes" "$cli" models --json
+if [ "$(heads /cut-once/vqa.pt)" = 1 ]; then ok "the size was asked once and cached"
+else bad "HEAD requests for /cut-once/vqa.pt after a second listing: $(heads /cut-once/vqa.pt)"; fi
+if $py -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d['sizes']['$base/cut-once/vqa.pt']==$vqa_bytes else 1)" "$models/catalogue-state.json"
+then ok "the size is kept in catalogue-state.json"; else bad "catalogue-state.json: $(cat "$models/catalogue-state.json")"; fi
 if "$cli" models | grep -q "tiny-vqa .*VQAv2 test-dev 1.5"; then ok "models: human-readable list"
 else bad "models: human-readable list"; fi
 
@@ -193,20 +205,28 @@ expect_error "ask --model with an unknown name" "no model file or installed mode
   "$cli" ask --model tiny-404 "$img" "what color is the car?"
 expect_json "get of an installed model says so" "d['name']=='tiny-cut'" "$cli" models get tiny-cut --json
 
-# ---- redirects are followed; the newest model becomes the default for its task ----
-expect_json "download through 3 redirects" "d['name']=='tiny-redirect' and d['default_for']==['vqa']" \
+# ---- redirects are followed; a task that has a model keeps it (no silent default) ----
+expect_json "download through 3 redirects; vqa keeps tiny-cut and could switch" \
+  "d['name']=='tiny-redirect' and d['default_for']==[] and d['could_switch']==['vqa']" \
   "$cli" models get tiny-redirect --json
-registry_check "vqa default moved to the newest model" \
-  "[m['name'] for m in d['installed']]==['tiny-cut','tiny-redirect'] and [m['default_for'] for m in d['installed']]==[[],['vqa']] and d['defaults']['vqa']=='tiny-redirect'"
+registry_check "vqa still uses tiny-cut" \
+  "[m['name'] for m in d['installed']]==['tiny-cut','tiny-redirect'] and [m['default_for'] for m in d['installed']]==[['vqa'],[]] and d['defaults']['vqa']=='tiny-cut'"
+expect_json "models default vqa tiny-redirect (the user's choice)" "d=={'task':'vqa','model':'tiny-redirect'}" \
+  "$cli" models default vqa tiny-redirect --json
 
 expect_json "retrieval model: default for retrieval only" \
   "d['tasks']==['retrieval'] and d['default_for']==['retrieval']" "$cli" models get tiny-retrieval --json
 registry_check "defaults per task" \
   "d['defaults']=={'retrieval':'tiny-retrieval','vqa':'tiny-redirect','nlvr2':None}"
 
+"$cli" models get tiny-f16 --dtype f16 >"$tmp/out" 2>"$tmp/err"
+if grep -qx "Ask keeps tiny-redirect; run \`glance-cli models default vqa tiny-f16\` to switch" "$tmp/out"; then
+  ok "models get says which task kept the user's model and how to switch"
+else bad "models get tiny-f16 said: $(cat "$tmp/out" "$tmp/err")"; fi
 expect_json "--dtype f16 halves the file" \
   "d['dtype']=='f16' and d['file_size']<0.6*[m for m in json.load(open('$models/models.json'))['models'] if m['name']=='tiny-cut'][0]['file_size']" \
-  "$cli" models get tiny-f16 --dtype f16 --json
+  "$cli" models get tiny-f16 --json
+expect_json "models default vqa tiny-f16" "d['model']=='tiny-f16'" "$cli" models default vqa tiny-f16 --json
 expect_json "an f16 model answers too" "len(d['answers'])==5" \
   "$cli" ask --model tiny-f16 --json "$img" "what color is the car?"
 expect_error "bad --dtype" "f32 or f16" "$cli" models get tiny-vqa --dtype bf16
@@ -247,5 +267,118 @@ GLANCE_CATALOGUE=$tmp/bad-catalogue.json expect_error "bad catalogue" "catalogue
 GLANCE_CATALOGUE=$tmp/missing.json expect_error "missing catalogue" "cannot read the model catalogue" "$cli" models
 expect_error "unknown subcommand" "unknown subcommand 'fetch'" "$cli" models fetch tiny-vqa
 expect_error "get without a name" "which model" "$cli" models get
+
+# ---- the recommended set: listed, sizes, offline, installed by get --recommended ----
+export XDG_DATA_HOME=$tmp/xdg-recommended
+models=$XDG_DATA_HOME/glance/models
+export GLANCE_CATALOGUE=$tmp/recommended.json
+closed=$($py -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()")
+$py - "$base" "$closed" >"$GLANCE_CATALOGUE" <<'EOF'
+import json, sys
+base, closed = sys.argv[1], sys.argv[2]
+def entry(name, url, tasks, recommended=(), scope="everyday photos"):
+    e = {"name": name, "title": name, "family": "base", "tasks": list(tasks), "image_size": 32, "url": url,
+         "size": None, "sha256": None, "vocab": "bert-base-uncased",
+         "answers": "vqav2-3129" if "vqa" in tasks else None, "heads": 2, "published": {},
+         "summary": "For " + "/".join(tasks) + ", in plain words.", "source": "the test server",
+         "recommended_for": list(recommended)}
+    if scope:
+        e["scope"] = scope
+    return e
+models = [
+    entry("other-vqa", base + "/files/vqa.pt", ["vqa"], scope=None),
+    entry("rec-vqa", base + "/files/vqa.pt", ["vqa"], ["vqa"]),
+    entry("rec-nlvr2", base + "/no-head/nlvr2.pt", ["nlvr2"], ["nlvr2"]),
+    entry("rec-retrieval", base + "/redirect/2/retrieval.pt", ["retrieval"], ["retrieval"]),
+    entry("offline", f"http://127.0.0.1:{closed}/vqa.pt", ["vqa"]),
+]
+json.dump({"version": 1, "models": models}, sys.stdout, indent=1)
+EOF
+sizes_of() { $py -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]][0])" "$tmp/www/sizes.json" "$1"; }
+nlvr2_bytes=$(sizes_of nlvr2.pt)
+retrieval_bytes=$(sizes_of retrieval.pt)
+unreachable="Can't reach the download server — check your connection"
+expect_json "models --json: recommended_for, summary, source; sizes from HEAD, a one-byte range, redirects" \
+  "{a['name']:a['recommended_for'] for a in d['available']}=={'other-vqa':[],'rec-vqa':['vqa'],'rec-nlvr2':['nlvr2'],'rec-retrieval':['retrieval'],'offline':[]} and all(a['summary'] and a['source'] for a in d['available']) and {a['name']:a['size'] for a in d['available']}=={'other-vqa':$vqa_bytes,'rec-vqa':$vqa_bytes,'rec-nlvr2':$nlvr2_bytes,'rec-retrieval':$retrieval_bytes,'offline':None}" \
+  "$cli" models --json
+expect_json "an unreachable server: size unknown, said in plain words" \
+  "[a for a in d['available'] if a['name']=='offline'][0]['size_error']==\"$unreachable\"" "$cli" models --json
+if grep -q '"path": "/no-head/nlvr2.pt", "range": "bytes=0-0", "method": "GET"' "$tmp/requests.log"; then
+  ok "a server refusing HEAD is asked for one byte"
+else bad "no one-byte request for /no-head/nlvr2.pt: $(grep no-head "$tmp/requests.log" | tr '\n' ' ')"; fi
+if [ "$(grep -c '"path": "/no-head/nlvr2.pt", "range": "bytes=0-0"' "$tmp/requests.log")" = 1 ] && [ "$(heads /files/vqa.pt)" = 1 ]; then
+  ok "two listings asked each size once"
+else bad "sizes asked more than once: $(grep -E 'HEAD|0-0' "$tmp/requests.log" | tr '\n' ' ')"; fi
+if "$cli" models | grep -q "^Recommended (get them all with 'glance-cli models get --recommended')"; then
+  ok "models: the recommended set comes first"; else bad "models: no recommended section"; fi
+expect_error "get from an unreachable server: a plain message" "^glance-cli: $unreachable\$" \
+  "$cli" models get offline
+files_left "unreachable" ""
+
+# A user's choice for Ask (other-vqa, installed first while Ask used the bundled model).
+"$cli" models get other-vqa >"$tmp/out" 2>"$tmp/err"
+if grep -qx "Ask now uses other-vqa" "$tmp/out"; then ok "a model replaces the built-in one: 'Ask now uses other-vqa'"
+else bad "models get other-vqa said: $(cat "$tmp/out" "$tmp/err")"; fi
+"$cli" models get --recommended >"$tmp/out" 2>"$tmp/err"
+status=$?
+if [ $status -eq 0 ] && grep -qx "Ask keeps other-vqa; run \`glance-cli models default vqa rec-vqa\` to switch" "$tmp/out" &&
+   grep -qx "Compare now uses rec-nlvr2" "$tmp/out" && grep -qx "Search now uses rec-retrieval" "$tmp/out" &&
+   [ ! -s "$tmp/err" ]; then
+  ok "models get --recommended installs the set and says what it changed"
+else bad "models get --recommended: status $status, said: $(cat "$tmp/out" "$tmp/err")"; fi
+registry_check "the set is installed; Ask keeps the user's model" \
+  "sorted(m['name'] for m in d['installed'])==['other-vqa','rec-nlvr2','rec-retrieval','rec-vqa'] and d['defaults']=={'vqa':'other-vqa','nlvr2':'rec-nlvr2','retrieval':'rec-retrieval'} and all(a['installed'] for a in d['available'] if a['recommended_for'])"
+expect_json "get --recommended again: nothing to do" "d=={'installed':[],'recommended':['rec-vqa','rec-nlvr2','rec-retrieval']}" \
+  "$cli" models get --recommended --json
+expect_error "--recommended with a name" "goes with get alone" "$cli" models get rec-vqa --recommended
+
+# glance.scope: the catalogue's "everyday photos" is in the installed model, so notices name it.
+scope_of() {
+  $py - "$models/$1.safetensors" <<'EOF'
+import json, struct, sys
+with open(sys.argv[1], "rb") as f:
+    n = struct.unpack("<Q", f.read(8))[0]
+    print(json.loads(f.read(n)).get("__metadata__", {}).get("glance.scope", "(none)"))
+EOF
+}
+if [ "$(scope_of rec-vqa)" = "everyday photos" ] && [ "$(scope_of rec-nlvr2)" = "everyday photos" ] &&
+   [ "$(scope_of other-vqa)" = "(none)" ]; then ok "glance.scope of an installed model is the catalogue's"
+else bad "glance.scope: rec-vqa '$(scope_of rec-vqa)', rec-nlvr2 '$(scope_of rec-nlvr2)', other-vqa '$(scope_of other-vqa)'"; fi
+
+# Removing the user's Ask model hands Ask to the newest model for it (rec-vqa).
+"$cli" models remove other-vqa >/dev/null
+registry_check "after removing the user's choice, Ask uses rec-vqa" "d['defaults']['vqa']=='rec-vqa'"
+
+# The progress line (on a terminal only): which model, bytes of the whole set.
+"$cli" models remove rec-nlvr2 >/dev/null
+"$cli" models remove rec-retrieval >/dev/null
+if command -v script >/dev/null; then
+  script -qec "'$cli' models get --recommended" /dev/null >"$tmp/tty.out" 2>&1
+  if tr '\r' '\n' <"$tmp/tty.out" | grep -qE "^getting 2/2 rec-retrieval: [0-9.]+.(kB|MB) of [0-9.]+.MB"; then
+    ok "one progress line: getting 1/2 rec-nlvr2: bytes of the set's total"
+  else bad "progress line: $(tr '\r' '\n' <"$tmp/tty.out" | head -5)"; fi
+else ok "no 'script' command: progress line not checked"; fi
+
+# Ctrl-C during get --recommended: cancelled cleanly, the bytes kept for the next run.
+export GLANCE_CATALOGUE=$tmp/recommended-slow.json
+$py - "$base" >"$GLANCE_CATALOGUE" <<'EOF'
+import json, sys
+entry = {"name": "slow-vqa", "title": "slow", "family": "base", "tasks": ["vqa"], "image_size": 32,
+         "url": sys.argv[1] + "/slow/vqa.pt", "size": None, "sha256": None, "vocab": "bert-base-uncased",
+         "answers": "vqav2-3129", "heads": 2, "published": {}, "recommended_for": ["vqa"]}
+json.dump({"version": 1, "models": [entry]}, sys.stdout)
+EOF
+"$cli" models get --recommended >"$tmp/out" 2>"$tmp/err" &
+getter=$!
+for _ in $(seq 100); do [ "$(size_of "$models/slow-vqa.pt.part")" -gt 100000 ] && break; sleep 0.05; done
+kill -INT $getter
+wait $getter
+status=$?
+if [ $status -eq 1 ] && grep -q "getting slow-vqa was cancelled.*resumes" "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ]; then
+  ok "SIGINT cancels get --recommended: $(cat "$tmp/err")"
+else bad "SIGINT during get --recommended: status $status, stderr '$(cat "$tmp/err")'"; fi
+registry_check "a cancelled set registers nothing more" "'slow-vqa' not in [m['name'] for m in d['installed']]"
+if [ -s "$models/slow-vqa.pt.part" ]; then ok "the cancelled set keeps slow-vqa.pt.part for resuming"
+else bad "no slow-vqa.pt.part after cancelling"; fi
 
 expect_summary models-cli

@@ -60,6 +60,11 @@ else
     xvfb-run -a -s "-screen 0 1280x900x24" "$test_ui"
 fi
 
+# Every page from a phone's 360 px to a full 1920×1080 screen: each control in the window.
+# Its own data folder: the run above imported a checkpoint that became the default model.
+mkdir -p "$tmp/data-layout"
+XDG_DATA_HOME="$tmp/data-layout" xvfb-run -a -s "-screen 0 1920x1080x24" "$test_ui" --layout
+
 # The window in German: the catalogue compiled from po/de.po and a de_DE locale made here.
 if command -v localedef >/dev/null && localedef -i de_DE -f UTF-8 "$tmp/locales/de_DE.UTF-8" 2>/dev/null; then
     mkdir -p "$tmp/locale/de/LC_MESSAGES"

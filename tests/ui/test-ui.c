@@ -14,10 +14,16 @@
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <utime.h>
 #include "glance-answer-row.h"
 #include "glance-application.h"
 #include "glance-ask-page.h"
 #include "glance-compare-page.h"
+#include "glance-failures-dialog.h"
+#include "glance-photo-item.h"
 #include "glance-image-drop.h"
 #include "glance-photo-viewer.h"
 #include "glance-photo-tile.h"
@@ -357,7 +363,13 @@ static double ask_a_question(void)
               texts->len > 0 ? (char *)texts->pdata[0] : "", texts->len > 1 ? (char *)texts->pdata[1] : "",
               want_answer, want_percent);
     }
-    CHECK(expected && json_array_get_length(expected) == rows->len, "as many answers as glance-cli gives");
+    /* Answers under 3% are left out (the best one stays): count glance-cli's that remain. */
+    guint listed = 0;
+    for (guint i = 0; expected && i < json_array_get_length(expected); i++)
+        if (i == 0 || json_object_get_double_member(json_array_get_object_element(expected, i), "score") >= 0.03)
+            listed++;
+    CHECK(expected && listed == rows->len, "the %u answers of glance-cli's 5 at 3%% or more are listed (%u rows)",
+          listed, rows->len);
     CHECK(wait_for(history_shows, question, 10), "“Previous Questions” lists the question");
     double first_ms = glance_ask_page_get_last_answer_ms(GLANCE_ASK_PAGE(ask));
     g_print("TIMING enter-to-answer-shown %.1f ms (first question: opens the model)\n", first_ms);
@@ -381,6 +393,39 @@ static double ask_a_question(void)
     }
     screenshot(GTK_WIDGET(window), "ask");
     return first_ms;
+}
+
+static gboolean length_hint_is(gpointer shown_wanted)
+{
+    GtkWidget *hint = find(page("ask"), label_with_prefix, "Too long: the model reads only up to “");
+    return (hint != NULL) == GPOINTER_TO_INT(shown_wanted);
+}
+
+/* A question longer than the model reads: the entry says where the model stops and its
+ * progress line covers the part read; a short one takes the hint away. */
+static void long_question_hint(void)
+{
+    GtkWidget *entry = find(page("ask"), entry_with_placeholder, "Ask a question…");
+    CHECK(entry != NULL, "the question entry is there for a long question");
+    if (!entry)
+        return;
+    g_autoptr(GString) question = g_string_new("is the large red circle");
+    for (int i = 0; i < 30; i++)
+        g_string_append_printf(question, " bigger than the small square number %d", i);
+    gtk_editable_set_text(GTK_EDITABLE(entry), question->str);
+    CHECK(wait_for(length_hint_is, GINT_TO_POINTER(TRUE), 10), "a long question gets the hint “Too long…”");
+    GtkWidget *hint = find(page("ask"), label_with_prefix, "Too long: the model reads only up to “");
+    const char *text = hint ? gtk_label_get_text(GTK_LABEL(hint)) : "";
+    g_autofree char *quoted = g_strdup(strstr(text, "“…") ? strstr(text, "“…") + strlen("“…") : "");
+    if (g_str_has_suffix(quoted, "”"))
+        quoted[strlen(quoted) - strlen("”")] = '\0';
+    double fraction = gtk_entry_get_progress_fraction(GTK_ENTRY(entry));
+    CHECK(*quoted && strstr(question->str, quoted) && fraction > 0.0 && fraction < 0.5,
+          "the hint names where the model stops (“%s”) and the entry marks %.0f%% as read", quoted, 100 * fraction);
+    screenshot(GTK_WIDGET(window), "ask-long-question");
+    gtk_editable_set_text(GTK_EDITABLE(entry), "what color is the circle?");
+    CHECK(wait_for(length_hint_is, GINT_TO_POINTER(FALSE), 10) &&
+          gtk_entry_get_progress_fraction(GTK_ENTRY(entry)) == 0.0, "a short question takes the hint away");
 }
 
 static gboolean verdict_shown(gpointer data)
@@ -451,6 +496,128 @@ static void compare_a_pair(void)
     screenshot(GTK_WIDGET(window), "compare");
 }
 
+static gboolean suggested_button(GtkWidget *widget, gconstpointer data)
+{
+    (void)data;
+    return GTK_IS_BUTTON(widget) && gtk_widget_has_css_class(widget, "suggested-action") &&
+           gtk_widget_get_sensitive(widget);
+}
+
+static guint count_shown(GtkWidget *root, WidgetMatch match, gconstpointer data)
+{
+    g_autoptr(GPtrArray) all = g_ptr_array_new();
+    collect(root, match, data, all);
+    guint n = 0;
+    for (guint i = 0; i < all->len; i++)
+        n += shown(all->pdata[i]);
+    return n;
+}
+
+static gboolean find_toplevel(GtkWindow **found, GType type, const char *title)
+{
+    GListModel *toplevels = gtk_window_get_toplevels();   /* owned by GTK */
+    for (guint i = 0; i < g_list_model_get_n_items(toplevels); i++) {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item(toplevels, i);
+        if (G_TYPE_CHECK_INSTANCE_TYPE(toplevel, type) && gtk_widget_get_visible(GTK_WIDGET(toplevel)) &&
+            (!title || g_strcmp0(gtk_window_get_title(toplevel), title) == 0)) {
+            *found = toplevel;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+typedef struct {
+    GType type;
+    const char *title;
+    GtkWindow *window;
+} ToplevelWait;
+
+static gboolean toplevel_shown(gpointer data)
+{
+    ToplevelWait *wait = data;
+    return find_toplevel(&wait->window, wait->type, wait->title);
+}
+
+static gboolean toast_is(gpointer text)
+{
+    return g_strcmp0(glance_window_get_last_toast(window), text) == 0;
+}
+
+/* A value of the metainfo, e.g. <url type="homepage">…</url>. */
+static char *metainfo_value(const char *open_tag)
+{
+    g_autofree char *xml = NULL;
+    g_file_get_contents("data/io.github.glance.Glance.metainfo.xml.in", &xml, NULL, NULL);
+    const char *start = xml ? strstr(xml, open_tag) : NULL;
+    const char *end = start ? strchr(start + strlen(open_tag), '<') : NULL;
+    return end ? g_strndup(start + strlen(open_tag), end - start - strlen(open_tag)) : NULL;
+}
+
+/* Compare's empty state has one primary action, and the panes stay equal with one image;
+ * the open dialog's title is plain; a file that is not an image gives a short toast that
+ * names it; About shows the icon, the website and "Report an Issue". */
+static void dialogs_and_messages(void)
+{
+    glance_window_set_page(window, "compare");
+    GtkWidget *compare = page("compare");
+    g_autoptr(GPtrArray) drops = g_ptr_array_new();
+    collect(compare, is_type, GSIZE_TO_POINTER(GLANCE_TYPE_IMAGE_DROP), drops);
+    if (drops->len == 2) {
+        gtk_widget_activate_action(drops->pdata[1], "drop.clear", NULL);
+        wait_for_paint();
+        int left = gtk_widget_get_width(drops->pdata[0]), right = gtk_widget_get_width(drops->pdata[1]);
+        CHECK(abs(left - right) <= 2, "with the right image removed the panes stay equal (%d and %d px)", left, right);
+        CHECK(count_shown(compare, suggested_button, NULL) == 1 &&
+              find(drops->pdata[1], suggested_button, NULL) != NULL,
+              "one primary action: the empty right place's “Open Image…” (%u blue buttons)",
+              count_shown(compare, suggested_button, NULL));
+        gtk_widget_activate_action(drops->pdata[0], "drop.clear", NULL);
+        wait_for_paint();
+        CHECK(count_shown(compare, suggested_button, NULL) == 1 && find(drops->pdata[0], suggested_button, NULL),
+              "the empty Compare page has one primary action, the left place's (%u blue buttons)",
+              count_shown(compare, suggested_button, NULL));
+        screenshot(GTK_WIDGET(window), "compare-empty");
+    }
+
+    glance_window_set_page(window, "ask");
+    gtk_widget_activate_action(GTK_WIDGET(window), "win.open", NULL);   /* Ctrl+O */
+    ToplevelWait chooser = { GTK_TYPE_FILE_CHOOSER_DIALOG, NULL, NULL };
+    CHECK(wait_for(toplevel_shown, &chooser, 10) &&
+          g_strcmp0(gtk_window_get_title(chooser.window), "Choose a Photo") == 0,
+          "Ctrl+O on Ask opens “Choose a Photo” (“%s”)", chooser.window ? gtk_window_get_title(chooser.window) : "");
+    if (chooser.window)
+        gtk_dialog_response(GTK_DIALOG(chooser.window), GTK_RESPONSE_CANCEL);
+    settle(0.2);
+
+    g_autofree char *broken = g_build_filename(g_get_tmp_dir(), "not-a-photo.jpg", NULL);
+    g_file_set_contents(broken, "this is text, not a JPEG", -1, NULL);
+    g_autoptr(GFile) file = g_file_new_for_path(broken);
+    glance_ask_page_load_file(GLANCE_ASK_PAGE(page("ask")), file);
+    CHECK(wait_for(toast_is, (gpointer)"Could not open “not-a-photo.jpg”", 30),
+          "a file that is not an image: the toast names it, without its folder (“%s”)",
+          glance_window_get_last_toast(window) ? glance_window_get_last_toast(window) : "");
+
+    g_action_group_activate_action(G_ACTION_GROUP(app), "about", NULL);
+    ToplevelWait about = { ADW_TYPE_ABOUT_WINDOW, NULL, NULL };
+    CHECK(wait_for(toplevel_shown, &about, 10), "About opens");
+    if (!about.window)
+        return;
+    g_autofree char *homepage = metainfo_value("<url type=\"homepage\">");
+    g_autofree char *bugtracker = metainfo_value("<url type=\"bugtracker\">");
+    const char *icon = adw_about_window_get_application_icon(ADW_ABOUT_WINDOW(about.window));
+    GtkIconTheme *theme = gtk_icon_theme_get_for_display(gtk_widget_get_display(GTK_WIDGET(window)));
+    CHECK(icon && gtk_icon_theme_has_icon(theme, icon), "About shows the app icon “%s” (found in the icon theme)",
+          icon ? icon : "");
+    CHECK(homepage && g_strcmp0(adw_about_window_get_website(ADW_ABOUT_WINDOW(about.window)), homepage) == 0,
+          "About links the website %s", homepage ? homepage : "(metainfo has none)");
+    CHECK(bugtracker && g_strcmp0(adw_about_window_get_issue_url(ADW_ABOUT_WINDOW(about.window)), bugtracker) == 0,
+          "About has “Report an Issue” for %s", bugtracker ? bugtracker : "(metainfo has none)");
+    screenshot(GTK_WIDGET(about.window), "about");
+    gtk_window_destroy(about.window);
+    settle(0.2);
+}
+
 static gboolean indexing_done(gpointer data)
 {
     (void)data;
@@ -519,6 +686,32 @@ static gboolean indexing_photos(gpointer data)
 
 static void write_scene(const char *path, guint seed, int n);
 
+/* The footer's count moved on while the index job ran (one consistent state: no
+ * "0 photos indexed" beside "Indexing 12 of 16"). */
+typedef struct {
+    guint before;
+    gboolean grew_while_indexing;
+} FooterWatch;
+
+static void on_footer_changed(GtkLabel *label, GParamSpec *pspec, gpointer data)
+{
+    (void)pspec;
+    FooterWatch *watch = data;
+    guint n = (guint)g_ascii_strtoull(gtk_label_get_text(label), NULL, 10);
+    if (n > watch->before && glance_search_page_is_indexing(GLANCE_SEARCH_PAGE(page("search"))))
+        watch->grew_while_indexing = TRUE;
+}
+
+static gboolean footer_grew(gpointer data)
+{
+    return ((FooterWatch *)data)->grew_while_indexing;
+}
+
+static gboolean label_with_suffix(GtkWidget *widget, gconstpointer suffix)
+{
+    return GTK_IS_LABEL(widget) && g_str_has_suffix(gtk_label_get_text(GTK_LABEL(widget)), suffix);
+}
+
 /* A bigger folder: pausing keeps what was indexed, resuming finishes the rest. */
 static void pause_and_resume(void)
 {
@@ -532,12 +725,19 @@ static void pause_and_resume(void)
     }
     GlanceSearchPage *search = GLANCE_SEARCH_PAGE(page("search"));
     guint runs = glance_search_page_get_completed_index_runs(search);
+    GtkWidget *footer = find(page("search"), label_with_suffix, " photos indexed");
+    FooterWatch watch = { .before = footer ? (guint)g_ascii_strtoull(gtk_label_get_text(GTK_LABEL(footer)), NULL, 10) : 0 };
+    gulong watching = footer ? g_signal_connect(footer, "notify::label", G_CALLBACK(on_footer_changed), &watch) : 0;
     glance_application_add_library_folder(app, big);
     wait_for(indexing_photos, NULL, 60);
     /* 240 photos take seconds to index: finished already means the page did not report it */
     CHECK(glance_search_page_is_indexing(search), "the page shows indexing in progress before it ends");
     if (!glance_search_page_is_indexing(search))
         return;
+    /* Before pausing: only the running job can move the footer now. */
+    CHECK(wait_for(footer_grew, &watch, 60), "the footer counts along while indexing runs (from %u)", watch.before);
+    if (watching)
+        g_signal_handler_disconnect(footer, watching);
     gtk_widget_activate_action(GTK_WIDGET(search), "page.pause", NULL);   /* Ctrl+P */
     CHECK(wait_for(label_shown_with_prefix, "Indexing paused", 30), "pausing says “Indexing paused…”");
     gtk_widget_activate_action(GTK_WIDGET(search), "page.pause", NULL);   /* Ctrl+P again */
@@ -547,6 +747,18 @@ static void pause_and_resume(void)
     g_action_group_activate_action(G_ACTION_GROUP(app), "remove-folder", g_variant_new_string(big));
 }
 
+static gboolean label_with_text(GtkWidget *widget, gconstpointer text);
+static gboolean folders_setting_has(gpointer folder);
+
+/* The results are a search by one photo: it comes first, as itself (score 1). */
+static gboolean similar_results(gpointer data)
+{
+    (void)data;
+    GListModel *results = glance_search_page_get_results(GLANCE_SEARCH_PAGE(page("search")));
+    g_autoptr(GlancePhotoItem) top = g_list_model_get_n_items(results) ? g_list_model_get_item(results, 0) : NULL;
+    return top && glance_photo_item_get_score(top) > 0.999 && first_tile() != NULL;
+}
+
 static void search_the_library(void)
 {
     const char *folder = g_getenv("GLANCE_TEST_LIBRARY");
@@ -554,6 +766,15 @@ static void search_the_library(void)
     wait_for_paint();
     GtkWidget *search = page("search");
     CHECK(find(search, button_labelled, "_Add Folder…") != NULL, "the Search page invites to add a folder");
+    /* On first run the Pictures folder is offered, in one click. */
+    GtkWidget *pictures = find(search, button_labelled, "Add “Pictures”");
+    CHECK(pictures != NULL, "the Search page offers “Add “Pictures””");
+    g_autofree char *pictures_dir = g_build_filename(g_get_home_dir(), "Pictures", NULL);
+    if (pictures) {
+        g_signal_emit_by_name(pictures, "clicked");
+        CHECK(wait_for(folders_setting_has, pictures_dir, 5), "“Add “Pictures”” adds %s to the library", pictures_dir);
+        g_action_group_activate_action(G_ACTION_GROUP(app), "remove-folder", g_variant_new_string(pictures_dir));
+    }
     /* What the folder chooser does with the folder a person picks. */
     glance_application_add_library_folder(app, folder);
     CHECK(wait_for(indexing_done, NULL, 300), "the folder is indexed");
@@ -587,14 +808,23 @@ static void search_the_library(void)
           want_path ? want_path : "nothing");
     screenshot(GTK_WIDGET(window), "search");
 
-    /* "Find similar" on the best result: the photo itself comes first. */
+    /* "Find similar" on the best result, with Precise on (re-checking needs words: a
+     * search by photo alone is left as ranked, with no error and no stale results): a
+     * chip names the photo, the entry stays empty, the photo itself comes first. */
     g_autofree char *similar_to = g_strdup(shown_path);
+    g_settings_set_boolean(glance_application_get_settings(app), "precise-search", TRUE);
     gtk_widget_activate_action(GTK_WIDGET(best), "page.find-similar", "s", similar_to);
-    g_autofree char *similar_query = g_strdup_printf("image:\"%s\"", similar_to);
-    CHECK(wait_for(results_for, similar_query, 60), "“Find Similar” searches by the photo");
+    g_autofree char *name = g_path_get_basename(similar_to);
+    g_autofree char *chip = g_strdup_printf("Similar to %s", name);
+    CHECK(wait_for(similar_results, NULL, 60), "“Find Similar” searches by the photo, Precise on");
+    CHECK(find(search, label_with_text, chip) != NULL, "a chip says “%s”", chip);
+    CHECK(g_str_equal(gtk_editable_get_text(GTK_EDITABLE(entry)), ""), "the entry holds no query syntax: “%s”",
+          gtk_editable_get_text(GTK_EDITABLE(entry)));
     best = first_tile();
     CHECK(best && g_str_equal(glance_photo_item_get_path(glance_photo_tile_get_item(best)), similar_to),
           "the most similar photo is the photo itself");
+    screenshot(GTK_WIDGET(window), "search-similar");
+    g_settings_set_boolean(glance_application_get_settings(app), "precise-search", FALSE);
 }
 
 /* ---- the photo viewer ---- */
@@ -975,6 +1205,238 @@ static void view_photos(void)
     g_action_group_activate_action(G_ACTION_GROUP(app), "remove-folder", g_variant_new_string(folder));
 }
 
+/* ---- the library: files that could not be read, filters, undo ---- */
+
+static GtkWindow *failures_dialog(void)
+{
+    GListModel *toplevels = gtk_window_get_toplevels(); /* transfer none */
+    for (guint i = 0; i < g_list_model_get_n_items(toplevels); i++) {
+        g_autoptr(GObject) w = g_list_model_get_item(toplevels, i);
+        if (GLANCE_IS_FAILURES_DIALOG(w) && gtk_widget_get_mapped(GTK_WIDGET(w)))
+            return GTK_WINDOW(w);
+    }
+    return NULL;
+}
+
+static gboolean failures_dialog_shown(gpointer data)
+{
+    (void)data;
+    return failures_dialog() != NULL;
+}
+
+static gboolean failures_dialog_gone(gpointer data)
+{
+    (void)data;
+    return failures_dialog() == NULL;
+}
+
+static gboolean index_runs_above(gpointer data)
+{
+    GlanceSearchPage *search = GLANCE_SEARCH_PAGE(page("search"));
+    return glance_search_page_get_completed_index_runs(search) > GPOINTER_TO_UINT(data) &&
+           !glance_search_page_is_indexing(search);
+}
+
+/* Every result is under folder (and there is at least one). */
+static gboolean results_all_under(gpointer folder)
+{
+    GListModel *results = glance_search_page_get_results(GLANCE_SEARCH_PAGE(page("search")));
+    guint n = g_list_model_get_n_items(results);
+    g_autofree char *prefix = g_strconcat(folder, "/", NULL);
+    for (guint i = 0; i < n; i++) {
+        g_autoptr(GlancePhotoItem) item = g_list_model_get_item(results, i);
+        if (!g_str_has_prefix(glance_photo_item_get_path(item), prefix))
+            return FALSE;
+    }
+    return n > 0;
+}
+
+static gboolean results_count_is(gpointer n)
+{
+    GlanceSearchPage *search = GLANCE_SEARCH_PAGE(page("search"));
+    /* What is on screen agrees: tiles, or "No Results". */
+    return g_list_model_get_n_items(glance_search_page_get_results(search)) == GPOINTER_TO_UINT(n) &&
+           (GPOINTER_TO_UINT(n) ? first_tile() != NULL : find(page("search"), label_with_text, "No Results") != NULL);
+}
+
+static gboolean folders_setting_has(gpointer folder)
+{
+    g_auto(GStrv) folders = g_settings_get_strv(glance_application_get_settings(app), "library-folders");
+    return g_strv_contains((const char *const *)folders, folder);
+}
+
+static gboolean folders_setting_lacks(gpointer folder)
+{
+    return !folders_setting_has(folder);
+}
+
+static gboolean row_titled(GtkWidget *widget, gconstpointer title)
+{
+    return ADW_IS_PREFERENCES_ROW(widget) &&
+           g_strcmp0(adw_preferences_row_get_title(ADW_PREFERENCES_ROW(widget)), title) == 0;
+}
+
+static void library_failures_filters_undo(void)
+{
+    gtk_widget_activate_action(GTK_WIDGET(window), "win.page", "s", "search");
+    wait_for_paint();
+    GlanceSearchPage *search = GLANCE_SEARCH_PAGE(page("search"));
+    /* The chip's close button ends Find Similar. */
+    gtk_widget_activate_action(GTK_WIDGET(search), "page.clear-similar", NULL);
+    wait_for_paint();
+    CHECK(!find(page("search"), label_with_prefix, "Similar to "), "closing the chip ends “Find Similar”");
+    g_autofree char *folder = g_strdup_printf("%s-mixed", g_getenv("GLANCE_TEST_LIBRARY"));
+    g_mkdir_with_parents(folder, 0755);
+    g_autofree char *good = g_build_filename(folder, "good.png", NULL);
+    g_autofree char *old = g_build_filename(folder, "old.png", NULL);
+    g_autofree char *cut = g_build_filename(folder, "cut.png", NULL);
+    g_autofree char *junk = g_build_filename(folder, "junk.jpg", NULL);
+    write_scene(good, 500, 2);
+    write_scene(old, 501, 3);
+    struct utimbuf y2000 = { 946728000, 946728000 }; /* 2000-01-01: "More than a year ago" */
+    utime(old, &y2000);
+    /* cut.png: a whole PNG with its end chunk zeroed (read as damaged); repaired
+     * below with the same size and time, which only Retry makes Glance read again. */
+    write_scene(cut, 502, 4);
+    g_autofree char *whole = NULL;
+    gsize whole_len = 0;
+    g_file_get_contents(cut, &whole, &whole_len, NULL);
+    g_autofree char *damaged = g_memdup2(whole, whole_len);
+    memset(damaged + whole_len - 12, 0, 12);
+    g_file_set_contents(cut, damaged, whole_len, NULL);
+    g_file_set_contents(junk, "<html>not a photo</html>", -1, NULL);
+
+    guint runs = glance_search_page_get_completed_index_runs(search);
+    glance_application_add_library_folder(app, folder);
+    CHECK(wait_for(index_runs_above, GUINT_TO_POINTER(runs), 300), "the folder with broken files is indexed");
+    CHECK(wait_for(label_shown_with_prefix, "2 could not be read", 10), "the footer says “2 could not be read”");
+    GtkWidget *link = NULL;
+    for (GtkWidget *l = find(page("search"), label_with_prefix, "2 could not be read"); l; l = gtk_widget_get_parent(l))
+        if (GTK_IS_BUTTON(l)) {
+            link = l;
+            break;
+        }
+    CHECK(link && GTK_IS_BUTTON(link), "“2 could not be read” can be clicked");
+    if (link)
+        g_signal_emit_by_name(link, "clicked");
+    CHECK(wait_for(failures_dialog_shown, NULL, 10), "clicking it lists the files");
+    GtkWindow *dialog = failures_dialog();
+    if (dialog) {
+        wait_for_paint();
+        GtkWidget *cut_row = find(GTK_WIDGET(dialog), row_titled, "cut.png");
+        GtkWidget *junk_row = find(GTK_WIDGET(dialog), row_titled, "junk.jpg");
+        CHECK(cut_row && junk_row, "the list names cut.png and junk.jpg by their file names");
+        const char *cut_reason = cut_row ? adw_action_row_get_subtitle(ADW_ACTION_ROW(cut_row)) : "";
+        const char *junk_reason = junk_row ? adw_action_row_get_subtitle(ADW_ACTION_ROW(junk_row)) : "";
+        CHECK(strstr(cut_reason, "damaged") != NULL, "cut.png: “%s”", cut_reason);
+        CHECK(strstr(junk_reason, "not a photo") != NULL && !strstr(junk_reason, "pixbuf"), "junk.jpg: “%s”",
+              junk_reason);
+        screenshot(GTK_WIDGET(dialog), "search-failures");
+        /* Repaired, same size and time: only Retry reads it again. */
+        GStatBuf st;
+        g_stat(cut, &st);
+        g_file_set_contents(cut, whole, whole_len, NULL);
+        struct timespec times[2] = { st.st_atim, st.st_mtim };
+        utimensat(AT_FDCWD, cut, times, 0);
+        runs = glance_search_page_get_completed_index_runs(search);
+        GtkWidget *retry = find(GTK_WIDGET(dialog), button_labelled, "_Retry");
+        CHECK(retry != NULL, "the list offers Retry");
+        if (retry)
+            g_signal_emit_by_name(retry, "clicked");
+        CHECK(wait_for(failures_dialog_gone, NULL, 10), "Retry closes the list");
+        CHECK(wait_for(index_runs_above, GUINT_TO_POINTER(runs), 300), "Retry indexes again");
+        CHECK(wait_for(label_shown_with_prefix, "1 could not be read", 10),
+              "after Retry the repaired file is read: “1 could not be read”");
+    }
+
+    /* Filters: folder, type and date, as the CLI's --folder, --type, --after/--before. */
+    GtkWidget *entry = find(page("search"), entry_with_placeholder, "Describe a photo…");
+    gtk_editable_set_text(GTK_EDITABLE(entry), "a shape");
+    CHECK(wait_for(results_for, "a shape", 60), "results for “a shape”");
+    GtkWidget *filters = NULL;
+    g_autoptr(GPtrArray) menus = g_ptr_array_new();
+    collect(page("search"), is_type, GSIZE_TO_POINTER(GTK_TYPE_MENU_BUTTON), menus);
+    for (guint i = 0; i < menus->len; i++)
+        if (g_strcmp0(gtk_menu_button_get_icon_name(menus->pdata[i]), "glance-filter-symbolic") == 0)
+            filters = menus->pdata[i];
+    CHECK(filters && g_str_equal(gtk_widget_get_tooltip_text(filters), "Only photos from a time, a folder or of a type"),
+          "a Filters button is next to the entry");
+    if (!filters)
+        return;
+    gtk_menu_button_popup(GTK_MENU_BUTTON(filters));
+    wait_for_paint();
+    g_autoptr(GPtrArray) drops = g_ptr_array_new();
+    collect(filters, is_type, GSIZE_TO_POINTER(GTK_TYPE_DROP_DOWN), drops);
+    CHECK(drops->len == 3, "Filters has three choices (taken, folder, type): %u", drops->len);
+    if (drops->len == 3) {
+        GtkDropDown *taken = drops->pdata[0], *in_folder = drops->pdata[1], *type = drops->pdata[2];
+        screenshot(GTK_WIDGET(window), "search-filters");
+        GListModel *folders = gtk_drop_down_get_model(in_folder);
+        guint mixed = 0;
+        g_autofree char *folder_name = g_path_get_basename(folder);
+        for (guint i = 0; i < g_list_model_get_n_items(folders); i++)
+            if (g_str_equal(gtk_string_list_get_string(GTK_STRING_LIST(folders), i), folder_name))
+                mixed = i;
+        CHECK(mixed > 0, "the folder filter offers “%s”", folder_name);
+        gtk_drop_down_set_selected(in_folder, mixed);
+        CHECK(wait_for(results_all_under, folder, 30), "folder filter: only photos from %s", folder_name);
+        CHECK(gtk_widget_has_css_class(filters, "filters-active") &&
+                  g_str_has_prefix(gtk_widget_get_tooltip_text(filters), "Filters are on"),
+              "the Filters button shows that a filter is on");
+        CHECK(wait_for(results_count_is, GUINT_TO_POINTER(3), 30), "folder filter: its 3 photos");
+        gtk_drop_down_set_selected(type, 1); /* JPEG: none is */
+        CHECK(wait_for(results_count_is, GUINT_TO_POINTER(0), 30), "type JPEG: no results");
+        gtk_drop_down_set_selected(type, 2); /* PNG */
+        CHECK(wait_for(results_count_is, GUINT_TO_POINTER(3), 30), "type PNG: the 3 photos");
+        gtk_drop_down_set_selected(taken, 4); /* More than a year ago: old.png only */
+        CHECK(wait_for(results_count_is, GUINT_TO_POINTER(1), 30) && results_all_under(folder),
+              "taken more than a year ago: old.png alone");
+        g_autoptr(GlancePhotoItem) only = g_list_model_get_n_items(glance_search_page_get_results(search))
+            ? g_list_model_get_item(glance_search_page_get_results(search), 0) : NULL;
+        CHECK(only && g_str_equal(glance_photo_item_get_path(only), old), "the old photo is %s",
+              only ? glance_photo_item_get_path(only) : "missing");
+        gtk_drop_down_set_selected(taken, 0);
+        gtk_drop_down_set_selected(type, 0);
+        gtk_drop_down_set_selected(in_folder, 0);
+    }
+    gtk_menu_button_popdown(GTK_MENU_BUTTON(filters));
+    gtk_editable_set_text(GTK_EDITABLE(entry), "");
+
+    /* Removing the folder: a toast with Undo puts it back, photos and all. */
+    g_autoptr(GPtrArray) rows = g_ptr_array_new();
+    g_autofree char *row_title = g_path_get_basename(folder);
+    collect(page("search"), row_titled, row_title, rows);
+    CHECK(rows->len == 1, "the folders list has a row for %s", row_title);
+    if (rows->len != 1)
+        return;
+    GtkWidget *remove = NULL;
+    g_autoptr(GPtrArray) buttons = g_ptr_array_new();
+    collect(rows->pdata[0], is_type, GSIZE_TO_POINTER(GTK_TYPE_BUTTON), buttons);
+    remove = buttons->len ? buttons->pdata[buttons->len - 1] : NULL;
+    CHECK(remove != NULL, "the row has a Remove button");
+    if (!remove)
+        return;
+    g_signal_emit_by_name(remove, "clicked");
+    CHECK(wait_for(folders_setting_lacks, folder, 5), "Remove takes the folder off the library");
+    wait_for_paint();
+    GtkWidget *undo = find(GTK_WIDGET(window), button_labelled, "_Undo");
+    CHECK(undo != NULL, "a toast offers Undo");
+    g_autofree char *said = g_strdup_printf("“%s” removed from the library", row_title);
+    CHECK(find(GTK_WIDGET(window), label_with_text, said) != NULL, "the toast says “%s”", said);
+    screenshot(GTK_WIDGET(window), "search-undo");
+    if (!undo)
+        return;
+    runs = glance_search_page_get_completed_index_runs(search);
+    g_signal_emit_by_name(undo, "clicked");
+    CHECK(wait_for(folders_setting_has, folder, 5), "Undo puts the folder back");
+    CHECK(wait_for(index_runs_above, GUINT_TO_POINTER(runs), 300), "the folder is checked again");
+    g_autofree char *db = g_build_filename(g_get_user_data_dir(), "glance", "library.db", NULL);
+    g_autoptr(JsonObject) cli = cli_json((const char *[]){ "index", "--db", db, folder, NULL });
+    CHECK(cli && json_object_get_int_member(cli, "unchanged") == 3 && json_object_get_int_member(cli, "added") == 0,
+          "nothing was lost: glance-cli index finds its 3 photos unchanged");
+    g_action_group_activate_action(G_ACTION_GROUP(app), "remove-folder", g_variant_new_string(folder));
+}
+
 typedef struct {
     GtkWidget *root;
     const char *text;
@@ -1020,6 +1482,8 @@ static void paste_and_ask(void)
     GtkWidget *entry = find(page("ask"), entry_with_placeholder, "Ask a question…");
     if (!entry)
         return;
+    CHECK(!*gtk_editable_get_text(GTK_EDITABLE(entry)), "a new photo clears the question (“%s”)",
+          gtk_editable_get_text(GTK_EDITABLE(entry)));
     const char *question = "how many objects are there?";
     gtk_editable_set_text(GTK_EDITABLE(entry), question);
     press_enter(entry);
@@ -1161,19 +1625,36 @@ static gboolean label_with_text(GtkWidget *widget, gconstpointer text)
     return GTK_IS_LABEL(widget) && g_str_equal(gtk_label_get_text(GTK_LABEL(widget)), text);
 }
 
+/* The application and its window at 1100×720, for the runs with an option. */
+static gboolean open_window(void)
+{
+    app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+    if (!g_application_register(G_APPLICATION(app), NULL, NULL))
+        return FALSE;
+    g_application_activate(G_APPLICATION(app));
+    window = GLANCE_WINDOW(gtk_application_get_active_window(GTK_APPLICATION(app)));
+    gtk_window_set_default_size(GTK_WINDOW(window), 1100, 720);
+    wait_for_paint();
+    return TRUE;
+}
+
+static int close_window(void)
+{
+    gtk_window_destroy(GTK_WINDOW(window));
+    settle(0.2);
+    g_object_unref(app);
+    g_print("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
+    return failures ? 1 : 0;
+}
+
 /* --translated: the window in German (LC_ALL=de_DE.UTF-8, catalogue in GLANCE_LOCALEDIR). */
 static int check_translation(void)
 {
     bindtextdomain(GETTEXT_PACKAGE, g_getenv("GLANCE_LOCALEDIR"));
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
-    app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
-    if (!g_application_register(G_APPLICATION(app), NULL, NULL))
+    if (!open_window())
         return 1;
-    g_application_activate(G_APPLICATION(app));
-    window = GLANCE_WINDOW(gtk_application_get_active_window(GTK_APPLICATION(app)));
-    gtk_window_set_default_size(GTK_WINDOW(window), 1100, 720);
-    wait_for_paint();
     settle(0.3);
     const char *const shown_texts[] = { "Fragen", "Suchen", "Vergleichen", "Fragen zu einem Foto", NULL };
     for (guint i = 0; shown_texts[i]; i++)
@@ -1182,11 +1663,201 @@ static int check_translation(void)
     CHECK(find(GTK_WIDGET(window), button_labelled, "_Beispiel ausprobieren") != NULL,
           "the sample button reads “Beispiel ausprobieren”");
     screenshot(GTK_WIDGET(window), "ask-empty-de");
-    gtk_window_destroy(GTK_WINDOW(window));
-    settle(0.2);
-    g_object_unref(app);
-    g_print("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
-    return failures ? 1 : 0;
+    return close_window();
+}
+
+/* ---- --layout: every page at 360, 600, 720, 960 px and full screen ---- */
+
+/* What a person clicks or types into, or looks at (an image place). */
+static gboolean is_control(GtkWidget *widget, gconstpointer data)
+{
+    (void)data;
+    return GTK_IS_BUTTON(widget) || GTK_IS_ENTRY(widget) || GTK_IS_SEARCH_ENTRY(widget) ||
+           GTK_IS_SWITCH(widget) || GTK_IS_DROP_DOWN(widget) || GTK_IS_CHECK_BUTTON(widget) ||
+           GLANCE_IS_IMAGE_DROP(widget);
+}
+
+/* The outermost scrolled window holding a widget: what lies in one can be scrolled to,
+ * so only its own place is checked against the window. */
+static GtkWidget *scrolled_ancestor(GtkWidget *widget)
+{
+    GtkWidget *outer = NULL;
+    for (GtkWidget *up = gtk_widget_get_parent(widget); up; up = gtk_widget_get_parent(up))
+        if (GTK_IS_SCROLLED_WINDOW(up))
+            outer = up;
+    return outer;
+}
+
+static char *describe(GtkWidget *widget)
+{
+    const char *label = GTK_IS_BUTTON(widget) ? gtk_button_get_label(GTK_BUTTON(widget)) : NULL;
+    const char *tooltip = gtk_widget_get_tooltip_text(widget);
+    return g_strdup_printf("%s%s%s%s", G_OBJECT_TYPE_NAME(widget), label || tooltip ? " “" : "",
+                           label ? label : tooltip ? tooltip : "", label || tooltip ? "”" : "");
+}
+
+/* Counts the visible controls of the window that do not lie inside it (half a pixel of
+ * rounding allowed); a control inside a scrolled window must lie across its width. */
+static guint controls_outside(const char *where)
+{
+    int width = gtk_widget_get_width(GTK_WIDGET(window)), height = gtk_widget_get_height(GTK_WIDGET(window));
+    g_autoptr(GPtrArray) controls = g_ptr_array_new();
+    collect(GTK_WIDGET(window), is_control, NULL, controls);
+    guint outside = 0, checked = 0;
+    for (guint i = 0; i < controls->len; i++) {
+        GtkWidget *control = controls->pdata[i];
+        graphene_rect_t box, area;
+        if (!shown(control) || !gtk_widget_get_child_visible(control) ||
+            gtk_widget_get_width(control) <= 0 || !gtk_widget_compute_bounds(control, GTK_WIDGET(window), &box))
+            continue;
+        GtkWidget *scrolled = scrolled_ancestor(control);
+        gboolean inside;
+        if (scrolled && gtk_widget_compute_bounds(scrolled, GTK_WIDGET(window), &area))
+            inside = box.origin.x >= area.origin.x - 0.5 &&
+                     box.origin.x + box.size.width <= area.origin.x + area.size.width + 0.5 &&
+                     area.origin.x >= -0.5 && area.origin.x + area.size.width <= width + 0.5 &&
+                     area.origin.y >= -0.5 && area.origin.y + area.size.height <= height + 0.5;
+        else
+            inside = box.origin.x >= -0.5 && box.origin.y >= -0.5 &&
+                     box.origin.x + box.size.width <= width + 0.5 && box.origin.y + box.size.height <= height + 0.5;
+        checked++;
+        if (!inside) {
+            g_autofree char *name = describe(control);
+            g_printerr("     %s: %s at x %.0f–%.0f, y %.0f–%.0f lies outside the %d×%d window\n", where, name,
+                       box.origin.x, box.origin.x + box.size.width, box.origin.y, box.origin.y + box.size.height,
+                       width, height);
+            outside++;
+        }
+    }
+    CHECK(checked > 2 && outside == 0, "%s: all %u visible controls lie inside the %d×%d window", where, checked,
+          width, height);
+    return outside;
+}
+
+typedef struct {
+    int width, height;
+} WindowSize;
+
+/* The window's surface (the widget plus its frame) as the screen sees it. */
+static gboolean window_has_size(gpointer data)
+{
+    WindowSize *size = data;
+    GdkSurface *surface = gtk_native_get_surface(GTK_NATIVE(window));
+    return surface && gdk_surface_get_width(surface) == size->width && gdk_surface_get_height(surface) == size->height;
+}
+
+/* The two image places of Compare: in one row or one column, the same size. */
+static void check_compare_panes(const char *where)
+{
+    g_autoptr(GPtrArray) drops = g_ptr_array_new();
+    collect(page("compare"), is_type, GSIZE_TO_POINTER(GLANCE_TYPE_IMAGE_DROP), drops);
+    CHECK(drops->len == 2, "%s: Compare has two image places", where);
+    if (drops->len != 2)
+        return;
+    int w0 = gtk_widget_get_width(drops->pdata[0]), w1 = gtk_widget_get_width(drops->pdata[1]);
+    int h0 = gtk_widget_get_height(drops->pdata[0]), h1 = gtk_widget_get_height(drops->pdata[1]);
+    CHECK(abs(w0 - w1) <= 2 && abs(h0 - h1) <= 2 && w0 >= 100 && h0 >= 100,
+          "%s: Compare's image places are equal and usable (%d×%d and %d×%d)", where, w0, h0, w1, h1);
+}
+
+/* No revealer in the window is half-way (the view switcher bar slides in when narrow). */
+static gboolean revealers_settled(gpointer data)
+{
+    (void)data;
+    g_autoptr(GPtrArray) revealers = g_ptr_array_new();
+    collect(GTK_WIDGET(window), is_type, GSIZE_TO_POINTER(GTK_TYPE_REVEALER), revealers);
+    for (guint i = 0; i < revealers->len; i++)
+        if (gtk_revealer_get_reveal_child(revealers->pdata[i]) != gtk_revealer_get_child_revealed(revealers->pdata[i]))
+            return FALSE;
+    return TRUE;
+}
+
+static gboolean button_with_tooltip(GtkWidget *widget, gconstpointer tooltip)
+{
+    return GTK_IS_BUTTON(widget) && g_strcmp0(gtk_widget_get_tooltip_text(widget), tooltip) == 0;
+}
+
+/* Whether `below` lies under `above` (a column) rather than beside it (a row). */
+static gboolean stacked_under(GtkWidget *above, GtkWidget *below)
+{
+    graphene_rect_t a, b;
+    return above && below && gtk_widget_compute_bounds(above, GTK_WIDGET(window), &a) &&
+           gtk_widget_compute_bounds(below, GTK_WIDGET(window), &b) && b.origin.y >= a.origin.y + a.size.height - 0.5;
+}
+
+/* Narrow (under 680 px on Ask, 520 px on Compare): the photo above the question and
+ * the left image above the right one; wider: side by side. */
+static void check_arrangement(const char *page_name, int width, const char *where)
+{
+    GtkWidget *root = page(page_name);
+    g_autoptr(GPtrArray) drops = g_ptr_array_new();
+    collect(root, is_type, GSIZE_TO_POINTER(GLANCE_TYPE_IMAGE_DROP), drops);
+    if (g_str_equal(page_name, "ask")) {
+        GtkWidget *entry = find(root, entry_with_placeholder, "Ask a question…");
+        gboolean column = stacked_under(drops->len ? drops->pdata[0] : NULL, entry);
+        CHECK(entry && column == (width < 680), "%s: the photo is %s the question", where,
+              column ? "above" : "beside");
+    } else if (g_str_equal(page_name, "compare") && drops->len == 2) {
+        gboolean column = stacked_under(drops->pdata[0], drops->pdata[1]);
+        CHECK(column == (width < 520), "%s: the left image is %s the right one", where,
+              column ? "above" : "beside");
+        GtkWidget *swap = find(root, button_with_tooltip, "Swap Images");
+        CHECK(swap && gtk_widget_has_css_class(swap, "vertical") == column,
+              "%s: the swap arrows point %s", where, column ? "up and down" : "left and right");
+    }
+}
+
+static void check_layout_at(int width, int height, const char *label)
+{
+    gtk_window_set_default_size(GTK_WINDOW(window), width, height);
+    WindowSize size = { width, height };
+    gboolean fits = wait_for(window_has_size, &size, 5);
+    wait_for_paint();
+    GdkSurface *surface = gtk_native_get_surface(GTK_NATIVE(window));
+    CHECK(fits, "%s: the window takes %d×%d (it is %d×%d)", label, width, height,
+          gdk_surface_get_width(surface), gdk_surface_get_height(surface));
+    const char *const pages[] = { "ask", "search", "compare" };
+    for (guint i = 0; i < G_N_ELEMENTS(pages); i++) {
+        glance_window_set_page(window, pages[i]);
+        wait_for_paint();
+        CHECK(wait_for(revealers_settled, NULL, 5), "%s, %s: the page has settled", label, pages[i]);
+        wait_for_paint();
+        g_autofree char *where = g_strdup_printf("%s, %s", label, pages[i]);
+        controls_outside(where);
+        check_arrangement(pages[i], width, where);
+        if (g_str_equal(pages[i], "compare"))
+            check_compare_panes(where);
+        if (width == 360 && !g_str_equal(pages[i], "search")) {
+            g_autofree char *name = g_strdup_printf("%s-narrow", pages[i]);
+            screenshot(GTK_WIDGET(window), name);
+        }
+    }
+}
+
+/* The window from a phone's 360 px to a full screen, each page with content: a photo and
+ * its answers on Ask, a pair and its verdict on Compare. */
+static int check_layout(void)
+{
+    if (!open_window())
+        return 1;
+
+    ask_a_question();
+    compare_a_pair();
+
+    GdkDisplay *display = gtk_widget_get_display(GTK_WIDGET(window));
+    GdkMonitor *monitor = g_list_model_get_item(gdk_display_get_monitors(display), 0);
+    GdkRectangle screen = { 0, 0, 1920, 1080 };
+    if (monitor)
+        gdk_monitor_get_geometry(monitor, &screen);
+    g_clear_object(&monitor);
+    check_layout_at(360, 640, "360 px");
+    check_layout_at(600, 720, "600 px");
+    check_layout_at(720, 720, "720 px");
+    check_layout_at(960, 720, "960 px");
+    g_autofree char *full = g_strdup_printf("full screen %d px", screen.width);
+    check_layout_at(screen.width, screen.height, full);
+
+    return close_window();
 }
 
 int main(int argc, char **argv)
@@ -1200,6 +1871,14 @@ int main(int argc, char **argv)
         make_samples(dir);
     }
     make_library(g_getenv("GLANCE_TEST_LIBRARY"));
+    /* A desktop with a Pictures folder (xdg-user-dirs), read before the window asks. */
+    g_autofree char *pictures = g_build_filename(g_get_home_dir(), "Pictures", NULL);
+    g_mkdir_with_parents(pictures, 0755);
+    g_autofree char *user_dirs = g_build_filename(g_get_user_config_dir(), "user-dirs.dirs", NULL);
+    g_mkdir_with_parents(g_get_user_config_dir(), 0755);
+    g_file_set_contents(user_dirs, "XDG_PICTURES_DIR=\"$HOME/Pictures\"\n", -1, NULL);
+    if (argc > 1 && g_str_equal(argv[1], "--layout"))
+        return check_layout();
 
     app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
     g_autoptr(GError) error = NULL;
@@ -1218,16 +1897,14 @@ int main(int argc, char **argv)
             glance_window_get_first_frame_ms(window), (glance_application_get_start_time(app) - started) / 1000.0);
 
     ask_a_question();
+    long_question_hint();
     compare_a_pair();
+    dialogs_and_messages();
     search_the_library();
     pause_and_resume();
     view_photos();   /* before Preferences, whose import changes the search model */
+    library_failures_filters_undo();
     paste_and_ask();
     open_preferences();
-
-    gtk_window_destroy(GTK_WINDOW(window));
-    settle(0.2);
-    g_object_unref(app);
-    g_print("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
-    return failures ? 1 : 0;
+    return close_window();
 }

@@ -5,7 +5,8 @@ stopping or touching the run: the way to ship the best model so far while traini
     /usr/bin/python3 tools/train/export_checkpoint.py RUN_DIR/checkpoint.pt OUT.safetensors
 
 The name, vocabulary and settings come from the checkpoint itself; train.export_model writes
-the file (the heads the app uses, size limit, atomic rename)."""
+the file (the heads the app uses, size limit, atomic rename); calibrate.py then adds what the
+model knows (glance.scope, glance.domain, glance.calibration; needs a built glance-cli)."""
 import os
 import sys
 
@@ -14,6 +15,7 @@ sys.dont_write_bytecode = True
 
 import torch  # noqa: E402
 
+import calibrate  # noqa: E402
 import train  # noqa: E402
 
 
@@ -28,6 +30,7 @@ def main():
     where = f"{stages[ckpt['stage']]['name']} step {ckpt['step']}" if ckpt["stage"] < len(stages) else "end"
     size = train.export_model(model, ckpt["vocab"], sys.argv[2], ckpt["config"].get("name", "glance-shapeworld"))
     print(f"exported {sys.argv[2]} ({size} bytes) from {where}")
+    calibrate.calibrate_export(sys.argv[2])
 
 
 if __name__ == "__main__":

@@ -412,9 +412,12 @@ def main(argv=None):
         config = json.load(f)
     name = os.path.splitext(os.path.basename(args.config))[0]
     run_dir = args.run_dir or os.path.join(HERE, "runs", name)
-    train(config, run_dir, args.threads or config.get("threads", 2),
-          config.get("workers", 1) if args.workers is None else args.workers,
-          args.export, args.max_minutes)
+    out = train(config, run_dir, args.threads or config.get("threads", 2),
+                config.get("workers", 1) if args.workers is None else args.workers,
+                args.export, args.max_minutes)
+    if out and args.export:
+        import calibrate  # what the model knows: glance.scope, glance.domain, glance.calibration
+        calibrate.calibrate_export(out)
 
 
 if __name__ == "__main__":

@@ -68,6 +68,10 @@ typedef struct {
 #define GLANCE_META_VOCAB "glance.vocab"     /* newline-joined WordPiece pieces    */
 #define GLANCE_META_ANSWERS "glance.answers" /* newline-joined VQA answers         */
 #define GLANCE_META_NAME "glance.name"
+/* What a model knows (docs/model-scope.md); optional, written by tools/train/calibrate.py. */
+#define GLANCE_META_SCOPE "glance.scope"             /* one plain sentence            */
+#define GLANCE_META_DOMAIN "glance.domain"           /* JSON: the out-of-domain check */
+#define GLANCE_META_CALIBRATION "glance.calibration" /* JSON: notice thresholds       */
 
 /* Optional task heads, in the order glance.config's "heads_present" lists them. */
 typedef enum {
@@ -155,6 +159,9 @@ const char *glance_model_name(const GlanceModel *model);     /* glance.name, may
 int glance_model_num_answers(const GlanceModel *model);
 const char *glance_model_answer(const GlanceModel *model, int label); /* NULL if out of range */
 int glance_model_embed_dim(const GlanceModel *model);        /* ITC vector length */
+/* A __metadata__ string of the model file (GLANCE_META_*), NULL when absent; it lives as
+ * long as the model. */
+const char *glance_model_metadata(const GlanceModel *model, const char *key);
 const char *glance_status_name(GlanceStatus status);
 
 /* ---- context ---- */
@@ -162,9 +169,11 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
 void glance_context_free(GlanceContext *ctx);
 GlanceModel *glance_context_model(GlanceContext *ctx);
 void glance_context_set_cancel(GlanceContext *ctx, GlanceCancelFunc func, void *user_data);
-/* BLAS threads used by every context (the engine owns its threads). 0 = all cores. */
+/* Threads used by the passes of contexts that set none themselves (the process
+ * default). 0 = all cores. The engine runs its own threads and keeps OpenBLAS at one. */
 void glance_set_threads(int n);
-/* Threads used by this context's passes. 0 = all cores. */
+/* Threads used by this context's passes, whatever the process default. 0 = follow
+ * glance_set_threads. Takes effect at the context's next pass. */
 void glance_context_set_threads(GlanceContext *ctx, int n);
 
 /* ---- inputs ---- */
@@ -172,6 +181,16 @@ void glance_context_set_threads(GlanceContext *ctx, int n);
  * max_text_len entries; *n_ids receives the real length (no padding). */
 GlanceStatus glance_tokenize(const GlanceModel *model, const char *text,
                              int32_t *ids, int *n_ids, GlanceError *err);
+/* Called with each word of a text that the vocabulary cannot read: bytes [0, len), not
+ * NUL-terminated, lower-cased and without accents as the tokenizer saw it. */
+typedef void (*GlanceUnknownWordFunc)(const char *word, size_t len, void *user_data);
+/* What the model makes of a text, for telling a user: *n_tokens receives the ids the
+ * whole text gives including [CLS] and [SEP], before truncation to max_text_len (more
+ * than max_text_len: the end is not read), *n_unknown (may be NULL) how many are [UNK];
+ * `unknown` (may be NULL) is called once per word, in order, that becomes [UNK] or
+ * vanishes. */
+GlanceStatus glance_text_inspect(const GlanceModel *model, const char *text, int *n_tokens, int *n_unknown,
+                                 GlanceUnknownWordFunc unknown, void *user_data, GlanceError *err);
 /* Resize to image_size x image_size exactly as PIL BICUBIC does; out_rgb
  * receives S*S*3 bytes. */
 GlanceStatus glance_resize_rgb8(const GlanceImage *image, int size, uint8_t *out_rgb,
@@ -196,6 +215,12 @@ GlanceStatus glance_embed_image(GlanceContext *ctx, const GlanceImage *image, in
                                 float *vector, GlanceError *err);
 GlanceStatus glance_embed_text(GlanceContext *ctx, const char *text, int vl,
                                float *vector, GlanceError *err);
+/* The image vectors of `count` images in one pass (taller matrix products, so more
+ * images per second than one call each); vectors receives count * embed_dim floats,
+ * image i's at i * embed_dim, the same vectors glance_embed_image gives. Memory grows
+ * with count (about 20 MB per image at 384 px for VLMo-Base): batches of 4-16 suit. */
+GlanceStatus glance_embed_images(GlanceContext *ctx, const GlanceImage *images, int count, int vl,
+                                 float *vectors, GlanceError *err);
 /* Logit scale exp(logit_scale) for ITC scores (1 when absent). */
 float glance_model_logit_scale(const GlanceModel *model, int vl);
 

@@ -1,0 +1,180 @@
+/* attention.c — the shared multi-head self-attention of a block, and the relative
+ * position bias it adds. All heads run as one blocked computation on the pool: a work
+ * item is (sequence, head, block of QUERY_BLOCK queries), whose scores stay in cache
+ * from the q k^T product through the fused bias + softmax to the product with v. */
+#include "context.h"
+#include "kernels.h"
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+
+/* ---- relative position index, as the official code builds its three tables ---- */
+
+static int image_pair_row(const GlanceModel *m, int q, int k)
+{
+    int nrd = m->rel_image_rows, side = m->patches_side;
+    if (q == 0 && k == 0) return nrd - 1;
+    if (q == 0) return nrd - 3;
+    if (k == 0) return nrd - 2;
+    int yq = (q - 1) / side, xq = (q - 1) % side, yk = (k - 1) / side, xk = (k - 1) % side;
+    /* query minus key, shifted to be non-negative */
+    return (yq - yk + side - 1) * (2 * side - 1) + (xq - xk + side - 1);
+}
+
+static int text_pair_row(const GlanceModel *m, int q, int k)
+{
+    int nrd = m->rel_image_rows, half = m->config.rel_pos_text_len;
+    if (q == 0 && k == 0) return nrd + 2 * half + 1;
+    if (q == 0) return nrd + 2 * half - 1;
+    if (k == 0) return nrd + 2 * half;
+    return (k - q) + nrd + half; /* key minus query: the opposite sign to the image part */
+}
+
+/* Row of the table for query q and key k of a sequence of n_text text then image tokens. */
+static int pair_row(const GlanceModel *m, int n_text, int q, int k)
+{
+    if (q < n_text && k < n_text) return text_pair_row(m, q, k);
+    if (q >= n_text && k >= n_text) return image_pair_row(m, q - n_text, k - n_text);
+    return q < n_text ? m->rel_image_rows      /* text -> image */
+                      : m->rel_image_rows + 1; /* image -> text */
+}
+
+/* Each (layer, head) gets a line: its column of the table, then that column reversed,
+ * so a run of keys whose rows count down is also an ascending slice. */
+static void build_lines(GlanceContext *ctx)
+{
+    const GlanceModel *m = ctx->model;
+    int rows = m->w.rel_pos_rows, cols = m->config.depth * m->config.heads;
+    for (int c = 0; c < cols; c++) {
+        float *line = ctx->rel.lines + (long)c * 2 * rows;
+        for (int r = 0; r < rows; r++)
+            line[r] = line[2 * rows - 1 - r] = m->w.rel_pos_table[(long)r * cols + c];
+    }
+}
+
+static GlanceStatus add_run(RelPosBias *rel, BiasRun run, GlanceError *err)
+{
+    if (rel->n_runs == rel->runs_cap) {
+        int cap = rel->runs_cap ? 2 * rel->runs_cap : 4096;
+        BiasRun *grown = realloc(rel->runs, (size_t)cap * sizeof *grown);
+        if (!grown)
+            return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory for the relative-position bias");
+        rel->runs = grown;
+        rel->runs_cap = cap;
+    }
+    rel->runs[rel->n_runs++] = run;
+    return GLANCE_OK;
+}
+
+/* Splits every query's row of table rows into runs that count up, down or repeat. */
+static GlanceStatus build_runs(GlanceContext *ctx, int n_text, int n, GlanceError *err)
+{
+    const GlanceModel *m = ctx->model;
+    RelPosBias *rel = &ctx->rel;
+    int rows = m->w.rel_pos_rows, *index = rel->row_index;
+    rel->n_runs = 0;
+    for (int q = 0; q < n; q++) {
+        rel->row_runs[q] = rel->n_runs;
+        for (int k = 0; k < n; k++)
+            index[k] = pair_row(m, n_text, q, k);
+        for (int k = 0; k < n;) {
+            int step = k + 1 < n ? index[k + 1] - index[k] : 0, len = 1;
+            if (step < -1 || step > 1)
+                step = 0;
+            else
+                while (k + len < n && index[k + len] == index[k] + len * step)
+                    len++;
+            BiasRun run = { k, len, step < 0 ? 2 * rows - 1 - index[k] : index[k], step != 0 };
+            GlanceStatus s = add_run(rel, run, err);
+            if (s != GLANCE_OK)
+                return s;
+            k += len;
+        }
+    }
+    rel->row_runs[n] = rel->n_runs;
+    return GLANCE_OK;
+}
+
+GlanceStatus glance_relpos_prepare(GlanceContext *ctx, int n_text, int n_image, GlanceError *err)
+{
+    RelPosBias *rel = &ctx->rel;
+    if (!ctx->model->w.rel_pos_table || (rel->n_text == n_text && rel->n_image == n_image))
+        return GLANCE_OK;
+    if (rel->n_text == -1)
+        build_lines(ctx);
+    rel->n_text = rel->n_image = -2; /* no shape until the runs are complete */
+    GlanceStatus s = build_runs(ctx, n_text, n_text + n_image, err);
+    if (s == GLANCE_OK) {
+        rel->n_text = n_text;
+        rel->n_image = n_image;
+    }
+    return s;
+}
+
+/* ---- heads ---- */
+
+typedef struct {
+    GlanceContext *ctx;
+    const float *q_bias, *v_bias;
+    float scale;
+} QkvBiasJob;
+
+static void qkv_bias_rows(void *arg, int begin, int end, int thread)
+{
+    (void)thread;
+    const QkvBiasJob *j = arg;
+    int dim = j->ctx->model->config.dim;
+    for (int i = begin; i < end; i++) {
+        float *row = j->ctx->qkv + (long)i * 3 * dim;
+        for (int c = 0; c < dim; c++) {
+            row[c] = (row[c] + j->q_bias[c]) * j->scale; /* q is scaled before q k^T, as officially */
+            row[2 * dim + c] += j->v_bias[c];
+        }
+    }
+}
+
+typedef struct {
+    GlanceContext *ctx;
+    const float *lines; /* this layer's first head's line of ctx->rel.lines, or NULL */
+    int n, blocks;
+} AttentionJob;
+
+static void attention_items(void *arg, int begin, int end, int thread)
+{
+    const AttentionJob *j = arg;
+    GlanceContext *ctx = j->ctx;
+    const GlanceModel *m = ctx->model;
+    int dim = m->config.dim, hd = dim / m->config.heads, stride = 3 * dim, n = j->n;
+    float *scores = ctx->scores + (long)thread * QUERY_BLOCK * ctx->n_max;
+    for (int item = begin; item < end; item++) {
+        int h = item / j->blocks % m->config.heads, q0 = (item % j->blocks) * QUERY_BLOCK;
+        long first = item / j->blocks / m->config.heads * (long)n; /* the sequence's first row */
+        int rows = n - q0 < QUERY_BLOCK ? n - q0 : QUERY_BLOCK;
+        const float *q = ctx->qkv + (first + q0) * stride + h * hd;
+        const float *k = ctx->qkv + first * stride + dim + h * hd;
+        const float *v = ctx->qkv + first * stride + 2 * dim + h * hd;
+        /* Hot spot for long sequences: (rows, hd) x (hd, n), then (rows, n) x (n, hd). */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, hd, 1.0f, q, stride, k, stride, 0.0f,
+                    scores, n);
+        const float *line = j->lines ? j->lines + (long)h * 2 * m->w.rel_pos_rows : NULL;
+        const RelPosBias *rel = &ctx->rel;
+        for (int i = q0; i < q0 + rows; i++)
+            glance_softmax_biased_row(scores + (long)(i - q0) * n, line, line ? rel->runs + rel->row_runs[i] : NULL,
+                               line ? rel->row_runs[i + 1] - rel->row_runs[i] : 0, n);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hd, n, 1.0f, scores, n, v, stride, 0.0f,
+                    ctx->attn + (first + q0) * dim + h * hd, dim);
+    }
+}
+
+void glance_attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bias, int layer, int n)
+{
+    const GlanceModel *m = ctx->model;
+    int heads = m->config.heads;
+    QkvBiasJob bias_job = { ctx, q_bias, v_bias, 1.0f / sqrtf((float)(m->config.dim / heads)) };
+    glance_pool_run(ctx->pool, n, 0, qkv_bias_rows, &bias_job);
+    int seq_len = n / ctx->seqs;
+    AttentionJob job = { ctx, NULL, seq_len, (seq_len + QUERY_BLOCK - 1) / QUERY_BLOCK };
+    if (m->w.rel_pos_table)
+        job.lines = ctx->rel.lines + (long)layer * heads * 2 * m->w.rel_pos_rows;
+    glance_pool_run(ctx->pool, ctx->seqs * heads * job.blocks, 1, attention_items, &job);
+}

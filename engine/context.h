@@ -1,0 +1,67 @@
+/* context.h — a GlanceContext: the scratch memory and threads of one caller's passes.
+ * Shared by forward.c (the passes), attention.c and threads.c. */
+#ifndef GLANCE_CONTEXT_H
+#define GLANCE_CONTEXT_H
+
+#include "kernels.h"
+#include "model.h"
+#include "pool.h"
+
+/* Rows of queries one attention work item takes: its scores (QUERY_BLOCK x n, 1 MB at
+ * 480 px) stay in L2, and few blocks mean few repacks of each head's keys. */
+#define QUERY_BLOCK 256
+
+/* The relative-position bias, laid out for the fused bias + softmax. */
+typedef struct {
+    int n_text, n_image; /* shape the runs were built for; -1 before the first pass */
+    float *lines;        /* (depth*heads, 2*rows): a (layer, head)'s column of the
+                            table, then the same reversed                           */
+    BiasRun *runs;       /* every query's runs of bias, query after query           */
+    int n_runs, runs_cap;
+    int *row_runs;       /* (n_max+1) query q's runs are [row_runs[q], row_runs[q+1]) */
+    int *row_index;      /* (n_max) scratch: one query's table rows                  */
+} RelPosBias;
+
+struct GlanceContext {
+    GlanceModel *model;
+    int n_max;          /* longest sequence: max_text_len + 1 + patches       */
+    int rows_cap;       /* rows of x, xn, qkv, attn, hidden: n_max, or more
+                           after a batched pass (context_reserve)             */
+    int hidden_width;   /* max(mlp_hidden, 3*p*p)                             */
+    int seqs;           /* sequences side by side in x this pass (a batch of
+                           images); attention never mixes them. 1 otherwise */
+    float *x;           /* (n, dim) residual stream                           */
+    float *xn;          /* (n, dim) normed input of a sub-layer               */
+    float *qkv;         /* (n, 3*dim)                                         */
+    float *attn;        /* (n, dim) heads' outputs, then projected            */
+    float *hidden;      /* (n, mlp_hidden) FFN activations; im2col patches    */
+    float *head_a, *head_b; /* (max(2*dim, vocab, answers)) head scratch      */
+    RelPosBias rel;
+    int threads;        /* requested; 0: the process default (glance_set_threads) */
+    GlancePool *pool;   /* glance_pool_threads(pool) threads, made by context_prepare */
+    float *scores;      /* (threads, QUERY_BLOCK, n_max) per-thread attention  */
+    GlanceCancelFunc cancel;
+    void *cancel_data;
+    GlanceBlockHook block_hook; /* tests only */
+    void *block_hook_data;
+    int block_calls;
+};
+
+/* Called at the start of every pass: (re)makes the pool and per-thread scratch when
+ * the wanted thread count changed. */
+GlanceStatus glance_context_prepare(GlanceContext *ctx, GlanceError *err);
+void glance_context_free_threads(GlanceContext *ctx);
+/* Makes the row buffers hold at least `rows` rows. */
+GlanceStatus glance_context_reserve(GlanceContext *ctx, int rows, GlanceError *err);
+/* Dual encoder on `count` preprocessed images at once (engine/forward.c). */
+GlanceStatus glance_image_forward_batch(GlanceContext *ctx, const float *pixel_values, int count, int vl, float *vectors,
+                                 GlanceError *err);
+
+/* Builds ctx->rel's runs for a sequence of n_text text then n_image image tokens,
+ * unless it already holds that shape (the runs serve every layer and head). */
+GlanceStatus glance_relpos_prepare(GlanceContext *ctx, int n_text, int n_image, GlanceError *err);
+/* Multi-head attention of block `layer` on ctx->qkv (n rows of q k v, before their
+ * biases; ctx->seqs sequences of n / ctx->seqs rows), heads' outputs into ctx->attn. */
+void glance_attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bias, int layer, int n);
+
+#endif
