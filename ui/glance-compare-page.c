@@ -137,11 +137,21 @@ static void on_statement_activate(GlanceComparePage *self)
     judge(self);
 }
 
+/* Where one more image goes: the right side when only the left is filled, else the left. */
+static GlanceImageDrop *first_empty_side(GlanceComparePage *self)
+{
+    return glance_image_drop_get_photo(self->left_drop) && !glance_image_drop_get_photo(self->right_drop)
+               ? self->right_drop : self->left_drop;
+}
+
 gboolean glance_compare_page_paste(GlanceComparePage *self, GdkClipboard *clipboard)
 {
-    GlanceImageDrop *target = glance_image_drop_get_photo(self->left_drop) &&
-                              !glance_image_drop_get_photo(self->right_drop) ? self->right_drop : self->left_drop;
-    return glance_image_drop_paste(target, clipboard);
+    return glance_image_drop_paste(first_empty_side(self), clipboard);
+}
+
+void glance_compare_page_load_file(GlanceComparePage *self, GFile *file)
+{
+    glance_image_drop_load_file(first_empty_side(self), file);
 }
 
 void glance_compare_page_load_files(GlanceComparePage *self, GFile *left, GFile *right)

@@ -1,12 +1,61 @@
-/* glance-search-page-actions.c — the page.* actions of the Search page and their keys. */
+/* glance-search-page-actions.c — the page.* actions of the Search page and their keys;
+ * what a result does when activated (the viewer) and the actions its viewer and its
+ * context menu offer on a photo (each takes the photo's path). */
 #include "config.h"
 #include "glance-application.h"
+#include "glance-compare-page.h"
+#include "glance-photo-actions.h"
+#include "glance-photo-viewer.h"
 #include "glance-search-page-private.h"
+#include "glance-window.h"
 
 static void find_similar_action(GtkWidget *widget, const char *name, GVariant *param)
 {
     (void)name;
     _glance_search_page_find_similar(GLANCE_SEARCH_PAGE(widget), g_variant_get_string(param, NULL));
+}
+
+/* A click, Enter on a result, or Enter in the entry (the best result): the viewer. */
+void _glance_search_page_open_result(GlanceSearchPage *self, guint position)
+{
+    if (position >= g_list_model_get_n_items(G_LIST_MODEL(self->results)))
+        return;
+    GlancePhotoViewer *viewer = glance_photo_viewer_new(GTK_WIDGET(self), G_LIST_MODEL(self->results), position);
+    gtk_window_present(GTK_WINDOW(viewer));
+}
+
+static void ask_about_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name;
+    GtkRoot *root = gtk_widget_get_root(widget);
+    if (!GLANCE_IS_WINDOW(root))
+        return;
+    g_autoptr(GFile) file = g_file_new_for_path(g_variant_get_string(param, NULL));
+    glance_window_open_files(GLANCE_WINDOW(root), &file, 1);
+}
+
+static void compare_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name;
+    GtkRoot *root = gtk_widget_get_root(widget);
+    if (!GLANCE_IS_WINDOW(root))
+        return;
+    g_autoptr(GFile) file = g_file_new_for_path(g_variant_get_string(param, NULL));
+    glance_window_set_page(GLANCE_WINDOW(root), "compare");
+    glance_compare_page_load_file(GLANCE_COMPARE_PAGE(glance_window_get_page(GLANCE_WINDOW(root), "compare")), file);
+}
+
+static void open_with_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name;
+    GtkRoot *root = gtk_widget_get_root(widget);
+    glance_photo_open_with(GTK_IS_WINDOW(root) ? GTK_WINDOW(root) : NULL, g_variant_get_string(param, NULL));
+}
+
+static void show_in_files_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    (void)name;
+    glance_photo_show_in_files(widget, g_variant_get_string(param, NULL));
 }
 
 static void open_result_action(GtkWidget *widget, const char *name, GVariant *param)
@@ -80,6 +129,10 @@ void _glance_search_page_install_actions(GtkWidgetClass *widget_class)
 {
     gtk_widget_class_install_action(widget_class, "page.find-similar", "s", find_similar_action);
     gtk_widget_class_install_action(widget_class, "page.open-result", "u", open_result_action);
+    gtk_widget_class_install_action(widget_class, "page.ask-about", "s", ask_about_action);
+    gtk_widget_class_install_action(widget_class, "page.compare", "s", compare_action);
+    gtk_widget_class_install_action(widget_class, "page.open-with", "s", open_with_action);
+    gtk_widget_class_install_action(widget_class, "page.show-in-files", "s", show_in_files_action);
     gtk_widget_class_install_action(widget_class, "page.pause", NULL, pause_action);
     gtk_widget_class_install_action(widget_class, "page.stop", NULL, stop_action);
     gtk_widget_class_install_action(widget_class, "page.open", NULL, open_action);

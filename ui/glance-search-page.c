@@ -426,22 +426,6 @@ static void on_search_activate(GlanceSearchPage *self)
 
 /* ---- results ---- */
 
-static void open_in_ask(GlanceSearchPage *self, const char *path)
-{
-    GtkRoot *root = gtk_widget_get_root(GTK_WIDGET(self));
-    if (!GLANCE_IS_WINDOW(root))
-        return;
-    g_autoptr(GFile) file = g_file_new_for_path(path);
-    glance_window_open_files(GLANCE_WINDOW(root), &file, 1);
-}
-
-void _glance_search_page_open_result(GlanceSearchPage *self, guint position)
-{
-    g_autoptr(GlancePhotoItem) item = g_list_model_get_item(G_LIST_MODEL(self->results), position);
-    if (item)
-        open_in_ask(self, glance_photo_item_get_path(item));
-}
-
 static void setup_tile(GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer data)
 {
     (void)factory, (void)data;

@@ -6,6 +6,8 @@
 #include <string.h>
 
 enum {
+    TAG_MAKE = 0x010F,
+    TAG_MODEL = 0x0110,
     TAG_DATE_TIME = 0x0132,
     TAG_EXIF_IFD = 0x8769,
     TAG_DATE_TIME_ORIGINAL = 0x9003,
@@ -139,8 +141,9 @@ static gboolean parse_offset(Span s, int *minutes)
     return TRUE;
 }
 
-static gboolean find_in_tiff(Span s, GlanceExifDate *date)
+static gboolean find_in_tiff(Span s, gpointer out)
 {
+    GlanceExifDate *date = out;
     Tiff t;
     if (!tiff_open(s, &t))
         return FALSE;
@@ -166,8 +169,11 @@ static gboolean find_in_tiff(Span s, GlanceExifDate *date)
     return FALSE;
 }
 
+/* Looks for something in a TIFF structure (a date, the camera); TRUE once found. */
+typedef gboolean (*TiffVisit)(Span tiff, gpointer out);
+
 /* JPEG: markers up to the start of scan; EXIF lives in an APP1 segment "Exif\0\0". */
-static gboolean find_in_jpeg(Span s, GlanceExifDate *date)
+static gboolean find_in_jpeg(Span s, TiffVisit visit, gpointer out)
 {
     gsize pos = 2;
     while (span_has(s, pos, 4)) {
@@ -189,7 +195,7 @@ static gboolean find_in_jpeg(Span s, GlanceExifDate *date)
             return FALSE;
         Span segment = span_sub(s, pos + 4, len - 2);
         if (marker == 0xE1 && segment.size > 6 && !memcmp(segment.data, "Exif\0\0", 6) &&
-            find_in_tiff(span_sub(segment, 6, segment.size - 6), date))
+            visit(span_sub(segment, 6, segment.size - 6), out))
             return TRUE;
         pos += 2 + len;
     }
@@ -197,7 +203,7 @@ static gboolean find_in_jpeg(Span s, GlanceExifDate *date)
 }
 
 /* PNG: the eXIf chunk holds a bare TIFF structure. */
-static gboolean find_in_png(Span s, GlanceExifDate *date)
+static gboolean find_in_png(Span s, TiffVisit visit, gpointer out)
 {
     gsize pos = 8;
     while (span_has(s, pos, 8)) {
@@ -206,7 +212,7 @@ static gboolean find_in_png(Span s, GlanceExifDate *date)
         if (!span_has(s, pos + 8, len))
             return FALSE;
         if (!memcmp(type, "eXIf", 4))
-            return find_in_tiff(span_sub(s, pos + 8, len), date);
+            return visit(span_sub(s, pos + 8, len), out);
         if (!memcmp(type, "IEND", 4))
             return FALSE;
         pos += 12 + len; /* length, type, data, CRC */
@@ -216,7 +222,7 @@ static gboolean find_in_png(Span s, GlanceExifDate *date)
 
 /* WebP: a RIFF container whose EXIF chunk holds a TIFF structure (some writers keep
  * JPEG's "Exif\0\0" prefix). */
-static gboolean find_in_webp(Span s, GlanceExifDate *date)
+static gboolean find_in_webp(Span s, TiffVisit visit, gpointer out)
 {
     gsize pos = 12;
     while (span_has(s, pos, 8)) {
@@ -228,29 +234,77 @@ static gboolean find_in_webp(Span s, GlanceExifDate *date)
         if (!memcmp(s.data + pos, "EXIF", 4)) {
             if (chunk.size > 6 && !memcmp(chunk.data, "Exif\0\0", 6))
                 chunk = span_sub(chunk, 6, chunk.size - 6);
-            return find_in_tiff(chunk, date);
+            return visit(chunk, out);
         }
         pos += 8 + len + (len & 1); /* chunks are padded to even length */
     }
     return FALSE;
 }
 
-gboolean glance_exif_find_date(const guint8 *data, gsize size, GlanceExifDate *date)
+/* Runs visit on the EXIF TIFF structure of a JPEG, PNG, WebP or bare TIFF file. */
+static gboolean find_in_file(const guint8 *data, gsize size, TiffVisit visit, gpointer out)
 {
     Span s = { data, data ? size : 0 };
-    GlanceExifDate found = { 0 };
-    gboolean ok = FALSE;
     if (span_has(s, 0, 2) && s.data[0] == 0xFF && s.data[1] == 0xD8)
-        ok = find_in_jpeg(s, &found);
-    else if (span_has(s, 0, 8) && !memcmp(s.data, "\x89PNG\r\n\x1a\n", 8))
-        ok = find_in_png(s, &found);
-    else if (span_has(s, 0, 12) && !memcmp(s.data, "RIFF", 4) && !memcmp(s.data + 8, "WEBP", 4))
-        ok = find_in_webp(s, &found);
-    else
-        ok = find_in_tiff(s, &found);
-    if (ok)
-        *date = found;
-    return ok;
+        return find_in_jpeg(s, visit, out);
+    if (span_has(s, 0, 8) && !memcmp(s.data, "\x89PNG\r\n\x1a\n", 8))
+        return find_in_png(s, visit, out);
+    if (span_has(s, 0, 12) && !memcmp(s.data, "RIFF", 4) && !memcmp(s.data + 8, "WEBP", 4))
+        return find_in_webp(s, visit, out);
+    return visit(s, out);
+}
+
+gboolean glance_exif_find_date(const guint8 *data, gsize size, GlanceExifDate *date)
+{
+    GlanceExifDate found = { 0 };
+    if (!find_in_file(data, size, find_in_tiff, &found))
+        return FALSE;
+    *date = found;
+    return TRUE;
+}
+
+/* An ASCII value as UTF-8 text: up to its first NUL, blanks trimmed, NULL when empty or
+ * not valid UTF-8 (cameras pad Make and Model with spaces or NULs). */
+static char *span_text(Span s)
+{
+    if (!s.data)
+        return NULL;
+    gsize len = 0;
+    while (len < s.size && s.data[len])
+        len++;
+    if (!g_utf8_validate((const char *)s.data, (gssize)len, NULL))
+        return NULL;
+    char *text = g_strstrip(g_strndup((const char *)s.data, len));
+    if (!*text)
+        g_clear_pointer(&text, g_free);
+    return text;
+}
+
+static gboolean find_camera_in_tiff(Span s, gpointer out)
+{
+    GlanceExifCamera *camera = out;
+    Tiff t;
+    if (!tiff_open(s, &t))
+        return FALSE;
+    gsize ifd0 = tiff_u32(&t, 4);
+    camera->make = span_text(ifd_find(&t, ifd0, TAG_MAKE));
+    camera->model = span_text(ifd_find(&t, ifd0, TAG_MODEL));
+    return camera->make || camera->model;
+}
+
+gboolean glance_exif_find_camera(const guint8 *data, gsize size, GlanceExifCamera *camera)
+{
+    GlanceExifCamera found = { NULL, NULL };
+    if (!find_in_file(data, size, find_camera_in_tiff, &found))
+        return FALSE;
+    *camera = found;
+    return TRUE;
+}
+
+void glance_exif_camera_clear(GlanceExifCamera *camera)
+{
+    g_clear_pointer(&camera->make, g_free);
+    g_clear_pointer(&camera->model, g_free);
 }
 
 gint64 glance_exif_date_to_unix(const GlanceExifDate *date)

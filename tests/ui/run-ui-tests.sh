@@ -51,7 +51,14 @@ fi
 echo "model: $GLANCE_MODEL"
 echo "samples: $GLANCE_DATADIR/samples"
 
-xvfb-run -a -s "-screen 0 1280x900x24" "$test_ui"
+# A session bus of the test's own: the viewer's Show in Files is checked against a fake
+# file manager (org.freedesktop.FileManager1) on it.
+if command -v dbus-run-session >/dev/null; then
+    dbus-run-session -- xvfb-run -a -s "-screen 0 1280x900x24" "$test_ui"
+else
+    not_run "dbus-run-session is missing (package dbus-bin): Show in Files is not checked"
+    xvfb-run -a -s "-screen 0 1280x900x24" "$test_ui"
+fi
 
 # Every page from a phone's 360 px to a full 1920×1080 screen: each control in the window.
 # Its own data folder: the run above imported a checkpoint that became the default model.

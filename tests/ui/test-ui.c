@@ -9,6 +9,7 @@
 #include "config.h"
 #include <json-glib/json-glib.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <math.h>
@@ -24,6 +25,7 @@
 #include "glance-failures-dialog.h"
 #include "glance-photo-item.h"
 #include "glance-image-drop.h"
+#include "glance-photo-viewer.h"
 #include "glance-photo-tile.h"
 #include "glance-preferences-window.h"
 #include "glance-search-page.h"
@@ -823,11 +825,384 @@ static void search_the_library(void)
           "the most similar photo is the photo itself");
     screenshot(GTK_WIDGET(window), "search-similar");
     g_settings_set_boolean(glance_application_get_settings(app), "precise-search", FALSE);
+}
 
-    /* Activating a result opens it in Ask. */
-    gtk_widget_activate_action(search, "page.open-result", "u", 0);
+/* ---- the photo viewer ---- */
+
+static gboolean label_with_text(GtkWidget *widget, gconstpointer text);
+
+/* A visible window of a type (the viewer, the application chooser), or NULL. */
+static GtkWindow *shown_window(GType type)
+{
+    GListModel *toplevels = gtk_window_get_toplevels();   /* owned by GTK */
+    for (guint i = 0; i < g_list_model_get_n_items(toplevels); i++) {
+        g_autoptr(GObject) toplevel = g_list_model_get_item(toplevels, i);
+        if (G_TYPE_CHECK_INSTANCE_TYPE(toplevel, type) && gtk_widget_get_visible(GTK_WIDGET(toplevel)))
+            return GTK_WINDOW(toplevel);
+    }
+    return NULL;
+}
+
+static GlancePhotoViewer *shown_viewer(void)
+{
+    GtkWindow *viewer = shown_window(GLANCE_TYPE_PHOTO_VIEWER);
+    return viewer ? GLANCE_PHOTO_VIEWER(viewer) : NULL;
+}
+
+static gboolean viewer_shows(gpointer path)
+{
+    GlancePhotoViewer *viewer = shown_viewer();
+    return viewer && g_strcmp0(glance_photo_viewer_get_path(viewer), path) == 0 &&
+           glance_photo_viewer_get_texture(viewer) != NULL;
+}
+
+static gboolean viewer_closed(gpointer data)
+{
+    (void)data;
+    return shown_viewer() == NULL;
+}
+
+/* The action a widget's shortcut controllers bind to a key without modifiers. */
+static GtkShortcutAction *key_action(GtkWidget *widget, guint keyval)
+{
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers(widget);
+    for (guint i = 0; i < g_list_model_get_n_items(controllers); i++) {
+        g_autoptr(GObject) controller = g_list_model_get_item(controllers, i);
+        if (!GTK_IS_SHORTCUT_CONTROLLER(controller))
+            continue;
+        for (guint j = 0; j < g_list_model_get_n_items(G_LIST_MODEL(controller)); j++) {
+            g_autoptr(GtkShortcut) shortcut = g_list_model_get_item(G_LIST_MODEL(controller), j);
+            GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger(shortcut);
+            if (GTK_IS_KEYVAL_TRIGGER(trigger) && gtk_keyval_trigger_get_keyval(GTK_KEYVAL_TRIGGER(trigger)) == keyval &&
+                gtk_keyval_trigger_get_modifiers(GTK_KEYVAL_TRIGGER(trigger)) == 0)
+                return g_object_ref(gtk_shortcut_get_action(shortcut));
+        }
+    }
+    return NULL;
+}
+
+/* A key as the viewer receives it: the shortcut bound to it, run (the observer of the
+ * controllers is gone first: Escape destroys the window it observes). */
+static gboolean press_key(GtkWidget *widget, guint keyval)
+{
+    g_autoptr(GtkShortcutAction) action = key_action(widget, keyval);
+    return action && gtk_shortcut_action_activate(action, 0, widget, NULL);
+}
+
+static guint result_position(const char *path)
+{
+    GListModel *results = glance_search_page_get_results(GLANCE_SEARCH_PAGE(page("search")));
+    for (guint i = 0; i < g_list_model_get_n_items(results); i++) {
+        g_autoptr(GlancePhotoItem) item = g_list_model_get_item(results, i);
+        if (g_str_equal(glance_photo_item_get_path(item), path))
+            return i;
+    }
+    return G_MAXUINT;
+}
+
+static gboolean results_include(gpointer path)
+{
+    return result_position(path) != G_MAXUINT;
+}
+
+/* A click on a result, or Enter on the selected one: what GtkGridView's items run. */
+static GlancePhotoViewer *open_result(const char *path)
+{
+    GtkWidget *grid = find(page("search"), is_type, GSIZE_TO_POINTER(GTK_TYPE_GRID_VIEW));
+    guint position = result_position(path);
+    if (!grid || position == G_MAXUINT)
+        return NULL;
+    gtk_widget_activate_action(grid, "list.activate-item", "u", position);
+    return wait_for(viewer_shows, (gpointer)path, 30) ? shown_viewer() : NULL;
+}
+
+/* From the Search page: the viewer on a photo, and one of its actions run. */
+static GlancePhotoViewer *run_in_viewer(const char *path, const char *action)
+{
+    gtk_widget_activate_action(GTK_WIDGET(window), "win.page", "s", "search");
+    GlancePhotoViewer *viewer = open_result(path);
+    if (viewer)
+        gtk_widget_activate_action(GTK_WIDGET(viewer), action, NULL);
+    return viewer;
+}
+
+static gboolean row_says(GtkWidget *widget, gconstpointer text)
+{
+    return ADW_IS_ACTION_ROW(widget) && g_strcmp0(adw_action_row_get_subtitle(ADW_ACTION_ROW(widget)), text) == 0;
+}
+
+static gboolean ask_shows(gpointer path)
+{
+    GlancePhoto *photo = glance_ask_page_get_photo(GLANCE_ASK_PAGE(page("ask")));
+    GFile *file = photo ? glance_photo_get_file(photo) : NULL;
+    g_autofree char *shown_path = file ? g_file_get_path(file) : NULL;
+    return g_strcmp0(shown_path, path) == 0;
+}
+
+static gboolean compare_shows(gpointer path)
+{
+    g_autoptr(GPtrArray) drops = g_ptr_array_new();
+    collect(page("compare"), is_type, GSIZE_TO_POINTER(GLANCE_TYPE_IMAGE_DROP), drops);
+    for (guint i = 0; i < drops->len; i++) {
+        GlancePhoto *photo = glance_image_drop_get_photo(drops->pdata[i]);
+        GFile *file = photo ? glance_photo_get_file(photo) : NULL;
+        g_autofree char *shown_path = file ? g_file_get_path(file) : NULL;
+        if (g_strcmp0(shown_path, path) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean text_mentions(GtkWidget *widget, gconstpointer name)
+{
+    const char *text = GTK_IS_LABEL(widget) ? gtk_label_get_text(GTK_LABEL(widget))
+                     : GTK_IS_EDITABLE(widget) ? gtk_editable_get_text(GTK_EDITABLE(widget)) : NULL;
+    return text && strstr(text, name);
+}
+
+/* Find Similar from the viewer: the photo comes first, and the page names it somewhere. */
+static gboolean similar_results_for(gpointer path)
+{
+    GListModel *results = glance_search_page_get_results(GLANCE_SEARCH_PAGE(page("search")));
+    g_autoptr(GlancePhotoItem) first = g_list_model_get_n_items(results) ? g_list_model_get_item(results, 0) : NULL;
+    g_autofree char *name = g_path_get_basename(path);
+    return first && g_str_equal(glance_photo_item_get_path(first), path) &&
+           find(page("search"), text_mentions, name) != NULL;
+}
+
+static gboolean chooser_shown(gpointer data)
+{
+    (void)data;
+    return shown_window(GTK_TYPE_APP_CHOOSER_DIALOG) != NULL;
+}
+
+/* A file manager on the test's own session bus that records what it was asked to show. */
+typedef struct {
+    char *shown_uri;
+    gboolean owned;
+} FakeFileManager;
+
+static void file_manager_call(GDBusConnection *bus, const char *sender, const char *path, const char *iface,
+                              const char *method, GVariant *params, GDBusMethodInvocation *invocation,
+                              gpointer data)
+{
+    (void)bus, (void)sender, (void)path, (void)iface;
+    FakeFileManager *fake = data;
+    if (g_str_equal(method, "ShowItems")) {
+        g_autofree const char **uris = NULL;
+        g_variant_get(params, "(^a&s&s)", &uris, NULL);
+        g_free(fake->shown_uri);
+        fake->shown_uri = g_strdup(uris && uris[0] ? uris[0] : "");
+    }
+    g_dbus_method_invocation_return_value(invocation, NULL);
+}
+
+static void file_manager_owned(GDBusConnection *bus, const char *name, gpointer data)
+{
+    (void)bus, (void)name;
+    ((FakeFileManager *)data)->owned = TRUE;
+}
+
+static gboolean flag_set(gpointer flag)
+{
+    return *(gboolean *)flag;
+}
+
+static gboolean uri_shown(gpointer data)
+{
+    return ((FakeFileManager *)data)->shown_uri != NULL;
+}
+
+
+/* On the session bus run-ui-tests.sh starts for the test (dbus-run-session). */
+static void show_in_files(const char *path)
+{
+    g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, NULL);
+    if (!bus) {
+        g_print("NOT RUN: no session bus (dbus-run-session, package dbus-bin): Show in Files is not checked\n");
+        return;
+    }
+    static const char xml[] =
+        "<node><interface name='org.freedesktop.FileManager1'>"
+        "<method name='ShowItems'><arg type='as' direction='in'/><arg type='s' direction='in'/></method>"
+        "</interface></node>";
+    g_autoptr(GDBusNodeInfo) node = g_dbus_node_info_new_for_xml(xml, NULL);
+    static const GDBusInterfaceVTable vtable = { file_manager_call, NULL, NULL, { 0 } };
+    FakeFileManager fake = { NULL, FALSE };
+    guint object = g_dbus_connection_register_object(bus, "/org/freedesktop/FileManager1", node->interfaces[0],
+                                                     &vtable, &fake, NULL, NULL);
+    guint name = g_bus_own_name_on_connection(bus, "org.freedesktop.FileManager1", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                              file_manager_owned, NULL, &fake, NULL);
+    CHECK(object && wait_for(flag_set, &fake.owned, 10), "a fake file manager is on the session bus");
+    GlancePhotoViewer *viewer = open_result(path);
+    if (viewer && fake.owned) {
+        gtk_widget_activate_action(GTK_WIDGET(viewer), "viewer.show-in-files", NULL);
+        g_autofree char *uri = g_filename_to_uri(path, NULL, NULL);
+        CHECK(wait_for(uri_shown, &fake, 10) && g_strcmp0(fake.shown_uri, uri) == 0,
+              "Show in Files asks the file manager (FileManager1.ShowItems) to show %s (asked: %s)", uri,
+              fake.shown_uri ? fake.shown_uri : "nothing");
+        press_key(GTK_WIDGET(viewer), GDK_KEY_Escape);
+        wait_for(viewer_closed, NULL, 10);
+    }
+    g_bus_unown_name(name);
+    if (object)
+        g_dbus_connection_unregister_object(bus, object);
+    g_free(fake.shown_uri);
+}
+
+/* Photos with a camera and a date, and a 24-MP one, in a folder of their own; the viewer
+ * opened by a click and by Enter, its details, keys, zoom and actions. */
+static void view_photos(void)
+{
+    gtk_widget_activate_action(GTK_WIDGET(window), "win.page", "s", "search");
     wait_for_paint();
-    CHECK(g_str_equal(glance_window_get_page_name(window), "ask"), "the result opens on the Ask page");
+    g_autofree char *folder = g_strdup_printf("%s-viewer", g_getenv("GLANCE_TEST_LIBRARY"));
+    g_mkdir_with_parents(folder, 0755);
+    g_autofree char *cmd = g_strdup_printf("/usr/bin/python3 tests/app/make-photos.py '%s'", folder);
+    CHECK(system(cmd) == 0, "%s", cmd);
+    g_autofree char *camera = g_build_filename(folder, "camera.jpg", NULL);
+    g_autofree char *big = g_build_filename(folder, "big.jpg", NULL);
+    GlanceSearchPage *search = GLANCE_SEARCH_PAGE(page("search"));
+    guint runs = glance_search_page_get_completed_index_runs(search);
+    glance_application_add_library_folder(app, folder);
+    CHECK(wait_for(indexing_done, NULL, 300) && glance_search_page_get_completed_index_runs(search) > runs,
+          "the viewer's photos are indexed");
+    GtkWidget *entry = find(page("search"), entry_with_placeholder, "Describe a photo…");
+    if (!entry)
+        return;
+    /* A search by camera.jpg: it is among the results, whatever the model thinks of a text. */
+    gtk_widget_activate_action(GTK_WIDGET(search), "page.find-similar", "s", camera);
+    CHECK(wait_for(results_include, camera, 60) && g_list_model_get_n_items(glance_search_page_get_results(search)) > 2,
+          "camera.jpg is among the results of a search by it");
+
+    /* Enter in the entry opens the best result. */
+    g_autoptr(GlancePhotoItem) best = g_list_model_get_item(glance_search_page_get_results(search), 0);
+    press_enter(entry);
+    CHECK(best && wait_for(viewer_shows, (gpointer)glance_photo_item_get_path(best), 30),
+          "Enter in the search entry opens the best result in the viewer");
+    if (shown_viewer())
+        press_key(GTK_WIDGET(shown_viewer()), GDK_KEY_Escape);
+    CHECK(wait_for(viewer_closed, NULL, 10), "Escape closes the viewer");
+
+    /* A click (or Enter) on a result: the viewer with what the file says. */
+    GlancePhotoViewer *viewer = open_result(camera);
+    CHECK(viewer != NULL, "activating camera.jpg opens it in the viewer");
+    if (!viewer)
+        return;
+    GtkWidget *v = GTK_WIDGET(viewer);
+    wait_for_paint();
+    CHECK(find(v, row_says, "Canon EOS 80D") != NULL, "the viewer names the camera, Canon EOS 80D (from EXIF)");
+    CHECK(find(v, row_says, "14 July 2021, 18:30") != NULL, "the viewer shows the date taken, 14 July 2021, 18:30");
+    CHECK(find(v, row_says, "64 × 48 pixels (0.0 MP)") != NULL, "the viewer shows the pixel size, 64 × 48");
+    GStatBuf st;
+    g_autofree char *size = g_stat(camera, &st) == 0 ? g_format_size(st.st_size) : g_strdup("?");
+    CHECK(find(v, row_says, size) != NULL, "the viewer shows the file size, %s", size);
+    CHECK(find(v, row_says, folder) != NULL, "the viewer shows the folder, %s", folder);
+    CHECK(find(v, label_with_text, "camera.jpg") != NULL, "the viewer's title is the file name");
+    CHECK(glance_photo_viewer_get_zoom(viewer) == 0, "the photo opens fitted to the window");
+    press_key(v, GDK_KEY_plus);
+    double zoomed = glance_photo_viewer_get_zoom(viewer);
+    press_key(v, GDK_KEY_plus);
+    CHECK(zoomed > 0 && glance_photo_viewer_get_zoom(viewer) > zoomed, "+ zooms in (%.2f, then %.2f)", zoomed,
+          glance_photo_viewer_get_zoom(viewer));
+    press_key(v, GDK_KEY_minus);
+    CHECK(fabs(glance_photo_viewer_get_zoom(viewer) - zoomed) < 1e-6, "- zooms out");
+    press_key(v, GDK_KEY_0);
+    CHECK(glance_photo_viewer_get_zoom(viewer) == 0, "0 fits the photo to the window again");
+    screenshot(v, "viewer");
+
+    /* The arrows move through the results. */
+    guint position = glance_photo_viewer_get_position(viewer);
+    guint n = g_list_model_get_n_items(glance_search_page_get_results(search));
+    guint key = position + 1 < n ? GDK_KEY_Right : GDK_KEY_Left;
+    guint moved_to = key == GDK_KEY_Right ? position + 1 : position - 1;
+    g_autoptr(GlancePhotoItem) neighbour = g_list_model_get_item(glance_search_page_get_results(search), moved_to);
+    press_key(v, key);
+    CHECK(glance_photo_viewer_get_position(viewer) == moved_to &&
+          wait_for(viewer_shows, (gpointer)glance_photo_item_get_path(neighbour), 30),
+          "%s shows result %u, %s", key == GDK_KEY_Right ? "Right" : "Left", moved_to + 1,
+          glance_photo_item_get_title(neighbour));
+    press_key(v, key == GDK_KEY_Right ? GDK_KEY_Left : GDK_KEY_Right);
+    CHECK(wait_for(viewer_shows, camera, 30), "the opposite arrow goes back to camera.jpg");
+    press_key(v, GDK_KEY_Escape);
+    CHECK(wait_for(viewer_closed, NULL, 10), "Escape closes the viewer");
+
+    /* A photo bigger than the screen is decoded at the screen's size, not its own. */
+    viewer = open_result(big);
+    GdkTexture *texture = viewer ? glance_photo_viewer_get_texture(viewer) : NULL;
+    CHECK(texture && MAX(gdk_texture_get_width(texture), gdk_texture_get_height(texture)) <= 1280 &&
+          find(GTK_WIDGET(viewer), row_says, "6000 × 4000 pixels (24.0 MP)") != NULL,
+          "a 6000 × 4000 photo is shown from a %d × %d decode (screen 1280 × 900)",
+          texture ? gdk_texture_get_width(texture) : 0, texture ? gdk_texture_get_height(texture) : 0);
+    if (viewer)
+        press_key(GTK_WIDGET(viewer), GDK_KEY_Escape);
+    wait_for(viewer_closed, NULL, 10);
+
+    /* Ask About This Photo: Ask, with the photo. */
+    viewer = run_in_viewer(camera, "viewer.ask");
+    CHECK(viewer && wait_for(viewer_closed, NULL, 10) && wait_for(ask_shows, camera, 30) &&
+          g_str_equal(glance_window_get_page_name(window), "ask"), "Ask About This Photo opens Ask with camera.jpg");
+
+    /* Compare…: Compare, with the photo on one side. */
+    viewer = run_in_viewer(camera, "viewer.compare");
+    CHECK(viewer && wait_for(viewer_closed, NULL, 10) && wait_for(compare_shows, camera, 30) &&
+          g_str_equal(glance_window_get_page_name(window), "compare"), "Compare… opens Compare with camera.jpg");
+
+    /* Open With…: the application chooser, over the viewer (on another result than the
+     * first, so that Find Similar below changes what comes first). */
+    g_autoptr(GlancePhotoItem) second = g_list_model_get_item(glance_search_page_get_results(search), 1);
+    g_autofree char *other = g_strdup(second ? glance_photo_item_get_path(second) : "");
+    viewer = run_in_viewer(other, "viewer.open-with");
+    GtkWindow *chooser = viewer && wait_for(chooser_shown, NULL, 10) ? shown_window(GTK_TYPE_APP_CHOOSER_DIALOG) : NULL;
+    CHECK(chooser && gtk_window_get_transient_for(chooser) == GTK_WINDOW(viewer),
+          "Open With… shows the application chooser over the viewer");
+    if (chooser)
+        gtk_window_destroy(chooser);
+
+    /* Find Similar: an image search for the photo, which comes first. */
+    if (viewer)
+        gtk_widget_activate_action(GTK_WIDGET(viewer), "viewer.find-similar", NULL);
+    g_autofree char *other_name = g_path_get_basename(other);
+    CHECK(viewer && wait_for(viewer_closed, NULL, 10) && wait_for(similar_results_for, other, 60),
+          "Find Similar searches by %s and finds it first", other_name);
+
+    /* The results' menu offers the same actions, each for its photo. */
+    GtkWidget *tile = NULL;
+    g_autoptr(GPtrArray) tiles = g_ptr_array_new();
+    collect(page("search"), is_type, GSIZE_TO_POINTER(GLANCE_TYPE_PHOTO_TILE), tiles);
+    for (guint i = 0; i < tiles->len && !tile; i++) {
+        GlancePhotoItem *item = glance_photo_tile_get_item(tiles->pdata[i]);
+        if (item && g_str_equal(glance_photo_item_get_path(item), other))
+            tile = tiles->pdata[i];
+    }
+    GtkWidget *menu = NULL;
+    if (tile) {
+        glance_photo_tile_popup_menu(GLANCE_PHOTO_TILE(tile), 10, 10);
+        wait_for_paint();
+        menu = find(tile, is_type, GSIZE_TO_POINTER(GTK_TYPE_POPOVER_MENU));
+    }
+    GMenuModel *model = menu ? gtk_popover_menu_get_menu_model(GTK_POPOVER_MENU(menu)) : NULL;
+    g_autoptr(GString) actions = g_string_new(NULL);
+    for (int s = 0; model && s < g_menu_model_get_n_items(model); s++) {
+        g_autoptr(GMenuModel) section = g_menu_model_get_item_link(model, s, G_MENU_LINK_SECTION);
+        for (int i = 0; section && i < g_menu_model_get_n_items(section); i++) {
+            g_autofree char *action = NULL, *target = NULL;
+            g_menu_model_get_item_attribute(section, i, G_MENU_ATTRIBUTE_ACTION, "s", &action);
+            g_menu_model_get_item_attribute(section, i, G_MENU_ATTRIBUTE_TARGET, "s", &target);
+            g_string_append_printf(actions, "%s%s", actions->len ? " " : "", action);
+            if (g_strcmp0(target, other) != 0)
+                g_string_append(actions, "(wrong photo)");
+        }
+    }
+    CHECK(g_str_equal(actions->str, "page.ask-about page.compare page.find-similar page.open-with page.show-in-files"),
+          "a result's menu offers Ask, Compare, Find Similar, Open With and Show in Files for it (%s)", actions->str);
+    if (menu) {
+        screenshot(GTK_WIDGET(window), "search-menu");
+        gtk_popover_popdown(GTK_POPOVER(menu));
+    }
+
+    show_in_files(other);
+    g_action_group_activate_action(G_ACTION_GROUP(app), "remove-folder", g_variant_new_string(folder));
 }
 
 /* ---- the library: files that could not be read, filters, undo ---- */
@@ -1527,6 +1902,7 @@ int main(int argc, char **argv)
     dialogs_and_messages();
     search_the_library();
     pause_and_resume();
+    view_photos();   /* before Preferences, whose import changes the search model */
     library_failures_filters_undo();
     paste_and_ask();
     open_preferences();
