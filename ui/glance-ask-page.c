@@ -297,11 +297,9 @@ static void on_photo_changed(GlanceAskPage *self)
 /* While the built-in model answers, the empty state says what it sees, as the banner. */
 static void on_banner_changed(GlanceAskPage *self)
 {
-    const char *base = _("Open a photo, drop one here or paste it with Ctrl+V, then ask a question about it in your own words");
-    const char *scope = glance_model_banner_get_text(self->model_banner);
-    /* Translators: the empty Ask page with the built-in model; %s is "The built-in model sees only coloured shapes on plain backgrounds" */
-    g_autofree char *limits = *scope ? g_strdup_printf(_("%s. Try a sample, or use “Get a Model for Real Photos” for your own photos."), scope) : NULL;
-    g_autofree char *description = limits ? g_strdup_printf("%s\n\n%s", base, limits) : g_strdup(base);
+    g_autofree char *description = glance_model_banner_describe(
+        self->model_banner,
+        _("Open a photo, drop one here or paste it with Ctrl+V, then ask a question about it in your own words"));
     g_object_set(self->image_drop, "description", description, NULL);
 }
 

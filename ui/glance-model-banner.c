@@ -28,6 +28,16 @@ const char *glance_model_banner_get_text(GlanceModelBanner *self)
     return gtk_widget_get_visible(GTK_WIDGET(self)) ? gtk_label_get_text(self->scope_label) : "";
 }
 
+char *glance_model_banner_describe(GlanceModelBanner *self, const char *description)
+{
+    const char *text = glance_model_banner_get_text(self);
+    if (!*text)
+        return g_strdup(description);
+    /* Translators: under an empty page's description while the built-in model is used; %s is "The built-in model sees only coloured shapes on plain backgrounds" */
+    g_autofree char *limits = g_strdup_printf(_("%s. For your own photos, use “Get a Model for Real Photos”."), text);
+    return g_strdup_printf("%s\n\n%s", description, limits);
+}
+
 static void set_shown(GlanceModelBanner *self, gboolean shown)
 {
     gboolean was = gtk_widget_get_visible(GTK_WIDGET(self));
@@ -63,9 +73,16 @@ static void on_scope_read(GObject *source, GAsyncResult *result, gpointer data)
     show_scope(self, scope);
 }
 
+/* NULL in a process without the application (a widget built on its own). */
+static GlanceInference *app_inference(void)
+{
+    GApplication *app = g_application_get_default();
+    return GLANCE_IS_APPLICATION(app) ? glance_application_get_inference(GLANCE_APPLICATION(app)) : NULL;
+}
+
 static void refresh(GlanceModelBanner *self)
 {
-    GlanceInference *inference = glance_application_get_inference(GLANCE_APPLICATION_DEFAULT);
+    GlanceInference *inference = app_inference();
     if (self->reading)
         g_cancellable_cancel(self->reading);
     g_clear_object(&self->reading);
@@ -89,7 +106,7 @@ static void glance_model_banner_constructed(GObject *object)
 {
     G_OBJECT_CLASS(glance_model_banner_parent_class)->constructed(object);
     GlanceModelBanner *self = GLANCE_MODEL_BANNER(object);
-    GlanceInference *inference = glance_application_get_inference(GLANCE_APPLICATION_DEFAULT);
+    GlanceInference *inference = app_inference();
     if (inference)
         g_signal_connect_object(inference, "models-changed", G_CALLBACK(refresh), self, G_CONNECT_SWAPPED);
     refresh(self);

@@ -14,5 +14,10 @@ G_DECLARE_FINAL_TYPE(GlanceModelBanner, glance_model_banner, GLANCE, MODEL_BANNE
  * it is known; notify::text follows it. */
 const char *glance_model_banner_get_text(GlanceModelBanner *self);
 
+/* An empty state's description, followed while the banner is shown by what the model
+ * sees and where to get another ("…\n\nThe built-in model sees only …. For your own
+ * photos, use “Get a Model for Real Photos”."). Newly allocated. */
+char *glance_model_banner_describe(GlanceModelBanner *self, const char *description);
+
 G_END_DECLS
 #endif
