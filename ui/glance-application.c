@@ -92,10 +92,12 @@ static void preferences_activated(GSimpleAction *action, GVariant *param, gpoint
     open_preferences(data);
 }
 
-/* The model manager: the page named "models", else the last page (Official Models). */
+/* The model manager: the page named "models", else the last page (Official Models).
+ * Pages are the children of the window's AdwViewStack (its search results are another
+ * AdwPreferencesPage, not one to show). */
 static void find_models_page(GtkWidget *widget, AdwPreferencesPage **found)
 {
-    if (ADW_IS_PREFERENCES_PAGE(widget) &&
+    if (ADW_IS_PREFERENCES_PAGE(widget) && ADW_IS_VIEW_STACK(gtk_widget_get_parent(widget)) &&
         (!*found || g_strcmp0(adw_preferences_page_get_name(*found), "models") != 0))
         *found = ADW_PREFERENCES_PAGE(widget);
     for (GtkWidget *child = gtk_widget_get_first_child(widget); child; child = gtk_widget_get_next_sibling(child))

@@ -454,6 +454,7 @@ static gboolean pictures_shown(gpointer data)
 }
 
 static gboolean cli_has_notice(JsonObject *cli, const char *code);
+static gboolean compare_shows(gpointer path);
 static void notices_shown_as_cli(GtkWidget *root, JsonObject *cli, const char *what);
 
 static void compare_a_pair(void)
@@ -1625,6 +1626,7 @@ static void banners_with_builtin_model(void)
         CHECK(get && g_strcmp0(gtk_actionable_get_action_name(GTK_ACTIONABLE(get)), "app.get-real-models") == 0,
               "%s: the banner offers “Get a Model for Real Photos”", pages[i]);
     }
+    glance_window_set_page(window, "search");
     wait_for_paint();
     CHECK(find(page("search"), label_containing, want) &&
           find(page("search"), label_containing, "For your own photos, use “Get a Model for Real Photos”."),
@@ -1762,7 +1764,8 @@ static void compare_real_photos(void)
     g_autoptr(GFile) right_file = g_file_new_for_path(right);
     glance_compare_page_load_files(GLANCE_COMPARE_PAGE(compare), left_file, right_file);
     PicturesWait pictures = { compare, 2 };
-    CHECK(wait_for(pictures_shown, &pictures, 30), "both real photos are shown on Compare");
+    CHECK(wait_for(compare_shows, left, 30) && wait_for(compare_shows, right, 30) &&
+          wait_for(pictures_shown, &pictures, 30), "both real photos are shown on Compare");
     GtkWidget *entry = find(compare, entry_with_placeholder, "Write a statement about the two images…");
     if (!entry)
         return;
