@@ -1751,6 +1751,20 @@ static void ask_about_a_real_photo(void)
           vague_rows->len);
     notices_shown_as_cli(page("ask"), vague_cli, "Ask, a vague question");
     screenshot(GTK_WIDGET(window), "ask-not-sure");
+
+    /* A third: two words the model does not know, named together. */
+    g_autofree char *sunset = g_build_filename(g_get_current_dir(), "tests", "fixtures", "photos",
+                                               "lomiri-sunset.jpg", NULL);
+    g_autoptr(GFile) sunset_file = g_file_new_for_path(sunset);
+    glance_ask_page_load_file(GLANCE_ASK_PAGE(page("ask")), sunset_file);
+    CHECK(wait_for(photo_is, sunset, 30), "the photo %s is shown on Ask", sunset);
+    const char *setting = "is the sun setting?";
+    g_autoptr(GPtrArray) setting_rows = ask_and_read(setting);
+    g_autoptr(JsonObject) setting_cli = cli_json((const char *[]){ "ask", sunset, setting, "--top", "5", NULL });
+    notices_shown_as_cli(page("ask"), setting_cli, "Ask, a sunset");
+    CHECK(setting_rows->len > 0 && find(page("ask"), label_containing, "'sun' and 'setting'") != NULL,
+          "Ask names both unknown words, “sun” and “setting”");
+    screenshot(GTK_WIDGET(window), "ask-real-photo-sunset");
 }
 
 /* Two real photos on Compare: what glance-cli says about them is on the page too. */
@@ -1952,6 +1966,15 @@ static int check_translation(void)
               shown_texts[i]);
     CHECK(find(GTK_WIDGET(window), button_labelled, "_Beispiel ausprobieren") != NULL,
           "the sample button reads “Beispiel ausprobieren”");
+    /* The banner in German, the bundled model's scope sentence included (app/ translates it). */
+    g_autofree char *scope = model_scope(g_getenv("GLANCE_MODEL"));
+    const char *banner = scope && g_str_equal(scope, "coloured shapes on plain backgrounds")
+        ? "Das eingebaute Modell sieht nur farbige Formen auf schlichtem Hintergrund"
+        : scope ? NULL : "Das eingebaute Modell wurde nicht mit echten Fotos trainiert";
+    BannerWait wait = { "ask", banner };
+    CHECK(!banner || wait_for(banner_says, &wait, 10), "the banner reads “%s”", banner ? banner : "(another scope)");
+    CHECK(find(GTK_WIDGET(window), button_labelled, "Modell für echte Fotos holen") != NULL,
+          "the banner's button reads “Modell für echte Fotos holen”");
     screenshot(GTK_WIDGET(window), "ask-empty-de");
     return close_window();
 }
