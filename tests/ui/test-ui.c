@@ -1718,14 +1718,25 @@ static guint bold_answers(GPtrArray *rows)
 /* A real photo on Ask: the words the model does not know and the photo outside its world
  * are named beside the answers, as glance-cli names them; a weak answer is "Not sure",
  * with the answers still listed and none in bold. */
-static void ask_about_a_real_photo(void)
+static char *fixture_photo(const char *name)
 {
-    g_autofree char *photo = g_build_filename(g_get_current_dir(), "tests", "fixtures", "photos",
-                                              "skimage-chelsea.jpg", NULL);
+    return g_build_filename(g_get_current_dir(), "tests", "fixtures", "photos", name, NULL);
+}
+
+/* A photo of tests/fixtures/photos opened on Ask; its path. */
+static char *open_on_ask(const char *name)
+{
+    char *photo = fixture_photo(name);
     glance_window_set_page(window, "ask");
     g_autoptr(GFile) file = g_file_new_for_path(photo);
     glance_ask_page_load_file(GLANCE_ASK_PAGE(page("ask")), file);
     CHECK(wait_for(photo_is, photo, 30), "the photo %s is shown on Ask", photo);
+    return photo;
+}
+
+static void ask_about_a_real_photo(void)
+{
+    g_autofree char *photo = open_on_ask("skimage-chelsea.jpg");
 
     const char *question = "what color is the car?";
     g_autoptr(GPtrArray) rows = ask_and_read(question);
@@ -1753,11 +1764,7 @@ static void ask_about_a_real_photo(void)
     screenshot(GTK_WIDGET(window), "ask-not-sure");
 
     /* A third: two words the model does not know, named together. */
-    g_autofree char *sunset = g_build_filename(g_get_current_dir(), "tests", "fixtures", "photos",
-                                               "lomiri-sunset.jpg", NULL);
-    g_autoptr(GFile) sunset_file = g_file_new_for_path(sunset);
-    glance_ask_page_load_file(GLANCE_ASK_PAGE(page("ask")), sunset_file);
-    CHECK(wait_for(photo_is, sunset, 30), "the photo %s is shown on Ask", sunset);
+    g_autofree char *sunset = open_on_ask("lomiri-sunset.jpg");
     const char *setting = "is the sun setting?";
     g_autoptr(GPtrArray) setting_rows = ask_and_read(setting);
     g_autoptr(JsonObject) setting_cli = cli_json((const char *[]){ "ask", sunset, setting, "--top", "5", NULL });
@@ -1770,8 +1777,8 @@ static void ask_about_a_real_photo(void)
 /* Two real photos on Compare: what glance-cli says about them is on the page too. */
 static void compare_real_photos(void)
 {
-    g_autofree char *left = g_build_filename(g_get_current_dir(), "tests", "fixtures", "photos", "lomiri-sunset.jpg", NULL);
-    g_autofree char *right = g_build_filename(g_get_current_dir(), "tests", "fixtures", "photos", "skimage-chelsea.jpg", NULL);
+    g_autofree char *left = fixture_photo("lomiri-sunset.jpg");
+    g_autofree char *right = fixture_photo("skimage-chelsea.jpg");
     glance_window_set_page(window, "compare");
     GtkWidget *compare = page("compare");
     g_autoptr(GFile) left_file = g_file_new_for_path(left);
