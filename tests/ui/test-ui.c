@@ -1610,12 +1610,16 @@ static gboolean label_containing(GtkWidget *widget, gconstpointer text)
 
 /* With the built-in model, each page says in one line what the model sees and offers a
  * model for real photos; so do the first-run empty states of Ask and Search. */
-static void banners_with_builtin_model(void)
+static char *wanted_banner(void)
 {
     g_autofree char *scope = model_scope(g_getenv("GLANCE_MODEL"));
-    g_autofree char *want = scope ? g_strdup_printf("The built-in model sees only %s", scope)
-                                  : g_strdup("The built-in model was not trained on real photos");
-    g_print("     (the built-in model's scope: %s)\n", scope ? scope : "none");
+    return scope ? g_strdup_printf("The built-in model sees only %s", scope)
+                 : g_strdup("The built-in model was not trained on real photos");
+}
+
+static void banners_with_builtin_model(void)
+{
+    g_autofree char *want = wanted_banner();
     const char *const pages[] = { "ask", "search", "compare" };
     for (guint i = 0; i < G_N_ELEMENTS(pages); i++) {
         glance_window_set_page(window, pages[i]);
@@ -1858,6 +1862,20 @@ static void search_without_good_match(void)
 static void banners_gone_with_another_model(void)
 {
     CHECK(wait_for(banners_hidden, NULL, 10), "with the imported model no page shows the built-in model's banner");
+    /* Another process gives questions back to the built-in model: Ask's banner returns
+     * (the registry is followed live), the other pages keep the imported model. */
+    g_autoptr(JsonObject) changed = cli_json((const char *[]){ "models", "default", "vqa", "bundled", NULL });
+    CHECK(changed != NULL, "glance-cli makes the bundled model answer questions again");
+    g_autofree char *want = wanted_banner();
+    glance_window_set_page(window, "ask");
+    BannerWait wait = { "ask", want };
+    CHECK(wait_for(banner_says, &wait, 10), "Ask shows the banner again");
+    glance_window_set_page(window, "search");
+    wait_for_paint();
+    CHECK(!shown_banner("search"), "Search, still on the imported model, shows none");
+    glance_window_set_page(window, "compare");
+    wait_for_paint();
+    CHECK(!shown_banner("compare"), "Compare, still on the imported model, shows none");
 }
 
 /* ---- sample images for a tree without data/samples ---- */
