@@ -64,6 +64,8 @@ void glance_recommended_install_set_catalogue(GlanceRecommendedInstall *self, co
     g_clear_pointer(&self->catalogue, glance_catalogue_free);
     self->catalogue = glance_catalogue_load(glance_catalogue_get_path(catalogue), &error);
     gtk_widget_set_visible(GTK_WIDGET(self), self->catalogue != NULL);
+    gtk_widget_set_visible(GTK_WIDGET(self->message), FALSE);   /* a new look: the old failure is gone */
+    gtk_button_set_label(self->get_button, _("_Get Recommended Models"));
     glance_recommended_install_refresh(self);
 }
 
