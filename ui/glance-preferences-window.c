@@ -201,6 +201,9 @@ static void build_catalogue(GlancePreferencesWindow *self)
         g_signal_connect_swapped(row, "installed", G_CALLBACK(on_row_installed), self);
         gboolean recommended = entry->recommended_for && entry->recommended_for[0];
         gtk_list_box_append(recommended ? self->recommended_list : self->catalogue_list, row);
+        if (recommended)   /* the set's rows wait while the set installs them (their Get would find it busy) */
+            g_object_bind_property(self->recommended_install, "busy", row, "sensitive",
+                                   G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
     }
     glance_recommended_install_set_catalogue(self->recommended_install, catalogue);
     if (self->sizing)

@@ -31,6 +31,21 @@ G_DEFINE_FINAL_TYPE(GlanceRecommendedInstall, glance_recommended_install, GTK_TY
 
 enum { SIGNAL_MODELS_CHANGED, SIGNAL_INSTALLED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+enum { PROP_0, PROP_BUSY, N_PROPS };
+static GParamSpec *props[N_PROPS];
+
+gboolean glance_recommended_install_get_busy(GlanceRecommendedInstall *self)
+{
+    return self->running || self->paused;
+}
+
+static void glance_recommended_install_get_property(GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+    if (id == PROP_BUSY)
+        g_value_set_boolean(value, glance_recommended_install_get_busy(GLANCE_RECOMMENDED_INSTALL(object)));
+    else
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+}
 
 /* Names of the recommended models not installed yet; NULL with the reason on screen. */
 static GStrv missing_names(GlanceRecommendedInstall *self)
@@ -190,6 +205,7 @@ static void on_run_done(GObject *source, GAsyncResult *result, gpointer data)
             glance_recommended_install_refresh(self);
         }
         self->pausing = self->cancelling = FALSE;
+        g_object_notify_by_pspec(G_OBJECT(self), props[PROP_BUSY]);
         if (names[0])
             g_signal_emit(self, signals[SIGNAL_INSTALLED], 0, names);
         g_signal_emit(self, signals[SIGNAL_MODELS_CHANGED], 0);
@@ -226,6 +242,7 @@ static void start_run(GlanceRecommendedInstall *self)
     call->cancellable = g_object_ref(self->running);
     glance_model_install_recommended_async(self->catalogue, GLANCE_IMPORT_DTYPE_F32, on_progress,
                                            g_object_ref(self), g_object_unref, self->running, on_run_done, call);
+    g_object_notify_by_pspec(G_OBJECT(self), props[PROP_BUSY]);
 }
 
 static void on_get_clicked(GlanceRecommendedInstall *self)
@@ -259,6 +276,7 @@ static void on_cancel_clicked(GlanceRecommendedInstall *self)
         discard_partials(self);
         g_clear_pointer(&self->started, g_strfreev);
         glance_recommended_install_refresh(self);
+        g_object_notify_by_pspec(G_OBJECT(self), props[PROP_BUSY]);
     }
 }
 
@@ -285,6 +303,9 @@ static void glance_recommended_install_class_init(GlanceRecommendedInstallClass 
     GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
     G_OBJECT_CLASS(klass)->dispose = glance_recommended_install_dispose;
     G_OBJECT_CLASS(klass)->finalize = glance_recommended_install_finalize;
+    G_OBJECT_CLASS(klass)->get_property = glance_recommended_install_get_property;
+    props[PROP_BUSY] = g_param_spec_boolean("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    g_object_class_install_properties(G_OBJECT_CLASS(klass), N_PROPS, props);
     gtk_widget_class_set_template_from_resource(widget_class,
                                                 "/io/github/glance/Glance/ui/glance-recommended-install.ui");
     gtk_widget_class_bind_template_child(widget_class, GlanceRecommendedInstall, state);

@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE(GlanceRecommendedInstall, glance_recommended_install, GLANC
 /* The catalogue whose set it installs (read again from its file; `catalogue` is not kept).
  * Also shows "installed" when nothing of the set is missing. */
 void glance_recommended_install_set_catalogue(GlanceRecommendedInstall *self, const GlanceCatalogue *catalogue);
+/* "busy": a run is under way or paused (the window keeps the set's own rows still meanwhile). */
+gboolean glance_recommended_install_get_busy(GlanceRecommendedInstall *self);
 /* Looks again at what is missing (after a model was installed or removed elsewhere). */
 void glance_recommended_install_refresh(GlanceRecommendedInstall *self);
 

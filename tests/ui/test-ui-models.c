@@ -317,6 +317,9 @@ static void pause_resume_cancel(void)
           "silently (%s, %s)", default_of("nlvr2"), default_of("retrieval"));
     GtkWindow *dialog = NULL;
     CHECK(!find_toplevel(&dialog, ADW_TYPE_MESSAGE_DIALOG, NULL), "no question asked for them");
+    GtkWidget *rec_row = find(prefs, row_titled, "rec-vqa"), *other_row = find(prefs, row_titled, "other-vqa");
+    CHECK(rec_row && !gtk_widget_is_sensitive(rec_row) && other_row && gtk_widget_is_sensitive(other_row),
+          "while the set installs, its rows wait (the others do not)");
     screenshot(prefs, "preferences-models-progress");
 
     CHECK(click_outside_rows("_Pause"), "Pause can be pressed");
