@@ -53,9 +53,12 @@ static Offer *offer_new(const GlanceModelRegistry *registry, const char *name)
     GString *pages = g_string_new(page_of(tasks[0]));
     GString *body = g_string_new(NULL);
     for (guint i = 0; tasks[i]; i++) {
-        if (i > 0)
-            /* Translators: joins the pages a model could serve: "Ask and Search" */
+        if (i > 0 && !tasks[i + 1])
+            /* Translators: the last of the pages a model could serve: "Ask and Search" */
             g_string_append_printf(pages, _(" and %s"), page_of(tasks[i]));
+        else if (i > 0)
+            /* Translators: joins the pages a model could serve: "Ask, Compare and Search" */
+            g_string_append_printf(pages, _(", %s"), page_of(tasks[i]));
         const GlanceInstalledModel *current = glance_model_registry_get_default(registry, tasks[i]);
         /* Translators: "Ask uses “VLMo-Base, fine-tuned on VQAv2”, which you chose." */
         g_string_append_printf(body, _("%s uses “%s”, which you chose.\n"), page_of(tasks[i]),
@@ -86,8 +89,8 @@ static void on_switched(GObject *source, GAsyncResult *result, gpointer data)
 
 static void on_response(AdwMessageDialog *dialog, const char *response, gpointer data)
 {
-    (void)dialog;
     Offers *offers = data;
+    g_signal_handlers_disconnect_by_data(dialog, offers);   /* one answer per dialog */
     Offer *offer = g_queue_pop_head(&offers->offers);
     if (g_str_equal(response, "switch"))
         for (guint i = 0; offer->tasks[i]; i++) {

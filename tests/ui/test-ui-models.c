@@ -8,11 +8,15 @@
  * from the built-in model silently; Get Recommended Models shows one progress (bytes of
  * the set, speed, time left), pauses (the .part stays still), resumes with a Range
  * request, cancels (the .part deleted, nothing registered), and at last installs the
- * set: Compare and Search switch silently, Ask (the user's model) is asked about.
+ * set: Compare and Search switch silently, Ask (the user's model) is asked about. Then
+ * an import (the golden checkpoint) asks once for its three pages; Keep Current keeps them.
  *
- * Environment (run-ui-tests.sh): XDG_* private, GLANCE_MODELS_WORK a scratch folder. */
+ * Environment (run-ui-tests.sh): XDG_* private, GLANCE_MODELS_WORK a scratch folder,
+ * GLANCE_TEST_CHECKPOINT the golden checkpoint. */
 #include "config.h"
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <json-glib/json-glib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,12 +64,23 @@ static const char *file_sha(const char *file)
     return json_array_get_string_element(json_object_get_array_member(sizes, file), 1);
 }
 
+static void die_with_parent(gpointer data)
+{
+    (void)data;
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static int start_server(void)
 {
     g_autofree char *port_file = g_build_filename(work, "port", NULL);
     request_log = g_build_filename(work, "requests.log", NULL);
     const char *argv[] = { "/usr/bin/python3", "tests/models/http-server.py", www, port_file, request_log, NULL };
-    server = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDERR_SILENCE, NULL);
+    /* Its output to nowhere and its end with ours: a crash here must not leave it holding
+     * meson's pipe open. */
+    g_autoptr(GSubprocessLauncher) launcher =
+        g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
+    server = g_subprocess_launcher_spawnv(launcher, argv, NULL);
     g_autofree char *text = NULL;
     for (int i = 0; server && i < 200 && !g_file_get_contents(port_file, &text, NULL, NULL); i++)
         g_usleep(50 * 1000);
@@ -204,6 +219,22 @@ static gboolean default_is(gpointer data)
 {
     const char *const *pair = data;
     return g_str_equal(default_of(pair[0]), pair[1]);
+}
+
+/* Answers a dialog as a person does: its button with that label. */
+static void answer(GtkWindow *dialog, const char *label)
+{
+    GtkWidget *button = find(GTK_WIDGET(dialog), button_labelled, label);
+    CHECK(button != NULL, "the question has a “%s” button", label);
+    if (button)
+        g_signal_emit_by_name(button, "clicked");
+}
+
+static gboolean no_message_dialog(gpointer data)
+{
+    (void)data;
+    GtkWindow *dialog = NULL;
+    return !find_toplevel(&dialog, ADW_TYPE_MESSAGE_DIALOG, NULL);
 }
 
 static gboolean part_grows(gpointer data)
@@ -362,10 +393,42 @@ static void ask_before_switching(void)
           "the answers are Keep Current and Switch");
     CHECK(g_str_equal(default_of("vqa"), "other-vqa"), "until answered, Ask keeps other-vqa (%s)", default_of("vqa"));
     screenshot(GTK_WIDGET(dialog), "preferences-models-switch");
-    adw_message_dialog_response(ADW_MESSAGE_DIALOG(dialog), "switch");
+    answer(dialog, "_Switch");
+    CHECK(wait_for(no_message_dialog, NULL, 5), "the question closes");
     const char *pair[] = { "vqa", "rec-vqa" };
     CHECK(wait_for(default_is, pair, 10), "Switch: Ask uses rec-vqa (%s)", default_of("vqa"));
     CHECK(wait_shown(label_with_text, "The recommended models are installed", 10), "the set is installed");
+}
+
+static gboolean imported(gpointer data)
+{
+    (void)data;
+    return registered("vlmo-ref-a");
+}
+
+/* An import while every task has a model someone chose (or took for a task on the built-in
+ * one): one question for all its tasks, and Keep Current keeps them all. */
+static void import_asks_too(void)
+{
+    const char *checkpoint = g_getenv("GLANCE_TEST_CHECKPOINT");
+    g_autoptr(GFile) file = g_file_new_for_path(checkpoint ? checkpoint : "");
+    glance_preferences_window_import(GLANCE_PREFERENCES_WINDOW(prefs), file);
+    GtkWindow *dialog = NULL;
+    CHECK(wait_for(message_dialog_shown, &dialog, 120), "after an import, a question appears");
+    CHECK(imported(NULL), "vlmo-ref-a is imported");
+    if (!dialog)
+        return;
+    const char *heading = adw_message_dialog_get_heading(ADW_MESSAGE_DIALOG(dialog));
+    CHECK(g_str_equal(heading, "Use “vlmo-ref-a” for Ask, Compare and Search?"),
+          "one question for the three pages (“%s”)", heading);
+    answer(dialog, "_Keep Current");
+    CHECK(wait_for(no_message_dialog, NULL, 5), "the question closes");
+    settle(1.0);
+    CHECK(g_str_equal(default_of("vqa"), "rec-vqa") && g_str_equal(default_of("nlvr2"), "rec-nlvr2") &&
+          g_str_equal(default_of("retrieval"), "rec-retrieval"),
+          "Keep Current: the pages keep their models (%s, %s, %s)", default_of("vqa"), default_of("nlvr2"),
+          default_of("retrieval"));
+    CHECK(no_message_dialog(NULL), "one question only");
 }
 
 int check_model_manager(void)
@@ -403,6 +466,7 @@ int check_model_manager(void)
     silent_switch_from_row();
     pause_resume_cancel();
     ask_before_switching();
+    import_asks_too();
 
     gtk_window_destroy(GTK_WINDOW(prefs));
     g_subprocess_force_exit(server);
