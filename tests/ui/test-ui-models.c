@@ -255,12 +255,7 @@ static const char unreachable[] = "Can't reach the download server — check you
 
 static guint count_unreachable(void)
 {
-    g_autoptr(GPtrArray) labels = g_ptr_array_new();
-    collect(prefs, label_with_text, unreachable, labels);
-    guint n = 0;
-    for (guint i = 0; i < labels->len; i++)
-        n += shown(labels->pdata[i]);
-    return n;
+    return count_shown(prefs, label_with_text, unreachable);
 }
 
 static gboolean unreachable_said(gpointer times)

@@ -495,7 +495,7 @@ static gboolean suggested_button(GtkWidget *widget, gconstpointer data)
            gtk_widget_get_sensitive(widget);
 }
 
-static guint count_shown(GtkWidget *root, WidgetMatch match, gconstpointer data)
+guint count_shown(GtkWidget *root, WidgetMatch match, gconstpointer data)
 {
     g_autoptr(GPtrArray) all = g_ptr_array_new();
     collect(root, match, data, all);

@@ -28,6 +28,7 @@ gboolean shown(GtkWidget *widget);
 void collect(GtkWidget *root, WidgetMatch match, gconstpointer data, GPtrArray *out);
 /* The first shown widget under root that matches. */
 GtkWidget *find(GtkWidget *root, WidgetMatch match, gconstpointer data);
+guint count_shown(GtkWidget *root, WidgetMatch match, gconstpointer data);
 gboolean is_type(GtkWidget *widget, gconstpointer type);
 gboolean button_labelled(GtkWidget *widget, gconstpointer label);
 gboolean label_with_prefix(GtkWidget *widget, gconstpointer prefix);
