@@ -92,27 +92,12 @@ static void preferences_activated(GSimpleAction *action, GVariant *param, gpoint
     open_preferences(data);
 }
 
-/* The model manager: the page named "models", else the last page (Official Models).
- * Pages are the children of the window's AdwViewStack (its search results are another
- * AdwPreferencesPage, not one to show). */
-static void find_models_page(GtkWidget *widget, AdwPreferencesPage **found)
-{
-    if (ADW_IS_PREFERENCES_PAGE(widget) && ADW_IS_VIEW_STACK(gtk_widget_get_parent(widget)) &&
-        (!*found || g_strcmp0(adw_preferences_page_get_name(*found), "models") != 0))
-        *found = ADW_PREFERENCES_PAGE(widget);
-    for (GtkWidget *child = gtk_widget_get_first_child(widget); child; child = gtk_widget_get_next_sibling(child))
-        find_models_page(child, found);
-}
-
 /* "Get a Model for Real Photos" on the pages' banners and empty states. */
 static void get_real_models_activated(GSimpleAction *action, GVariant *param, gpointer data)
 {
     (void)action, (void)param;
     GtkWindow *prefs = open_preferences(data);
-    AdwPreferencesPage *models = NULL;
-    find_models_page(GTK_WIDGET(prefs), &models);
-    if (models)
-        adw_preferences_window_set_visible_page(ADW_PREFERENCES_WINDOW(prefs), models);
+    glance_preferences_window_show_models(GLANCE_PREFERENCES_WINDOW(prefs));
 }
 
 static void about_activated(GSimpleAction *action, GVariant *param, gpointer data)

@@ -1,27 +1,32 @@
 /* glance-catalogue-row.c — a download stops with its row (the window closing): a partial
- * one resumes with the next Get. */
+ * one resumes with the next Get. A failure is said in the row, never in a toast (a toast
+ * cuts a long reason off mid-sentence). */
 #include "config.h"
 #include <glib/gi18n.h>
 #include "glance-catalogue-row.h"
 #include "glance-model-choices.h"
 #include "glance-model-install.h"
-#include "glance-window.h"
 
 struct _GlanceCatalogueRow {
-    AdwActionRow parent_instance;
+    AdwExpanderRow parent_instance;
     GtkStack *state;                 /* "get", "busy", "installed" */
     GtkButton *get_button;
     GtkProgressBar *progress;
     GtkButton *remove_button;
+    AdwActionRow *results_row;
+    AdwActionRow *trained_row;
 
     GlanceCatalogueEntry *entry;
     GCancellable *installing;        /* NULL unless a Get runs */
     gboolean installed;
+    guint64 size;                    /* bytes; 0 while unknown */
+    gboolean size_asked;             /* the server was asked (or the catalogue knew) */
+    char *failure;                   /* why the last Get failed, shown in place of the summary */
 };
 
-G_DEFINE_FINAL_TYPE(GlanceCatalogueRow, glance_catalogue_row, ADW_TYPE_ACTION_ROW)
+G_DEFINE_FINAL_TYPE(GlanceCatalogueRow, glance_catalogue_row, ADW_TYPE_EXPANDER_ROW)
 
-enum { SIGNAL_MODELS_CHANGED, N_SIGNALS };
+enum { SIGNAL_MODELS_CHANGED, SIGNAL_INSTALLED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 char *glance_describe_tasks(char **tasks)
@@ -35,17 +40,49 @@ char *glance_describe_tasks(char **tasks)
     return g_strjoinv(", ", list);
 }
 
-static char *describe_entry(const GlanceCatalogueEntry *entry)
+const char *glance_describe_models_error(const GError *error)
 {
-    g_autofree char *size = entry->size ? g_format_size(entry->size) : g_strdup(_("size unknown"));
-    g_autofree char *tasks = glance_describe_tasks(entry->tasks);
-    GString *text = g_string_new(NULL);
-    /* Translators: a catalogue model: its download size, then the tasks it serves */
-    g_string_append_printf(text, _("%s · for %s"), size, tasks);
-    for (guint i = 0; entry->published_metrics && entry->published_metrics[i]; i++)
+    if (g_error_matches(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_UNREACHABLE))
+        return _("Can't reach the download server — check your connection");
+    return error->message;
+}
+
+/* "Answers questions about a photo (Ask). …" then "1.2 GB · from Microsoft Research…". */
+static void show_subtitle(GlanceCatalogueRow *self)
+{
+    if (self->failure) {
+        adw_expander_row_set_subtitle(ADW_EXPANDER_ROW(self), self->failure);
+        return;
+    }
+    g_autofree char *tasks = glance_describe_tasks(self->entry->tasks);
+    /* Translators: what a catalogue model is for when the catalogue has no summary */
+    g_autofree char *what = self->entry->summary ? g_strdup(self->entry->summary)
+                                                 : g_strdup_printf(_("For %s"), tasks);
+    g_autofree char *size = self->size ? g_format_size(self->size)
+                            : self->size_asked ? g_strdup(_("size unknown"))
+                            : g_strdup(_("checking the size…"));
+    /* Translators: a catalogue model: what it is for, then its download size */
+    g_autofree char *text = self->entry->source ? g_strdup_printf(_("%s\n%s · from %s"), what, size,
+                                                                  self->entry->source)
+                                                : g_strdup_printf(_("%s\n%s"), what, size);
+    adw_expander_row_set_subtitle(ADW_EXPANDER_ROW(self), text);
+}
+
+/* The details: published figures and what it was trained for. */
+static void show_details(GlanceCatalogueRow *self)
+{
+    GString *results = g_string_new(NULL);
+    for (guint i = 0; self->entry->published_metrics && self->entry->published_metrics[i]; i++)
         /* Translators: a published accuracy, e.g. "VQAv2 test-dev 76.6%" */
-        g_string_append_printf(text, _(" · %s %.1f%%"), entry->published_metrics[i], entry->published_values[i]);
-    return g_string_free(text, FALSE);
+        g_string_append_printf(results, _("%s%s %.1f%%"), i ? " · " : "", self->entry->published_metrics[i],
+                               self->entry->published_values[i]);
+    adw_action_row_set_subtitle(self->results_row, results->len ? results->str : _("None published"));
+    g_string_free(results, TRUE);
+    g_autofree char *tasks = glance_describe_tasks(self->entry->tasks);
+    /* Translators: the tasks of a model, then the photo size it was trained at */
+    g_autofree char *trained = g_strdup_printf(_("%s, on photos of %d × %d pixels"), tasks, self->entry->image_size,
+                                               self->entry->image_size);
+    adw_action_row_set_subtitle(self->trained_row, trained);
 }
 
 static void show_state(GlanceCatalogueRow *self)
@@ -56,7 +93,7 @@ static void show_state(GlanceCatalogueRow *self)
         gtk_stack_set_visible_child_name(self->state, "installed");
     } else {
         gboolean partial = glance_model_install_partial_size(NULL, self->entry->name) > 0;
-        gtk_button_set_label(self->get_button, partial ? _("_Resume") : _("_Get"));
+        gtk_button_set_label(self->get_button, self->failure ? _("_Retry") : partial ? _("_Resume") : _("_Get"));
         gtk_stack_set_visible_child_name(self->state, "get");
     }
 }
@@ -65,6 +102,14 @@ void glance_catalogue_row_set_installed(GlanceCatalogueRow *self, gboolean insta
 {
     self->installed = installed;
     show_state(self);
+}
+
+void glance_catalogue_row_set_size(GlanceCatalogueRow *self, guint64 bytes, const GError *why)
+{
+    (void)why;   /* the window says "can't reach" once, above the rows */
+    self->size = bytes ? bytes : self->entry->size;
+    self->size_asked = TRUE;
+    show_subtitle(self);
 }
 
 const char *glance_catalogue_row_get_name(GlanceCatalogueRow *self)
@@ -116,18 +161,12 @@ static void on_installed(GObject *source, GAsyncResult *result, gpointer data)
     if (is_current(self, call->cancellable)) {
         g_clear_object(&self->installing);
         if (model) {
-            g_autofree char *tasks = glance_describe_tasks(model->tasks);
-            g_autofree char *message = g_strdup_printf(_("“%s” is installed and now used for %s"),
-                                                       self->entry->title, tasks);
-            glance_show_toast(GTK_WIDGET(self), message);
             self->installed = TRUE;
+            g_signal_emit(self, signals[SIGNAL_INSTALLED], 0, model->name);
             g_signal_emit(self, signals[SIGNAL_MODELS_CHANGED], 0);
         } else if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-            /* The toast in a few words; why, in the row itself. */
-            g_autofree char *message = g_strdup_printf(_("Could not get “%s”"), self->entry->title);
-            glance_show_toast(GTK_WIDGET(self), message);
-            g_autofree char *why = g_markup_escape_text(error->message, -1);
-            adw_action_row_set_subtitle(ADW_ACTION_ROW(self), why);
+            self->failure = g_strdup(glance_describe_models_error(error));
+            show_subtitle(self);
         }
         show_state(self);
     }
@@ -140,8 +179,8 @@ static void on_get_clicked(GlanceCatalogueRow *self)
 {
     if (self->installing)
         return;
-    g_autofree char *subtitle = describe_entry(self->entry); /* in place of a previous failure's reason */
-    adw_action_row_set_subtitle(ADW_ACTION_ROW(self), subtitle);
+    g_clear_pointer(&self->failure, g_free);   /* the summary again, in place of the reason */
+    show_subtitle(self);
     self->installing = g_cancellable_new();
     gtk_progress_bar_set_fraction(self->progress, 0);
     gtk_progress_bar_set_text(self->progress, _("Starting"));
@@ -165,15 +204,17 @@ static void on_removed(GObject *source, GAsyncResult *result, gpointer data)
     g_autoptr(GlanceCatalogueRow) self = data;
     g_autoptr(GError) error = NULL;
     if (!glance_models_edit_finish(result, &error)) {
-        g_autofree char *message = g_strdup_printf(_("“%s” could not be removed: %s"), self->entry->title,
-                                                   error->message);
-        glance_show_toast(GTK_WIDGET(self), message);
+        g_free(self->failure);
+        self->failure = g_strdup_printf(_("“%s” could not be removed: %s"), self->entry->title, error->message);
+        show_subtitle(self);
     }
     g_signal_emit(self, signals[SIGNAL_MODELS_CHANGED], 0);
 }
 
 static void on_remove_clicked(GlanceCatalogueRow *self)
 {
+    g_clear_pointer(&self->failure, g_free);
+    show_subtitle(self);
     glance_models_remove_async(self->entry->name, NULL, on_removed, g_object_ref(self));
 }
 
@@ -189,7 +230,9 @@ static void glance_catalogue_row_dispose(GObject *object)
 
 static void glance_catalogue_row_finalize(GObject *object)
 {
-    glance_catalogue_entry_free(GLANCE_CATALOGUE_ROW(object)->entry);
+    GlanceCatalogueRow *self = GLANCE_CATALOGUE_ROW(object);
+    glance_catalogue_entry_free(self->entry);
+    g_free(self->failure);
     G_OBJECT_CLASS(glance_catalogue_row_parent_class)->finalize(object);
 }
 
@@ -203,11 +246,15 @@ static void glance_catalogue_row_class_init(GlanceCatalogueRowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, GlanceCatalogueRow, get_button);
     gtk_widget_class_bind_template_child(widget_class, GlanceCatalogueRow, progress);
     gtk_widget_class_bind_template_child(widget_class, GlanceCatalogueRow, remove_button);
+    gtk_widget_class_bind_template_child(widget_class, GlanceCatalogueRow, results_row);
+    gtk_widget_class_bind_template_child(widget_class, GlanceCatalogueRow, trained_row);
     gtk_widget_class_bind_template_callback(widget_class, on_get_clicked);
     gtk_widget_class_bind_template_callback(widget_class, on_cancel_clicked);
     gtk_widget_class_bind_template_callback(widget_class, on_remove_clicked);
     signals[SIGNAL_MODELS_CHANGED] = g_signal_new("models-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+    signals[SIGNAL_INSTALLED] = g_signal_new("installed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                             NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void glance_catalogue_row_init(GlanceCatalogueRow *self)
@@ -219,9 +266,11 @@ GtkWidget *glance_catalogue_row_new(const GlanceCatalogueEntry *entry)
 {
     GlanceCatalogueRow *self = g_object_new(GLANCE_TYPE_CATALOGUE_ROW, NULL);
     self->entry = glance_catalogue_entry_copy(entry);
+    self->size = entry->size;
+    self->size_asked = entry->size != 0;
     adw_preferences_row_set_title(ADW_PREFERENCES_ROW(self), entry->title);
-    g_autofree char *subtitle = describe_entry(entry);
-    adw_action_row_set_subtitle(ADW_ACTION_ROW(self), subtitle);
+    show_subtitle(self);
+    show_details(self);
     g_autofree char *get_spoken = g_strdup_printf(_("Download and install %s"), entry->title);
     gtk_accessible_update_property(GTK_ACCESSIBLE(self->get_button), GTK_ACCESSIBLE_PROPERTY_LABEL, get_spoken, -1);
     g_autofree char *remove_spoken = g_strdup_printf(_("Remove %s"), entry->title);

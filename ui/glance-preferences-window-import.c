@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include "glance-model-import.h"
 #include "glance-preferences-window-private.h"
+#include "glance-switch-offer.h"
 #include "glance-window.h"
 
 static void on_import_progress(double fraction, const char *stage, gpointer data)
@@ -48,10 +49,10 @@ static void on_imported(GObject *source, GAsyncResult *result, gpointer data)
     }
     adw_action_row_set_subtitle(self->import_row,
                                 _("Turn an official VLMo PyTorch checkpoint (.pt) into a Glance model"));
-    g_autofree char *message = g_strdup_printf(_("Imported “%s”; it is now used for the tasks it supports"),
-                                               model->title);
+    g_autofree char *message = g_strdup_printf(_("Imported “%s”"), model->title);
     glance_show_toast(GTK_WIDGET(self), message);
     glance_inference_reload_models(self->inference);
+    glance_offer_switch(GTK_WINDOW(self), self->inference, (const char *const[]){ model->name, NULL });
 }
 
 void glance_preferences_window_import(GlancePreferencesWindow *self, GFile *checkpoint)

@@ -1,11 +1,12 @@
 /* glance-preferences-window-private.h — what the Preferences window's two files share:
  * the instance struct; glance-preferences-window.c holds the object, the model choosers,
- * the catalogue and the folders, glance-preferences-window-import.c the checkpoint import. */
+ * the catalogue (recommended set first) and the folders, glance-preferences-window-import.c the checkpoint import. */
 #ifndef GLANCE_PREFERENCES_WINDOW_PRIVATE_H
 #define GLANCE_PREFERENCES_WINDOW_PRIVATE_H
 #include "glance-inference.h"
 #include "glance-model-info.h"
 #include "glance-preferences-window.h"
+#include "glance-recommended-install.h"
 
 G_BEGIN_DECLS
 
@@ -22,12 +23,17 @@ struct _GlancePreferencesWindow {
     GtkSpinButton *answers_spin;
     GtkListBox *folders_list;
     GtkListBox *catalogue_list;
+    GtkListBox *recommended_list;
+    AdwActionRow *offline_row;
+    AdwPreferencesPage *catalogue_page;
+    GlanceRecommendedInstall *recommended_install;
 
     GSettings *settings;
     GlanceInference *inference;
     GlanceModelList *models;
     GCancellable *listing;
     GCancellable *importing;
+    GCancellable *sizing;        /* the catalogue's sizes being asked */
     char *import_name;           /* the checkpoint's file name, for the outcome's toast */
     GtkFileChooserNative *chooser;
     gboolean updating_rows;      /* selecting from the registry, not from the user */

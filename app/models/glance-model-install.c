@@ -114,6 +114,22 @@ static void unlock_install(const char *dir, const char *name, int fd)
     close(fd);
 }
 
+gboolean glance_model_install_discard_partial(const char *models_dir, const char *name, GError **error)
+{
+    g_autofree char *dir = models_dir ? g_strdup(models_dir) : glance_models_dir();
+    int lock = lock_install(dir, name, error);   /* never under a running install */
+    if (lock < 0)
+        return FALSE;
+    g_autofree char *file = g_strconcat(name, ".pt.part", NULL);
+    g_autofree char *path = g_build_filename(dir, file, NULL);
+    gboolean ok = g_unlink(path) == 0 || errno == ENOENT;
+    if (!ok)
+        g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_IO, "cannot delete %s: %s", path,
+                    g_strerror(errno));
+    unlock_install(dir, name, lock);
+    return ok;
+}
+
 /* ---- progress ---- */
 
 typedef struct {

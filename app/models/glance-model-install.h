@@ -65,6 +65,9 @@ GlanceInstalledModel *glance_model_install_finish(GAsyncResult *result, GError *
 
 /* Bytes of NAME's resumable partial download in models_dir (NULL: the default), 0 when none. */
 guint64 glance_model_install_partial_size(const char *models_dir, const char *name);
+/* Deletes NAME's partial download ("Cancel" rather than "Pause"); BUSY while NAME is
+ * being installed. TRUE when there is none. */
+gboolean glance_model_install_discard_partial(const char *models_dir, const char *name, GError **error);
 
 /* The files a catalogue entry names, in data/: vocab/ and answers/. NULL with an
  * error when this Glance does not ship them. Newly allocated. */

@@ -15,6 +15,7 @@ path segment says how to behave:
     /stall/F             headers and 64 KiB of F, then silence (until the client leaves)
     /stall-headers/F     reads the request and never answers
     /slow/F              F in 64 KiB pieces, 0.2 s apart (for cancelling mid-way)
+    /slow-range/F        as /slow/F, but honouring "Range: bytes=N-" (for pausing and resuming)
     /404/F               404 Not Found
     /redirect/N/F        302 to /redirect/N-1/F ... /files/F
     /redirect-loop/F     302 to itself
@@ -68,7 +69,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.close_connection = True
 
-    def send_whole_or_range(self, data, honour_range=True):
+    def send_whole_or_range(self, data, honour_range=True, pause=0.0):
         first = 0
         wanted = self.headers.get("Range")
         if honour_range and wanted and wanted.startswith("bytes=") and wanted.endswith("-"):
@@ -80,7 +81,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                              ("Content-Length", str(len(data) - first))])
         else:
             self.start(200, [("Content-Length", str(len(data)))])
-        self.wfile.write(data[first:])
+        if not pause:
+            self.wfile.write(data[first:])
+            return
+        for i in range(first, len(data), PIECE):
+            self.wfile.write(data[i:i + PIECE])
+            self.wfile.flush()
+            time.sleep(pause)
 
     def redirect(self, location):
         self.start(302, [("Location", location), ("Content-Length", "0")])
@@ -140,6 +147,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_whole_or_range(data)
         elif mode == "no-range":
             self.send_whole_or_range(data, honour_range=False)
+        elif mode == "slow-range":
+            self.send_whole_or_range(data, pause=0.2)
         elif mode == "cut-once":
             if self.path in CUT_DONE or self.headers.get("Range"):
                 self.send_whole_or_range(data)

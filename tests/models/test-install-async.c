@@ -13,7 +13,10 @@
 #include "glance-model-registry.h"
 #include "glance-model-set.h"
 #include "glance-task-model.h"
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 
@@ -234,6 +237,38 @@ static void test_cancel_during_download(void)
     g_autoptr(GlanceModelRegistry) registry = glance_model_registry_load(NULL, NULL);
     g_assert_true(glance_model_registry_remove(registry, "async-slow", NULL));   /* drops the .part */
     g_assert_cmpuint(file_size("async-slow", ".pt.part"), ==, 0);
+}
+
+/* Cancel (not Pause) of "Get Recommended Models": the .part goes, but never from under an
+ * install that holds NAME's lock (here this test holds it, as a running install would). */
+static void test_discard_partial(void)
+{
+    Run run;
+    install(&run, "async-slow", CANCEL_IN_DOWNLOAD);
+    g_assert_error(run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    run_clear(&run);
+    guint64 kept = file_size("async-slow", ".pt.part");
+    g_assert_cmpuint(kept, >, 0);
+
+    g_autofree char *lock_path = g_build_filename(models_dir, ".async-slow.installing", NULL);
+    int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    g_assert_cmpint(lock, >=, 0);
+    g_assert_cmpint(flock(lock, LOCK_EX | LOCK_NB), ==, 0);
+    GError *error = NULL;
+    g_assert_false(glance_model_install_discard_partial(NULL, "async-slow", &error));
+    g_assert_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_BUSY);
+    g_clear_error(&error);
+    g_assert_cmpuint(file_size("async-slow", ".pt.part"), ==, kept);
+    g_unlink(lock_path);
+    close(lock);
+
+    g_assert_true(glance_model_install_discard_partial(NULL, "async-slow", &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(file_size("async-slow", ".pt.part"), ==, 0);
+    g_assert_cmpuint(glance_model_install_partial_size(NULL, "async-slow"), ==, 0);
+    g_assert_true(glance_model_install_discard_partial(NULL, "async-slow", &error));   /* none: nothing to do */
+    g_assert_no_error(error);
+    g_assert_false(is_registered("async-slow"));
 }
 
 /* The blocking API, cancelling from its own progress callback: the import is then
@@ -498,6 +533,7 @@ int main(int argc, char **argv)
 
     g_test_add_func("/models/install/progress", test_install_with_progress);
     g_test_add_func("/models/install/cancel-download", test_cancel_during_download);
+    g_test_add_func("/models/install/discard-partial", test_discard_partial);
     g_test_add_func("/models/install/cancel-import-sized", test_cancel_during_import_sized);
     g_test_add_func("/models/install/cancel-import-unsized", test_cancel_during_import_unsized);
     g_test_add_func("/models/set/sizes-async", test_set_sizes_async);

@@ -65,6 +65,13 @@ fi
 mkdir -p "$tmp/data-layout"
 XDG_DATA_HOME="$tmp/data-layout" xvfb-run -a -s "-screen 0 1920x1080x24" "$test_ui" --layout
 
+# The model manager against a loopback server (its own data folder: it installs models).
+mkdir -p "$tmp/data-models" "$tmp/models-work"
+XDG_DATA_HOME="$tmp/data-models" GLANCE_MODELS_WORK="$tmp/models-work" \
+    xvfb-run -a -s "-screen 0 1280x900x24" "$test_ui" --models && models=0 || models=$?
+if [ "$models" -eq 77 ]; then not_run "no PyTorch (python3-torch): the model manager is not checked"
+elif [ "$models" -ne 0 ]; then echo "FAIL the model manager (test-ui --models) exited $models"; failed=1; fi
+
 # The window in German: the catalogue compiled from po/de.po and a de_DE locale made here.
 if command -v localedef >/dev/null && localedef -i de_DE -f UTF-8 "$tmp/locales/de_DE.UTF-8" 2>/dev/null; then
     mkdir -p "$tmp/locale/de/LC_MESSAGES"

@@ -31,15 +31,11 @@
 #include "glance-preferences-window.h"
 #include "glance-search-page.h"
 #include "glance-window.h"
+#include "ui-harness.h"
 
-static int failures;
-static GlanceApplication *app;
-static GlanceWindow *window;
-
-#define CHECK(cond, ...) do { \
-    if (!(cond)) { failures++; g_printerr("FAIL %s:%d: ", __FILE__, __LINE__); g_printerr(__VA_ARGS__); g_printerr("\n"); } \
-    else { g_print("ok   "); g_print(__VA_ARGS__); g_print("\n"); } \
-} while (0)
+int failures;
+GlanceApplication *app;
+GlanceWindow *window;
 
 /* ---- waiting ---- */
 
@@ -49,10 +45,8 @@ static gboolean wake(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
-typedef gboolean (*Predicate)(gpointer data);
-
 /* Runs the main loop until pred holds or timeout_s pass. */
-static gboolean wait_for(Predicate pred, gpointer data, double timeout_s)
+gboolean wait_for(Predicate pred, gpointer data, double timeout_s)
 {
     gint64 deadline = g_get_monotonic_time() + (gint64)(timeout_s * G_USEC_PER_SEC);
     guint tick = g_timeout_add(20, wake, NULL);
@@ -75,7 +69,7 @@ static void on_after_paint(GdkFrameClock *clock, gpointer data)
 }
 
 /* Lets the window lay out and paint what changed. */
-static void wait_for_paint(void)
+void wait_for_paint(void)
 {
     gboolean painted = FALSE;
     GdkFrameClock *clock = gtk_widget_get_frame_clock(GTK_WIDGET(window));
@@ -85,7 +79,7 @@ static void wait_for_paint(void)
     g_signal_handler_disconnect(clock, id);
 }
 
-static void settle(double seconds)
+void settle(double seconds)
 {
     gint64 until = g_get_monotonic_time() + (gint64)(seconds * G_USEC_PER_SEC);
     guint tick = g_timeout_add(20, wake, NULL);
@@ -96,14 +90,12 @@ static void settle(double seconds)
 
 /* ---- finding what is on screen ---- */
 
-static gboolean shown(GtkWidget *widget)
+gboolean shown(GtkWidget *widget)
 {
     return gtk_widget_get_mapped(widget) && gtk_widget_get_child_visible(widget);
 }
 
-typedef gboolean (*WidgetMatch)(GtkWidget *widget, gconstpointer data);
-
-static void collect(GtkWidget *root, WidgetMatch match, gconstpointer data, GPtrArray *out)
+void collect(GtkWidget *root, WidgetMatch match, gconstpointer data, GPtrArray *out)
 {
     if (match(root, data))
         g_ptr_array_add(out, root);
@@ -111,7 +103,7 @@ static void collect(GtkWidget *root, WidgetMatch match, gconstpointer data, GPtr
         collect(child, match, data, out);
 }
 
-static GtkWidget *find(GtkWidget *root, WidgetMatch match, gconstpointer data)
+GtkWidget *find(GtkWidget *root, WidgetMatch match, gconstpointer data)
 {
     g_autoptr(GPtrArray) all = g_ptr_array_new();
     collect(root, match, data, all);
@@ -121,13 +113,13 @@ static GtkWidget *find(GtkWidget *root, WidgetMatch match, gconstpointer data)
     return NULL;
 }
 
-static gboolean is_type(GtkWidget *widget, gconstpointer type)
+gboolean is_type(GtkWidget *widget, gconstpointer type)
 {
     return G_TYPE_CHECK_INSTANCE_TYPE(widget, GPOINTER_TO_SIZE(type));
 }
 
 /* A button as a person finds it: by the words on it. */
-static gboolean button_labelled(GtkWidget *widget, gconstpointer label)
+gboolean button_labelled(GtkWidget *widget, gconstpointer label)
 {
     return GTK_IS_BUTTON(widget) && g_strcmp0(gtk_button_get_label(GTK_BUTTON(widget)), label) == 0;
 }
@@ -150,7 +142,7 @@ static gboolean label_with_class(GtkWidget *widget, gconstpointer css_class)
     return GTK_IS_LABEL(widget) && gtk_widget_has_css_class(widget, css_class);
 }
 
-static gboolean label_with_prefix(GtkWidget *widget, gconstpointer prefix)
+gboolean label_with_prefix(GtkWidget *widget, gconstpointer prefix)
 {
     return GTK_IS_LABEL(widget) && g_str_has_prefix(gtk_label_get_text(GTK_LABEL(widget)), prefix);
 }
@@ -167,7 +159,7 @@ static GtkWidget *page(const char *name)
 }
 
 /* The texts of the visible labels under a widget, in order. */
-static GPtrArray *visible_texts(GtkWidget *root)
+GPtrArray *visible_texts(GtkWidget *root)
 {
     g_autoptr(GPtrArray) labels = g_ptr_array_new();
     collect(root, is_type, GSIZE_TO_POINTER(GTK_TYPE_LABEL), labels);
@@ -190,7 +182,7 @@ static void press_enter(GtkWidget *entry)
 
 /* ---- screenshots ---- */
 
-static void screenshot(GtkWidget *widget, const char *name)
+void screenshot(GtkWidget *widget, const char *name)
 {
     const char *dir = g_getenv("GLANCE_SCREENSHOT_DIR");
     if (!dir)
@@ -520,7 +512,7 @@ static gboolean suggested_button(GtkWidget *widget, gconstpointer data)
            gtk_widget_get_sensitive(widget);
 }
 
-static guint count_shown(GtkWidget *root, WidgetMatch match, gconstpointer data)
+guint count_shown(GtkWidget *root, WidgetMatch match, gconstpointer data)
 {
     g_autoptr(GPtrArray) all = g_ptr_array_new();
     collect(root, match, data, all);
@@ -530,7 +522,7 @@ static guint count_shown(GtkWidget *root, WidgetMatch match, gconstpointer data)
     return n;
 }
 
-static gboolean find_toplevel(GtkWindow **found, GType type, const char *title)
+gboolean find_toplevel(GtkWindow **found, GType type, const char *title)
 {
     GListModel *toplevels = gtk_window_get_toplevels();   /* owned by GTK */
     for (guint i = 0; i < g_list_model_get_n_items(toplevels); i++) {
@@ -764,7 +756,6 @@ static void pause_and_resume(void)
     g_action_group_activate_action(G_ACTION_GROUP(app), "remove-folder", g_variant_new_string(big));
 }
 
-static gboolean label_with_text(GtkWidget *widget, gconstpointer text);
 static gboolean folders_setting_has(gpointer folder);
 
 /* The results are a search by one photo: it comes first, as itself (score 1). */
@@ -846,7 +837,6 @@ static void search_the_library(void)
 
 /* ---- the photo viewer ---- */
 
-static gboolean label_with_text(GtkWidget *widget, gconstpointer text);
 
 /* A visible window of a type (the viewer, the application chooser), or NULL. */
 static GtkWindow *shown_window(GType type)
@@ -1959,13 +1949,13 @@ static void make_library(const char *dir)
     }
 }
 
-static gboolean label_with_text(GtkWidget *widget, gconstpointer text)
+gboolean label_with_text(GtkWidget *widget, gconstpointer text)
 {
     return GTK_IS_LABEL(widget) && g_str_equal(gtk_label_get_text(GTK_LABEL(widget)), text);
 }
 
 /* The application and its window at 1100×720, for the runs with an option. */
-static gboolean open_window(void)
+gboolean open_window(void)
 {
     app = glance_application_new(GLANCE_APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
     if (!g_application_register(G_APPLICATION(app), NULL, NULL))
@@ -1977,7 +1967,7 @@ static gboolean open_window(void)
     return TRUE;
 }
 
-static int close_window(void)
+int close_window(void)
 {
     gtk_window_destroy(GTK_WINDOW(window));
     settle(0.2);
@@ -2213,6 +2203,8 @@ int main(int argc, char **argv)
     setlocale(LC_ALL, "");
     if (argc > 1 && g_str_equal(argv[1], "--translated"))
         return check_translation();
+    if (argc > 1 && g_str_equal(argv[1], "--models"))
+        return check_model_manager();
     gint64 started = g_get_monotonic_time();
     if (g_getenv("GLANCE_TEST_MAKE_SAMPLES")) {
         g_autofree char *dir = g_build_filename(g_getenv("GLANCE_DATADIR"), "samples", NULL);
