@@ -3,23 +3,25 @@
 #ifndef GLANCE_MODEL_H
 #define GLANCE_MODEL_H
 #include "engine-private.h"
+#include "matrix.h"
 #include "safetensors.h"
 #include "tokenizer.h"
 
 /* One modality expert: a LayerNorm and a two-layer GELU MLP. */
 typedef struct {
     const float *norm_w, *norm_b; /* (dim)            transformer.blocks.N.norm2_{text,imag,vl}  */
-    const float *fc1_w;           /* (hidden, dim)    transformer.blocks.N.mlp_{...}.fc1.weight  */
+    GlanceMatrix fc1_w;           /* (hidden, dim)    transformer.blocks.N.mlp_{...}.fc1.weight  */
     const float *fc1_b;           /* (hidden)                                                    */
-    const float *fc2_w;           /* (dim, hidden)    transformer.blocks.N.mlp_{...}.fc2.weight  */
+    GlanceMatrix fc2_w;           /* (dim, hidden)    transformer.blocks.N.mlp_{...}.fc2.weight  */
     const float *fc2_b;           /* (dim)                                                       */
 } GlanceExpertWeights;
 
 typedef struct {
     const float *norm1_w, *norm1_b; /* (dim)        transformer.blocks.N.norm1                      */
-    const float *qkv_w;             /* (3*dim, dim) transformer.blocks.N.attn.qkv.weight            */
+    GlanceMatrix qkv_w;             /* (3*dim, dim) transformer.blocks.N.attn.qkv.weight            */
     const float *q_bias, *v_bias;   /* (dim)        transformer.blocks.N.attn.{q,v}_bias (no k bias) */
-    const float *proj_w, *proj_b;   /* (dim, dim)   transformer.blocks.N.attn.proj                  */
+    GlanceMatrix proj_w;             /* (dim, dim)   transformer.blocks.N.attn.proj                  */
+    const float *proj_b;
     const float *gamma_1, *gamma_2; /* (dim)        layer scale; NULL without it                    */
     GlanceExpertWeights text, imag; /* L-FFN and V-FFN                                              */
     GlanceExpertWeights vl;         /* VL-FFN, only for N >= vlffn_start (else zeroed)              */
@@ -68,8 +70,9 @@ struct GlanceModel {
     char **answers;
     int num_answers;
     GlanceWeights w;
-    float **converted;    /* F16/BF16/unaligned tensors converted to F32 */
+    void **converted;     /* F16/BF16/unaligned tensors converted to F32; BF16 panels */
     int n_converted;
+    int bf16_kernels;     /* glance.precision bf16 and a CPU with AVX-512 BF16 */
     int patches_side;     /* image_size / patch_size */
     int num_patches;
     int rel_image_rows;   /* (2*side-1)^2 + 3: image part of the relative table */

@@ -1,0 +1,43 @@
+/* matrix.h — the weight of a big linear layer (qkv, proj, fc1, fc2) in the form its
+ * GEMM reads: F32 as in the file, or a reduced-precision layout (docs/model-format.md,
+ * "Reduced precision").
+ *
+ * Panels: rows (output features) in groups of 16; within a panel, the columns (input
+ * features) in steps of 4 (Q8) or 2 (BF16), each step holding its 16 rows side by side,
+ * so a kernel loads 16 rows x one step with one 64-byte load:
+ *   Q8   int8 (o, k) at ((o / 16) * (cols / 4) + k / 4) * 64 + (o % 16) * 4 + k % 4
+ *   BF16 u16  (o, k) at ((o / 16) * (cols / 2) + k / 2) * 32 + (o % 16) * 2 + k % 2 */
+#ifndef GLANCE_MATRIX_H
+#define GLANCE_MATRIX_H
+#include "pool.h"
+#include <stdint.h>
+
+typedef enum {
+    GLANCE_MATRIX_F32,   /* f32: (rows, cols) row-major                              */
+    GLANCE_MATRIX_Q8,    /* panels: int8 Q8 panels (from the file); scale: (rows)    */
+    GLANCE_MATRIX_BF16,  /* panels: BF16 panels (packed at load)                      */
+} GlanceMatrixKind;
+
+typedef struct {
+    const float *f32;    /* first: the schema binder fills it like any F32 weight      */
+    GlanceMatrixKind kind;
+    const void *panels;
+    const float *scale;  /* Q8: row o's weights are int8 * scale[o]                   */
+    int rows, cols;
+} GlanceMatrix;
+
+#define GLANCE_PANEL_ROWS 16
+
+/* out (n, w->rows) = in (n, w->cols) @ w^T for a Q8 or BF16 matrix: the activations are
+ * quantised per row (Q8: int8 with one scale per row; BF16: rounded to bf16), then the
+ * output columns are split across the pool. out must not overlap in. Bias and GELU are
+ * the caller's (glance_linear_matrix in kernels.c). Each row's result depends on that
+ * row alone, so batching never changes a number. */
+void glance_lowp_gemm(GlancePool *pool, float *out, const float *in, int n, const GlanceMatrix *w);
+
+/* Packs a row-major BF16 matrix (rows % 16 == 0, cols % 2 == 0) into BF16 panels. */
+void glance_pack_bf16_panels(uint16_t *panels, const uint8_t *row_major, int rows, int cols);
+/* Whether the BF16 kernel runs here (AVX-512 BF16, not narrowed by GLANCE_CPU). */
+int glance_bf16_kernel_available(void);
+
+#endif
