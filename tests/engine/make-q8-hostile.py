@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+"""From a Q8 Glance model file (glance-cli import --dtype q8), writes broken variants
+that the engine must refuse with a clear message (tests/engine/test-lowp.c):
+  no-scale         a Q8 matrix without its NAME.scale
+  scale-shape      NAME.scale with half the rows
+  scale-f16        NAME.scale stored as F16
+  scale-nan        NAME.scale holding a NaN
+  q8-rows          a Q8 matrix whose shape is not the config's
+  q8-norm          a LayerNorm weight stored as I8 (only big layers may be Q8)
+  precision        glance.precision "q4"
+
+    /usr/bin/python3 make-q8-hostile.py MODEL.safetensors OUT_DIR
+"""
+import json
+import os
+import struct
+import sys
+
+import numpy as np
+
+MATRIX = "transformer.blocks.0.attn.qkv.weight"
+NORM = "transformer.blocks.0.norm1.weight"
+
+
+def read(path):
+    blob = open(path, "rb").read()
+    (n,) = struct.unpack_from("<Q", blob, 0)
+    header = json.loads(blob[8:8 + n])
+    meta = header.pop("__metadata__", {})
+    base = 8 + n
+    items = {}
+    for name, t in header.items():
+        a, b = t["data_offsets"]
+        items[name] = [t["dtype"], list(t["shape"]), blob[base + a:base + b]]
+    return items, meta
+
+
+def write(path, items, meta):
+    header = {"__metadata__": meta}
+    offset, chunks = 0, []
+    for name, (dtype, shape, raw) in items.items():
+        offset = (offset + 63) // 64 * 64
+        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + len(raw)]}
+        chunks.append((offset, raw))
+        offset += len(raw)
+    hb = json.dumps(header).encode()
+    hb += b" " * ((-(8 + len(hb))) % 64)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(hb)) + hb)
+        start = f.tell()
+        for off, raw in chunks:
+            f.write(b"\0" * (start + off - f.tell()))
+            f.write(raw)
+
+
+def variant(items, meta, out, name, change):
+    copy = {k: list(v) for k, v in items.items()}
+    m = dict(meta)
+    change(copy, m)
+    write(os.path.join(out, name + ".safetensors"), copy, m)
+
+
+def main():
+    src, out = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    items, meta = read(src)
+    assert items[MATRIX][0] == "I8", "not a q8 import"
+    scale = MATRIX + ".scale"
+    rows, cols = items[MATRIX][1]
+
+    def no_scale(t, m):
+        del t[scale]
+
+    def scale_shape(t, m):
+        t[scale] = ["F32", [rows // 2], t[scale][2][: rows // 2 * 4]]
+
+    def scale_f16(t, m):
+        values = np.frombuffer(t[scale][2], dtype="<f4").astype("<f2")
+        t[scale] = ["F16", [rows], values.tobytes()]
+
+    def scale_nan(t, m):
+        values = np.frombuffer(t[scale][2], dtype="<f4").copy()
+        values[3] = np.nan
+        t[scale] = ["F32", [rows], values.tobytes()]
+
+    def q8_rows(t, m):
+        t[MATRIX][1] = [rows // 2, cols * 2]
+
+    def q8_norm(t, m):
+        values = np.frombuffer(t[NORM][2], dtype="<f4")
+        t[NORM] = ["I8", list(t[NORM][1]), np.clip(np.rint(values), -127, 127).astype("i1").tobytes()]
+
+    def precision(t, m):
+        m["glance.precision"] = "q4"
+
+    for name, change in [("no-scale", no_scale), ("scale-shape", scale_shape), ("scale-f16", scale_f16),
+                         ("scale-nan", scale_nan), ("q8-rows", q8_rows), ("q8-norm", q8_norm),
+                         ("precision", precision)]:
+        variant(items, meta, out, name, change)
+
+
+if __name__ == "__main__":
+    main()
