@@ -1,5 +1,5 @@
 /* gemm-bf16.c — bf16 x bf16 -> f32 GEMM on BF16 panels (matrix.h) with AVX-512 BF16's
- * vdpbf16ps. Only used where the CPU has it: elsewhere model.c converts BF16 weights to
+ * vdpbf16ps. Only used where the CPU has it: elsewhere model.c unpacks BF16 weights to
  * F32 once at load and the F32 path runs. */
 #include "cpu.h"
 #include "gemm-lowp.h"
@@ -14,31 +14,10 @@ int glance_bf16_kernel_available(void)
     return glance_cpu()->avx512_bf16;
 }
 
-void glance_pack_bf16_panels(uint16_t *panels, const uint8_t *row_major, int rows, int cols)
-{
-    int steps = cols / 2;
-    for (int o = 0; o < rows; o++) {
-        const uint8_t *src = row_major + (long)o * cols * 2;
-        uint16_t *dst = panels + (long)(o / 16) * steps * 32 + (o % 16) * 2;
-        for (int s = 0; s < steps; s++)
-            memcpy(dst + (long)s * 32, src + s * 4, 4);
-    }
-}
-
-static uint16_t round_bf16(float f)
-{
-    uint32_t bits;
-    memcpy(&bits, &f, 4);
-    if ((bits & 0x7F800000) == 0x7F800000) /* inf, NaN: keep (NaN stays NaN) */
-        return (uint16_t)((bits >> 16) | ((bits & 0xFFFF) ? 0x40 : 0));
-    bits += 0x7FFF + ((bits >> 16) & 1);
-    return (uint16_t)(bits >> 16);
-}
-
 void glance_bf16_round_rows(const float *in, uint16_t *bf, int cols, int r0, int r1)
 {
     for (long i = (long)r0 * cols; i < (long)r1 * cols; i++)
-        bf[i] = round_bf16(in[i]);
+        bf[i] = glance_bf16_bits(in[i]);
 }
 
 #ifdef HAVE_X86

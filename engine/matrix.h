@@ -15,7 +15,7 @@
 typedef enum {
     GLANCE_MATRIX_F32,   /* f32: (rows, cols) row-major                              */
     GLANCE_MATRIX_Q8,    /* panels: int8 Q8 panels (from the file); scale: (rows)    */
-    GLANCE_MATRIX_BF16,  /* panels: BF16 panels (packed at load)                      */
+    GLANCE_MATRIX_BF16,  /* panels: BF16 panels (from the file)                       */
 } GlanceMatrixKind;
 
 typedef struct {
@@ -35,8 +35,19 @@ typedef struct {
  * row alone, so batching never changes a number. */
 void glance_lowp_gemm(GlancePool *pool, float *out, const float *in, int n, const GlanceMatrix *w);
 
-/* Packs a row-major BF16 matrix (rows % 16 == 0, cols % 2 == 0) into BF16 panels. */
-void glance_pack_bf16_panels(uint16_t *panels, const uint8_t *row_major, int rows, int cols);
+/* BF16 panels back to a row-major F32 matrix (CPUs without the BF16 kernel). */
+void glance_unpack_bf16_panels(float *out, const uint8_t *panels, int rows, int cols);
+
+/* f to bfloat16 bits, rounded to nearest even (a NaN stays a NaN). */
+static inline uint16_t glance_bf16_bits(float f)
+{
+    uint32_t bits;
+    __builtin_memcpy(&bits, &f, 4);
+    if ((bits & 0x7F800000u) == 0x7F800000u && (bits & 0x7FFFFFu))
+        return (uint16_t)((bits >> 16) | 0x40u);
+    bits += 0x7FFFu + ((bits >> 16) & 1u);
+    return (uint16_t)(bits >> 16);
+}
 /* Whether the BF16 kernel runs here (AVX-512 BF16, not narrowed by GLANCE_CPU). */
 int glance_bf16_kernel_available(void);
 

@@ -149,8 +149,29 @@ static void bind_q8(Binder *b, const StTensor *t, GlanceMatrix *m)
     m->scale = scale;
 }
 
-/* A big layer's weight (tensor-schema.c's MATRIX entries): Q8 as stored; BF16 in a
- * bf16 file packed for the BF16 kernel where the CPU has one; else F32 as any weight. */
+/* BF16 panels (a glance.precision "bf16" file): used in place by the BF16 kernel, or
+ * unpacked to F32 once where the CPU has none. */
+static void bind_bf16(Binder *b, const StTensor *t, GlanceMatrix *m)
+{
+    if (!shape_is(t, m->rows, m->cols) || m->rows % GLANCE_PANEL_ROWS || m->cols % 2) {
+        b->status = glance_fail(b->err, GLANCE_ERR_FORMAT,
+                                "BF16 tensor '%s' must have shape [%d, %d] with rows a multiple of 16 and "
+                                "columns of 2", t->name, m->rows, m->cols);
+        return;
+    }
+    if (glance_bf16_kernel_available()) {
+        m->kind = GLANCE_MATRIX_BF16;
+        m->panels = t->data;
+        return;
+    }
+    float *f32 = keep(b, malloc((size_t)t->count * sizeof(float) + 1), t->name);
+    if (f32)
+        glance_unpack_bf16_panels(f32, t->data, m->rows, m->cols);
+    m->f32 = f32;
+}
+
+/* A big layer's weight (tensor-schema.c's MATRIX entries): Q8 or BF16 panels as
+ * stored; otherwise F32 as any weight (converted from F16 or row-major BF16). */
 static void bind_matrix(Binder *b, int required, const int64_t *shape, const char *name, GlanceMatrix *m)
 {
     if (b->status != GLANCE_OK)
@@ -161,14 +182,8 @@ static void bind_matrix(Binder *b, int required, const int64_t *shape, const cha
         bind_q8(b, t, m);
         return;
     }
-    if (t && t->dtype == ST_BF16 && b->model->bf16_kernels && shape_is(t, m->rows, m->cols) &&
-        m->rows % GLANCE_PANEL_ROWS == 0 && m->cols % 2 == 0) {
-        uint16_t *panels = keep(b, aligned_alloc(64, ((size_t)t->nbytes + 63) / 64 * 64), name);
-        if (!panels)
-            return;
-        glance_pack_bf16_panels(panels, t->data, m->rows, m->cols);
-        m->kind = GLANCE_MATRIX_BF16;
-        m->panels = panels;
+    if (t && t->dtype == ST_BF16 && b->model->bf16_panels) {
+        bind_bf16(b, t, m);
         return;
     }
     m->f32 = bindv(b, required, 2, shape, name);
@@ -366,7 +381,7 @@ GlanceStatus glance_model_open(const char *path, GlanceModel **out, GlanceError 
         const char *precision = glance_st_metadata(m->file, GLANCE_META_PRECISION);
         if (precision && strcmp(precision, "q8") && strcmp(precision, "bf16"))
             s = glance_fail(&local, GLANCE_ERR_FORMAT, "unsupported glance.precision '%s' (q8 or bf16)", precision);
-        m->bf16_kernels = precision && !strcmp(precision, "bf16") && glance_bf16_kernel_available();
+        m->bf16_panels = precision && !strcmp(precision, "bf16");
     }
     if (s == GLANCE_OK) {
         m->w.blocks = calloc((size_t)m->config.depth, sizeof *m->w.blocks);

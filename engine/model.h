@@ -70,9 +70,9 @@ struct GlanceModel {
     char **answers;
     int num_answers;
     GlanceWeights w;
-    void **converted;     /* F16/BF16/unaligned tensors converted to F32; BF16 panels */
+    void **converted;     /* F16/BF16/unaligned tensors converted to F32 */
     int n_converted;
-    int bf16_kernels;     /* glance.precision bf16 and a CPU with AVX-512 BF16 */
+    int bf16_panels;      /* glance.precision bf16: BF16 matrices are in panels */
     int patches_side;     /* image_size / patch_size */
     int num_patches;
     int rel_image_rows;   /* (2*side-1)^2 + 3: image part of the relative table */

@@ -121,15 +121,15 @@ static gboolean check_output_size(const char *checkpoint_path, const GlanceArch 
 }
 
 /* How a planned tensor is stored: in the file's dtype, or (q8 and bf16 imports, big
- * layers' weights only) in a reduced form. Q8 needs whole 16-row, 4-column panels; a
- * matrix that has none stays F32. */
+ * layers' weights only) in a reduced form. Q8 needs whole 16-row, 4-column panels, BF16
+ * 16-row, 2-column ones; a matrix that has none stays F32. */
 typedef enum { STORE_PLAIN, STORE_Q8, STORE_BF16 } StoreAs;
 
 static StoreAs store_as(const GlanceTensorPlan *plan, GlanceImportDtype dtype)
 {
     if (!plan->matrix || plan->view.ndim != 2)
         return STORE_PLAIN;
-    if (dtype == GLANCE_IMPORT_DTYPE_BF16)
+    if (dtype == GLANCE_IMPORT_DTYPE_BF16 && plan->view.shape[0] % 16 == 0 && plan->view.shape[1] % 2 == 0)
         return STORE_BF16;
     if (dtype == GLANCE_IMPORT_DTYPE_Q8 && plan->view.shape[0] % 16 == 0 && plan->view.shape[1] % 4 == 0)
         return STORE_Q8;
@@ -158,7 +158,8 @@ static void declare_tensors(GlanceSafetensorsWriter *writer, const GlanceArch *a
     }
 }
 
-/* A big layer's weight in Q8 (int8 panels, then NAME.scale) or BF16, through F32. */
+/* A big layer's weight in Q8 (int8 panels, then NAME.scale) or BF16 panels, through
+ * F32 (docs/model-format.md). */
 static gboolean write_reduced(GlanceCheckpoint *checkpoint, const GlanceTensorPlan *plan, StoreAs as,
                               GlanceSafetensorsWriter *writer, GError **error)
 {
@@ -174,11 +175,7 @@ static gboolean write_reduced(GlanceCheckpoint *checkpoint, const GlanceTensorPl
     if (!glance_checkpoint_copy_tensor(checkpoint, &plan->view, GLANCE_DTYPE_F32, (guint8 *)values, error))
         return FALSE;
     if (as == STORE_BF16) {
-        for (gsize i = 0; i < rows * cols; i++) {
-            guint16 h = glance_float_to_bf16(values[i]);
-            bytes[2 * i] = (guint8)(h & 0xff);
-            bytes[2 * i + 1] = (guint8)(h >> 8);
-        }
+        glance_pack_bf16(values, (int)rows, (int)cols, (uint16_t *)bytes); /* panels: store_as checked */
         return glance_safetensors_writer_write_tensor(writer, bytes, rows * cols * 2, error);
     }
     if (!glance_quantise_q8(values, (int)rows, (int)cols, (int8_t *)bytes, scale)) {

@@ -136,12 +136,3 @@ float glance_dtype_load_float(GlanceTensorDtype dtype, const guint8 *src)
     }
 }
 
-guint16 glance_float_to_bf16(float value)
-{
-    guint32 bits;
-    memcpy(&bits, &value, sizeof bits);
-    if ((bits & 0x7f800000u) == 0x7f800000u && (bits & 0x7fffffu))
-        return (guint16)((bits >> 16) | 0x40u); /* a NaN whose top mantissa bits are 0 stays NaN */
-    bits += 0x7fffu + ((bits >> 16) & 1u);
-    return (guint16)(bits >> 16);
-}

@@ -35,8 +35,7 @@ float glance_dtype_load_float(GlanceTensorDtype dtype, const guint8 *src);
 guint16 glance_float_to_f16(float value);
 float glance_f16_to_float(guint16 bits);
 float glance_bf16_to_float(guint16 bits);
-/* bfloat16 with round-to-nearest-even (NaN kept a NaN). */
-guint16 glance_float_to_bf16(float value);
+
 
 G_END_DECLS
 #endif

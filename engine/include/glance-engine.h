@@ -160,6 +160,9 @@ typedef int (*GlanceCancelFunc)(void *user_data);
  * rows * cols bytes, scale one float per row. Returns 0, writing nothing useful, when
  * rows % 16 or cols % 4 is not 0 or w holds a non-finite value. */
 int glance_quantise_q8(const float *w, int rows, int cols, int8_t *panels, float *scale);
+/* The same in BF16 form (`import --dtype bf16`): rows * cols bfloat16 values, rounded to
+ * nearest even, in panels. Returns 0 when rows % 16 or cols % 2 is not 0. */
+int glance_pack_bf16(const float *w, int rows, int cols, uint16_t *panels);
 
 /* ---- model ---- */
 GlanceStatus glance_model_open(const char *path, GlanceModel **out, GlanceError *err);
