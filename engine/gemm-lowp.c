@@ -1,5 +1,6 @@
-/* gemm-lowp.c — glance_lowp_gemm (matrix.h): prepare the activations on all threads,
- * then give each thread a slice of output panels, as glance_linear does for F32. */
+/* gemm-lowp.c — glance_lowp_gemm (matrix.h): prepare the activations on all threads
+ * (Q8, BF16; F16 takes them as they are), then give each thread a slice of output
+ * panels, as glance_linear does for F32. */
 #include "cpu.h"
 #include "gemm-lowp.h"
 #include <math.h>
@@ -72,8 +73,10 @@ static void gemm_panels(void *arg, int begin, int end, int thread)
         return;
     if (j->w->kind == GLANCE_MATRIX_Q8)
         glance_q8_panels(&j->acts, j->w, j->out, p0, p1);
-    else
+    else if (j->w->kind == GLANCE_MATRIX_BF16)
         glance_bf16_panels(&j->acts, j->w, j->out, p0, p1);
+    else
+        glance_f16_panels(&j->acts, j->w, j->out, p0, p1);
 }
 
 static void run(GlancePool *pool, int items, int grain, PoolFunc fn, LowpJob *job)
@@ -89,11 +92,12 @@ void glance_lowp_gemm(GlancePool *pool, float *out, const float *in, int n, cons
     LowpJob job = { .in = in, .w = w, .out = out };
     job.acts.n = n;
     job.acts.cols = w->cols;
+    job.acts.x = in;
+    char *block = NULL;
     size_t cells = (size_t)n * w->cols;
     /* One block: the activations in their kernel's form, then per-row numbers. */
     size_t bytes = w->kind == GLANCE_MATRIX_Q8 ? cells * (1 + (glance_cpu()->avx2 ? 2 : 0)) : cells * 2;
-    char *block = malloc(bytes + (size_t)n * 8 + 64);
-    if (!block)
+    if (w->kind != GLANCE_MATRIX_F16 && !(block = malloc(bytes + (size_t)n * 8 + 64)))
         abort(); /* as glance_linear's BLAS would: a pass has no error path for a few MB */
     if (w->kind == GLANCE_MATRIX_Q8) {
         job.scale = (float *)block;
@@ -105,7 +109,7 @@ void glance_lowp_gemm(GlancePool *pool, float *out, const float *in, int n, cons
         job.acts.scale = job.scale;
         job.acts.sum = job.sum;
         run(pool, n, 0, quantise_rows, &job);
-    } else {
+    } else if (w->kind == GLANCE_MATRIX_BF16) {
         job.bf = (uint16_t *)block;
         job.acts.bf = job.bf;
         run(pool, n, 0, round_rows, &job);

@@ -11,11 +11,14 @@ typedef struct {
     const float *scale;   /* Q8: (n) max |x| / 127 per row                         */
     const int32_t *sum;   /* Q8: (n) sum of the row's q (for vpdpbusd's u8 offset) */
     const uint16_t *bf;   /* BF16: (n, cols) x rounded to nearest even             */
+    const float *x;       /* F16: (n, cols) the activations as they are            */
 } LowpActs;
 
 /* Output columns of panels [p0, p1) for all n rows: out is (n, w->rows) row-major. */
 void glance_q8_panels(const LowpActs *a, const GlanceMatrix *w, float *out, int p0, int p1);
 void glance_bf16_panels(const LowpActs *a, const GlanceMatrix *w, float *out, int p0, int p1);
+/* F16: w->panels is the row-major F16 matrix; "panels" are 16 outputs. */
+void glance_f16_panels(const LowpActs *a, const GlanceMatrix *w, float *out, int p0, int p1);
 /* Rows [r0, r1) of the BF16 activations. */
 void glance_bf16_round_rows(const float *in, uint16_t *bf, int cols, int r0, int r1);
 

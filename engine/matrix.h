@@ -16,6 +16,8 @@ typedef enum {
     GLANCE_MATRIX_F32,   /* f32: (rows, cols) row-major                              */
     GLANCE_MATRIX_Q8,    /* panels: int8 Q8 panels (from the file); scale: (rows)    */
     GLANCE_MATRIX_BF16,  /* panels: BF16 panels (from the file)                       */
+    GLANCE_MATRIX_F16,   /* panels: the row-major F16 matrix of an F16 file (rows % 16
+                            == 0), widened per tile: the file stays 16-bit in memory  */
 } GlanceMatrixKind;
 
 typedef struct {
@@ -28,8 +30,8 @@ typedef struct {
 
 #define GLANCE_PANEL_ROWS 16
 
-/* out (n, w->rows) = in (n, w->cols) @ w^T for a Q8 or BF16 matrix: the activations are
- * quantised per row (Q8: int8 with one scale per row; BF16: rounded to bf16), then the
+/* out (n, w->rows) = in (n, w->cols) @ w^T for a Q8, BF16 or F16 matrix: the activations
+ * are quantised per row (Q8: int8 with one scale per row; BF16: rounded to bf16), then the
  * output columns are split across the pool. out must not overlap in. Bias and GELU are
  * the caller's (glance_linear_matrix in kernels.c). Each row's result depends on that
  * row alone, so batching never changes a number. */

@@ -1,5 +1,6 @@
 /* model.c — open a Glance model file: read glance.config, then point every weight at
  * its tensor after checking the tensor's exact shape. */
+#include "cpu.h"
 #include "tensor-schema.h"
 #include <math.h>
 #include <stdio.h>
@@ -171,7 +172,8 @@ static void bind_bf16(Binder *b, const StTensor *t, GlanceMatrix *m)
 }
 
 /* A big layer's weight (tensor-schema.c's MATRIX entries): Q8 or BF16 panels as
- * stored; otherwise F32 as any weight (converted from F16 or row-major BF16). */
+ * stored; F16 used in place; otherwise F32 as any weight (converted from row-major BF16,
+ * or from F16 on a CPU without F16C). */
 static void bind_matrix(Binder *b, int required, const int64_t *shape, const char *name, GlanceMatrix *m)
 {
     if (b->status != GLANCE_OK)
@@ -184,6 +186,13 @@ static void bind_matrix(Binder *b, int required, const int64_t *shape, const cha
     }
     if (t && t->dtype == ST_BF16 && b->model->bf16_panels) {
         bind_bf16(b, t, m);
+        return;
+    }
+    /* F16 stays 16-bit where F16C can widen it per tile. */
+    if (t && t->dtype == ST_F16 && glance_cpu()->avx2 && shape_is(t, m->rows, m->cols) &&
+        m->rows % GLANCE_PANEL_ROWS == 0 && (uintptr_t)t->data % 2 == 0) {
+        m->kind = GLANCE_MATRIX_F16;
+        m->panels = t->data;
         return;
     }
     m->f32 = bindv(b, required, 2, shape, name);

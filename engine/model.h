@@ -1,5 +1,6 @@
-/* model.h — the weights of a VLMo model: pointers into the mapped file (F32) or into
- * buffers converted once at load (F16 / BF16). Names are the official state-dict keys. */
+/* model.h — the weights of a VLMo model: pointers into the mapped file (F32; the big
+ * layers' Q8, BF16 or F16 matrices, matrix.h) or into buffers converted to F32 once at
+ * load (other F16 / BF16 tensors). Names are the official state-dict keys. */
 #ifndef GLANCE_MODEL_H
 #define GLANCE_MODEL_H
 #include "engine-private.h"
@@ -10,18 +11,18 @@
 /* One modality expert: a LayerNorm and a two-layer GELU MLP. */
 typedef struct {
     const float *norm_w, *norm_b; /* (dim)            transformer.blocks.N.norm2_{text,imag,vl}  */
-    GlanceMatrix fc1_w;           /* (hidden, dim)    transformer.blocks.N.mlp_{...}.fc1.weight  */
+    GlanceMatrix fc1_w;            /* (hidden, dim)    transformer.blocks.N.mlp_{...}.fc1.weight  */
     const float *fc1_b;           /* (hidden)                                                    */
-    GlanceMatrix fc2_w;           /* (dim, hidden)    transformer.blocks.N.mlp_{...}.fc2.weight  */
+    GlanceMatrix fc2_w;            /* (dim, hidden)    transformer.blocks.N.mlp_{...}.fc2.weight  */
     const float *fc2_b;           /* (dim)                                                       */
 } GlanceExpertWeights;
 
 typedef struct {
     const float *norm1_w, *norm1_b; /* (dim)        transformer.blocks.N.norm1                      */
-    GlanceMatrix qkv_w;             /* (3*dim, dim) transformer.blocks.N.attn.qkv.weight            */
+    GlanceMatrix qkv_w;            /* (3*dim, dim) transformer.blocks.N.attn.qkv.weight            */
     const float *q_bias, *v_bias;   /* (dim)        transformer.blocks.N.attn.{q,v}_bias (no k bias) */
-    GlanceMatrix proj_w;             /* (dim, dim)   transformer.blocks.N.attn.proj                  */
-    const float *proj_b;
+    GlanceMatrix proj_w;            /* (dim, dim)   transformer.blocks.N.attn.proj.weight           */
+    const float *proj_b;            /* (dim)        transformer.blocks.N.attn.proj.bias             */
     const float *gamma_1, *gamma_2; /* (dim)        layer scale; NULL without it                    */
     GlanceExpertWeights text, imag; /* L-FFN and V-FFN                                              */
     GlanceExpertWeights vl;         /* VL-FFN, only for N >= vlffn_start (else zeroed)              */

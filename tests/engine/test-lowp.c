@@ -5,7 +5,8 @@
  *   - the Q8 paths agree bit for bit (their integer sums are exact and the float
  *     epilogue is the same expression);
  *   - BF16 on the AVX-512 BF16 kernel and BF16 converted to F32 at load agree within
- *     the bf16 tolerance;
+ *     the bf16 tolerance; F16 widened per tile (AVX-512, AVX2) and converted at load
+ *     (generic) agree within the order of F32 sums;
  *   - hostile Q8 files (make-q8-hostile.py) are refused with a message naming the fault. */
 #include "cpu.h"
 #include "glance-engine.h"
@@ -21,6 +22,11 @@
 #define BF16_MIN_COSINE 0.9995
 #define Q8_MAX_LOGIT_ERR 0.03
 #define BF16_MAX_LOGIT_ERR 0.01
+/* F16 weights with F32 arithmetic: per-tile widening against conversion at load differ
+ * only in the order of the sums. */
+#define F16_MIN_COSINE 0.99999
+#define F16_MAX_LOGIT_ERR 0.002
+#define F16_PATHS_MAX_LOGIT_ERR 1e-4
 
 typedef struct {
     float vqa[4096];
@@ -146,9 +152,9 @@ int main(int argc, char **argv)
     }
     g_autofree char *dir = g_build_filename(tmp, "lowp", NULL);
     g_mkdir_with_parents(dir, 0755);
-    const char *dtypes[3] = { "f32", "q8", "bf16" };
-    char *models[3];
-    for (int i = 0; i < 3; i++) {
+    const char *dtypes[4] = { "f32", "q8", "bf16", "f16" };
+    char *models[4];
+    for (int i = 0; i < 4; i++) {
         g_autofree char *name = g_strconcat("golden-", dtypes[i], ".safetensors", NULL);
         models[i] = g_build_filename(dir, name, NULL);
         g_autofree char *cmd = g_strdup_printf(
@@ -160,11 +166,11 @@ int main(int argc, char **argv)
 
     /* Outputs per kernel path: native, then narrowed. */
     const char *paths[3] = { "", "avx2", "generic" };
-    static Outputs out[3][3];
+    static Outputs out[3][4];
     for (int p = 0; p < 3; p++) {
         g_autofree char *bin = g_strdup_printf("%s/outputs-%s.bin", dir, paths[p][0] ? paths[p] : "native");
-        g_autofree char *cmd = g_strdup_printf("GLANCE_CPU='%s' '%s' --dump '%s' '%s' '%s' '%s'", paths[p], argv[0], bin,
-                                               models[0], models[1], models[2]);
+        g_autofree char *cmd = g_strdup_printf("GLANCE_CPU='%s' '%s' --dump '%s' '%s' '%s' '%s' '%s'", paths[p], argv[0],
+                                               bin, models[0], models[1], models[2], models[3]);
         printf("GLANCE_CPU=%s: ", paths[p][0] ? paths[p] : "(unset)");
         fflush(stdout);
         g_autofree char *bytes = NULL;
@@ -189,7 +195,18 @@ int main(int argc, char **argv)
         g_autofree char *bf = g_strdup_printf("bf16 vs f32 (%s)", paths[p][0] ? paths[p] : "native");
         compare(q8, &out[p][1], &out[p][0], dim, answers, Q8_MIN_COSINE, Q8_MAX_LOGIT_ERR);
         compare(bf, &out[p][2], &out[p][0], dim, answers, BF16_MIN_COSINE, BF16_MAX_LOGIT_ERR);
+        g_autofree char *f16 = g_strdup_printf("f16 vs f32 (%s)", paths[p][0] ? paths[p] : "native");
+        compare(f16, &out[p][3], &out[p][0], dim, answers, F16_MIN_COSINE, F16_MAX_LOGIT_ERR);
     }
+    /* generic: F16 converted to F32 at load, the path every F16 file took before. */
+    compare("f16: native against converted at load", &out[0][3], &out[2][3], dim, answers, F16_MIN_COSINE,
+            F16_PATHS_MAX_LOGIT_ERR);
+    compare("f16: avx2 against converted at load", &out[1][3], &out[2][3], dim, answers, F16_MIN_COSINE,
+            F16_PATHS_MAX_LOGIT_ERR);
+    int f16_kernel = memcmp(&out[0][3], &out[2][3], sizeof out[0][3]) != 0 &&
+                     memcmp(&out[1][3], &out[2][3], sizeof out[0][3]) != 0;
+    printf("%-4s f16 kernels' outputs differ from the converted path (they ran)\n", f16_kernel ? "ok" : "FAIL");
+    failures += !f16_kernel;
     expect_identical("q8: native and avx2 paths bit-identical", &out[0][1], &out[1][1]);
     expect_identical("q8: native and generic paths bit-identical", &out[0][1], &out[2][1]);
     expect_identical("f32: unaffected by GLANCE_CPU", &out[0][0], &out[1][0]);
@@ -226,7 +243,7 @@ int main(int argc, char **argv)
         g_autofree char *path = g_build_filename(hostile, cases[i].file, NULL);
         expect_refused(path, cases[i].needle);
     }
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         g_free(models[i]);
     return failures ? 1 : 0;
 }

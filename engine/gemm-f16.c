@@ -1,0 +1,153 @@
+/* gemm-f16.c — F32 activations times F16 weights, the weights read row-major from the
+ * mapped file and widened to F32 per tile (vcvtph2ps), so an F16 file stays 16-bit in
+ * memory. Products and sums are F32, as with the weights converted at load; only the
+ * order of the sums differs from BLAS. Each (row, output) is one dot product in a fixed
+ * order, whatever the tile, so batching never changes a number. */
+#include "cpu.h"
+#include "gemm-lowp.h"
+#include <string.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_X86 1
+#endif
+
+static float half_to_float(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1F, mant = h & 0x3FF, bits;
+    if (exp == 0) {
+        if (mant == 0) {
+            bits = sign;
+        } else {
+            exp = 127 - 15 + 1;
+            while (!(mant & 0x400)) { mant <<= 1; exp--; }
+            bits = sign | (exp << 23) | ((mant & 0x3FF) << 13);
+        }
+    } else if (exp == 31) {
+        bits = sign | 0x7F800000 | (mant << 13);
+    } else {
+        bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
+    }
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+/* Sums of k in [from, cols) for one (row, output): the tail after the vector steps. */
+static float tail_dot(const float *x, const uint16_t *w, int from, int cols)
+{
+    float acc = 0;
+    for (int k = from; k < cols; k++)
+        acc += x[k] * half_to_float(w[k]);
+    return acc;
+}
+
+static void f16_generic(const LowpActs *a, const GlanceMatrix *w, float *out, int p0, int p1)
+{
+    const uint16_t *weights = w->panels;
+    for (int i = 0; i < a->n; i++)
+        for (int o = p0 * 16; o < p1 * 16; o++)
+            out[(long)i * w->rows + o] = tail_dot(a->x + (long)i * a->cols, weights + (long)o * w->cols, 0, w->cols);
+}
+
+#ifdef HAVE_X86
+#define F16_512 __attribute__((target("avx512f,f16c,fma"), always_inline)) static inline
+#define F16_256 __attribute__((target("avx2,f16c,fma"), always_inline)) static inline
+
+/* R rows x 4 outputs, 16 columns a step; the 16 lanes are summed at the end. */
+F16_512 void f16_tile_512(const LowpActs *a, const GlanceMatrix *w, float *out, int r, int o, const int R)
+{
+    int cols = w->cols, body = cols / 16 * 16;
+    const uint16_t *wr[4];
+    for (int q = 0; q < 4; q++)
+        wr[q] = (const uint16_t *)w->panels + (long)(o + q) * cols;
+    __m512 acc[4][4];
+    for (int i = 0; i < R; i++)
+        for (int q = 0; q < 4; q++)
+            acc[i][q] = _mm512_setzero_ps();
+    for (int k = 0; k < body; k += 16) {
+        __m512 wv[4];
+        for (int q = 0; q < 4; q++)
+            wv[q] = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(wr[q] + k)));
+        for (int i = 0; i < R; i++) {
+            __m512 xv = _mm512_loadu_ps(a->x + (long)(r + i) * cols + k);
+            for (int q = 0; q < 4; q++)
+                acc[i][q] = _mm512_fmadd_ps(xv, wv[q], acc[i][q]);
+        }
+    }
+    for (int i = 0; i < R; i++)
+        for (int q = 0; q < 4; q++)
+            out[(long)(r + i) * w->rows + o + q] =
+                _mm512_reduce_add_ps(acc[i][q]) + tail_dot(a->x + (long)(r + i) * cols, wr[q], body, cols);
+}
+
+__attribute__((target("avx512f,f16c,fma")))
+static void f16_avx512(const LowpActs *a, const GlanceMatrix *w, float *out, int p0, int p1)
+{
+    for (int o = p0 * 16; o < p1 * 16; o += 4) {
+        int r = 0;
+        for (; r + 4 <= a->n; r += 4)
+            f16_tile_512(a, w, out, r, o, 4);
+        for (; r < a->n; r++)
+            f16_tile_512(a, w, out, r, o, 1);
+    }
+}
+
+/* The same on ymm: R rows x 4 outputs, 8 columns a step. */
+F16_256 void f16_tile_256(const LowpActs *a, const GlanceMatrix *w, float *out, int r, int o, const int R)
+{
+    int cols = w->cols, body = cols / 8 * 8;
+    const uint16_t *wr[4];
+    for (int q = 0; q < 4; q++)
+        wr[q] = (const uint16_t *)w->panels + (long)(o + q) * cols;
+    __m256 acc[2][4];
+    for (int i = 0; i < R; i++)
+        for (int q = 0; q < 4; q++)
+            acc[i][q] = _mm256_setzero_ps();
+    for (int k = 0; k < body; k += 8) {
+        __m256 wv[4];
+        for (int q = 0; q < 4; q++)
+            wv[q] = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(wr[q] + k)));
+        for (int i = 0; i < R; i++) {
+            __m256 xv = _mm256_loadu_ps(a->x + (long)(r + i) * cols + k);
+            for (int q = 0; q < 4; q++)
+                acc[i][q] = _mm256_fmadd_ps(xv, wv[q], acc[i][q]);
+        }
+    }
+    for (int i = 0; i < R; i++)
+        for (int q = 0; q < 4; q++) {
+            __m128 s = _mm_add_ps(_mm256_castps256_ps128(acc[i][q]), _mm256_extractf128_ps(acc[i][q], 1));
+            s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+            s = _mm_add_ss(s, _mm_movehdup_ps(s));
+            out[(long)(r + i) * w->rows + o + q] =
+                _mm_cvtss_f32(s) + tail_dot(a->x + (long)(r + i) * cols, wr[q], body, cols);
+        }
+}
+
+__attribute__((target("avx2,f16c,fma")))
+static void f16_avx2(const LowpActs *a, const GlanceMatrix *w, float *out, int p0, int p1)
+{
+    for (int o = p0 * 16; o < p1 * 16; o += 4) {
+        int r = 0;
+        for (; r + 2 <= a->n; r += 2)
+            f16_tile_256(a, w, out, r, o, 2);
+        for (; r < a->n; r++)
+            f16_tile_256(a, w, out, r, o, 1);
+    }
+}
+#endif
+
+void glance_f16_panels(const LowpActs *a, const GlanceMatrix *w, float *out, int p0, int p1)
+{
+#ifdef HAVE_X86
+    const GlanceCpu *cpu = glance_cpu();
+    if (cpu->avx512) {
+        f16_avx512(a, w, out, p0, p1);
+        return;
+    }
+    if (cpu->avx2) {
+        f16_avx2(a, w, out, p0, p1);
+        return;
+    }
+#endif
+    f16_generic(a, w, out, p0, p1);
+}
