@@ -23,32 +23,79 @@ void glance_bf16_round_rows(const float *in, uint16_t *bf, int cols, int r0, int
 #ifdef HAVE_X86
 #define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512bf16"), always_inline)) static inline
 
-BF16_TARGET void bf16_tile(const LowpActs *a, const GlanceMatrix *w, float *out, int r, int p, const int R, const int P)
+/* acc += pairs of bf16 products. As with vpdpbusd (gemm-q8.c), GCC 12's intrinsic copies
+ * and spills the accumulators; the plain instruction does not. */
+BF16_TARGET __m512 dpbf16(__m512 acc, __m512i a, __m512i b)
 {
-    int steps = w->cols / 2;
-    __m512 acc[6][4];
-    for (int i = 0; i < R; i++)
-        for (int q = 0; q < P; q++)
-            acc[i][q] = _mm512_setzero_ps();
-    const uint16_t *wp[4];
-    for (int q = 0; q < P; q++)
-        wp[q] = (const uint16_t *)w->panels + (long)(p + q) * steps * 32;
+    __asm__("vdpbf16ps %2, %1, %0" : "+v"(acc) : "v"(a), "v"(b));
+    return acc;
+}
+
+#define DECL4(i) __m512 c##i##0 = _mm512_setzero_ps(), c##i##1 = c##i##0, c##i##2 = c##i##0, c##i##3 = c##i##0
+#define STEP4(i)                                                                                  \
+    do {                                                                                          \
+        int32_t two;                                                                              \
+        memcpy(&two, x + (long)(i) * a->cols + s * 2, 4);                                         \
+        __m512i xv = _mm512_set1_epi32(two);                                                      \
+        c##i##0 = dpbf16(c##i##0, w0, xv);                                                        \
+        c##i##1 = dpbf16(c##i##1, w1, xv);                                                        \
+        c##i##2 = dpbf16(c##i##2, w2, xv);                                                        \
+        c##i##3 = dpbf16(c##i##3, w3, xv);                                                        \
+    } while (0)
+#define STORE4(i)                                                                                 \
+    do {                                                                                          \
+        float *row = out + (long)(r + (i)) * w->rows + p * 16;                                    \
+        _mm512_storeu_ps(row, c##i##0);                                                           \
+        _mm512_storeu_ps(row + 16, c##i##1);                                                      \
+        _mm512_storeu_ps(row + 32, c##i##2);                                                      \
+        _mm512_storeu_ps(row + 48, c##i##3);                                                      \
+    } while (0)
+#define LOAD4()                                                                                   \
+    __m512i w0 = _mm512_loadu_si512(wp + s * 32), w1 = _mm512_loadu_si512(wp + (steps + s) * 32); \
+    __m512i w2 = _mm512_loadu_si512(wp + (2 * steps + s) * 32);                                   \
+    __m512i w3 = _mm512_loadu_si512(wp + (3 * steps + s) * 32)
+
+/* 6 rows x 4 panels (64 outputs). */
+BF16_TARGET void bf16_6x4(const LowpActs *a, const GlanceMatrix *w, float *out, int r, int p)
+{
+    long steps = w->cols / 2;
+    const uint16_t *wp = (const uint16_t *)w->panels + p * steps * 32;
     const uint16_t *x = a->bf + (long)r * a->cols;
-    for (int s = 0; s < steps; s++) {
-        __m512i wv[4];
-        for (int q = 0; q < P; q++)
-            wv[q] = _mm512_loadu_si512(wp[q] + (long)s * 32);
-        for (int i = 0; i < R; i++) {
-            int32_t two;
-            memcpy(&two, x + (long)i * a->cols + s * 2, 4);
-            __m512i xv = _mm512_set1_epi32(two);
-            for (int q = 0; q < P; q++)
-                acc[i][q] = _mm512_dpbf16_ps(acc[i][q], (__m512bh)wv[q], (__m512bh)xv);
-        }
+    DECL4(0); DECL4(1); DECL4(2); DECL4(3); DECL4(4); DECL4(5);
+    for (long s = 0; s < steps; s++) {
+        LOAD4();
+        STEP4(0); STEP4(1); STEP4(2); STEP4(3); STEP4(4); STEP4(5);
     }
-    for (int i = 0; i < R; i++)
-        for (int q = 0; q < P; q++)
-            _mm512_storeu_ps(out + (long)(r + i) * w->rows + (p + q) * 16, acc[i][q]);
+    STORE4(0); STORE4(1); STORE4(2); STORE4(3); STORE4(4); STORE4(5);
+}
+
+/* One row x 4 panels: the rows left over. */
+BF16_TARGET void bf16_1x4(const LowpActs *a, const GlanceMatrix *w, float *out, int r, int p)
+{
+    long steps = w->cols / 2;
+    const uint16_t *wp = (const uint16_t *)w->panels + p * steps * 32;
+    const uint16_t *x = a->bf + (long)r * a->cols;
+    DECL4(0);
+    for (long s = 0; s < steps; s++) {
+        LOAD4();
+        STEP4(0);
+    }
+    STORE4(0);
+}
+
+/* One row x one panel: the panels left over. */
+BF16_TARGET void bf16_1x1(const LowpActs *a, const GlanceMatrix *w, float *out, int r, int p)
+{
+    long steps = w->cols / 2;
+    const uint16_t *wp = (const uint16_t *)w->panels + p * steps * 32;
+    const uint16_t *x = a->bf + (long)r * a->cols;
+    __m512 acc = _mm512_setzero_ps();
+    for (long s = 0; s < steps; s++) {
+        int32_t two;
+        memcpy(&two, x + s * 2, 4);
+        acc = dpbf16(acc, _mm512_loadu_si512(wp + s * 32), _mm512_set1_epi32(two));
+    }
+    _mm512_storeu_ps(out + (long)r * w->rows + p * 16, acc);
 }
 
 __attribute__((target("avx512f,avx512bw,avx512bf16")))
@@ -58,17 +105,13 @@ static void bf16_avx512(const LowpActs *a, const GlanceMatrix *w, float *out, in
     for (; p + 4 <= p1; p += 4) {
         int r = 0;
         for (; r + 6 <= a->n; r += 6)
-            bf16_tile(a, w, out, r, p, 6, 4);
+            bf16_6x4(a, w, out, r, p);
         for (; r < a->n; r++)
-            bf16_tile(a, w, out, r, p, 1, 4);
+            bf16_1x4(a, w, out, r, p);
     }
-    for (; p < p1; p++) {
-        int r = 0;
-        for (; r + 6 <= a->n; r += 6)
-            bf16_tile(a, w, out, r, p, 6, 1);
-        for (; r < a->n; r++)
-            bf16_tile(a, w, out, r, p, 1, 1);
-    }
+    for (; p < p1; p++)
+        for (int r = 0; r < a->n; r++)
+            bf16_1x1(a, w, out, r, p);
 }
 #endif
 

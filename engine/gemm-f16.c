@@ -58,23 +58,31 @@ F16_512 void f16_tile_512(const LowpActs *a, const GlanceMatrix *w, float *out, 
 {
     int cols = w->cols, body = cols / 16 * 16;
     const uint16_t *wr[4];
+    #pragma GCC unroll 8
     for (int q = 0; q < 4; q++)
         wr[q] = (const uint16_t *)w->panels + (long)(o + q) * cols;
     __m512 acc[4][4];
+    #pragma GCC unroll 8
     for (int i = 0; i < R; i++)
+        #pragma GCC unroll 8
         for (int q = 0; q < 4; q++)
             acc[i][q] = _mm512_setzero_ps();
     for (int k = 0; k < body; k += 16) {
         __m512 wv[4];
+        #pragma GCC unroll 8
         for (int q = 0; q < 4; q++)
             wv[q] = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(wr[q] + k)));
+        #pragma GCC unroll 8
         for (int i = 0; i < R; i++) {
             __m512 xv = _mm512_loadu_ps(a->x + (long)(r + i) * cols + k);
+            #pragma GCC unroll 8
             for (int q = 0; q < 4; q++)
                 acc[i][q] = _mm512_fmadd_ps(xv, wv[q], acc[i][q]);
         }
     }
+    #pragma GCC unroll 8
     for (int i = 0; i < R; i++)
+        #pragma GCC unroll 8
         for (int q = 0; q < 4; q++)
             out[(long)(r + i) * w->rows + o + q] =
                 _mm512_reduce_add_ps(acc[i][q]) + tail_dot(a->x + (long)(r + i) * cols, wr[q], body, cols);
@@ -97,23 +105,31 @@ F16_256 void f16_tile_256(const LowpActs *a, const GlanceMatrix *w, float *out, 
 {
     int cols = w->cols, body = cols / 8 * 8;
     const uint16_t *wr[4];
+    #pragma GCC unroll 8
     for (int q = 0; q < 4; q++)
         wr[q] = (const uint16_t *)w->panels + (long)(o + q) * cols;
     __m256 acc[2][4];
+    #pragma GCC unroll 8
     for (int i = 0; i < R; i++)
+        #pragma GCC unroll 8
         for (int q = 0; q < 4; q++)
             acc[i][q] = _mm256_setzero_ps();
     for (int k = 0; k < body; k += 8) {
         __m256 wv[4];
+        #pragma GCC unroll 8
         for (int q = 0; q < 4; q++)
             wv[q] = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(wr[q] + k)));
+        #pragma GCC unroll 8
         for (int i = 0; i < R; i++) {
             __m256 xv = _mm256_loadu_ps(a->x + (long)(r + i) * cols + k);
+            #pragma GCC unroll 8
             for (int q = 0; q < 4; q++)
                 acc[i][q] = _mm256_fmadd_ps(xv, wv[q], acc[i][q]);
         }
     }
+    #pragma GCC unroll 8
     for (int i = 0; i < R; i++)
+        #pragma GCC unroll 8
         for (int q = 0; q < 4; q++) {
             __m128 s = _mm_add_ps(_mm256_castps256_ps128(acc[i][q]), _mm256_extractf128_ps(acc[i][q], 1));
             s = _mm_add_ps(s, _mm_movehl_ps(s, s));

@@ -38,43 +38,90 @@ static void q8_generic(const LowpActs *a, const GlanceMatrix *w, float *out, int
 #define VNNI_TARGET __attribute__((target("avx512f,avx512bw,avx512vnni"), always_inline)) static inline
 #define AVX2_TARGET __attribute__((target("avx2,fma"), always_inline)) static inline
 
-/* R rows x P panels: R * P accumulators in registers (R, P constants after inlining). */
-VNNI_TARGET void q8_vnni_tile(const LowpActs *a, const GlanceMatrix *w, float *out, int r, int p, const int R,
-                              const int P)
+/* acc += u8 x s8 in groups of 4. GCC 12's _mm512_dpbusd_epi32 copies and spills the
+ * accumulators around every instruction (half the speed); the plain instruction does not. */
+VNNI_TARGET __m512i dpbusd(__m512i acc, __m512i u8, __m512i s8)
 {
-    const int8_t *panels = w->panels;
-    int steps = w->cols / 4;
-    const __m512i offset = _mm512_set1_epi8((char)0x80);
-    __m512i acc[6][4];
-    for (int i = 0; i < R; i++)
-        for (int q = 0; q < P; q++)
-            acc[i][q] = _mm512_setzero_si512();
-    const int8_t *wp[4];
-    for (int q = 0; q < P; q++)
-        wp[q] = panels + (long)(p + q) * steps * 64;
+    __asm__("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(u8), "v"(s8));
+    return acc;
+}
+
+/* The accumulators are named variables, not an array, which GCC keeps in memory. */
+#define DECL4(i) __m512i c##i##0 = _mm512_setzero_si512(), c##i##1 = c##i##0, c##i##2 = c##i##0, c##i##3 = c##i##0
+#define STEP4(i)                                                                                  \
+    do {                                                                                          \
+        int32_t four;                                                                             \
+        memcpy(&four, x + (long)(i) * a->cols + s * 4, 4);                                        \
+        __m512i xv = _mm512_set1_epi32(four);                                                     \
+        c##i##0 = dpbusd(c##i##0, w0, xv);                                           \
+        c##i##1 = dpbusd(c##i##1, w1, xv);                                           \
+        c##i##2 = dpbusd(c##i##2, w2, xv);                                           \
+        c##i##3 = dpbusd(c##i##3, w3, xv);                                           \
+    } while (0)
+#define STORE4(i)                                                                                 \
+    do {                                                                                          \
+        store16(a, w, out, r + (i), p * 16, c##i##0);                                             \
+        store16(a, w, out, r + (i), p * 16 + 16, c##i##1);                                        \
+        store16(a, w, out, r + (i), p * 16 + 32, c##i##2);                                        \
+        store16(a, w, out, r + (i), p * 16 + 48, c##i##3);                                        \
+    } while (0)
+
+/* out = (sum - 128 * sum(q)) * scale_x * scale_w: the offset undoes the xor's +128. */
+VNNI_TARGET void store16(const LowpActs *a, const GlanceMatrix *w, float *out, int row, int col, __m512i acc)
+{
+    __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc, _mm512_set1_epi32(128 * a->sum[row])));
+    v = _mm512_mul_ps(v, _mm512_mul_ps(_mm512_set1_ps(a->scale[row]), _mm512_loadu_ps(w->scale + col)));
+    _mm512_storeu_ps(out + (long)row * w->rows + col, v);
+}
+
+VNNI_TARGET __m512i load_panel(const int8_t *p)
+{
+    return _mm512_xor_si512(_mm512_loadu_si512(p), _mm512_set1_epi8((char)0x80));
+}
+
+/* 6 rows x 4 panels (64 outputs): 24 accumulators, 4 weight vectors, a broadcast. */
+VNNI_TARGET void q8_vnni_6x4(const LowpActs *a, const GlanceMatrix *w, float *out, int r, int p)
+{
+    long steps = w->cols / 4;
+    const int8_t *wp = (const int8_t *)w->panels + p * steps * 64;
     const int8_t *x = a->q + (long)r * a->cols;
-    for (int s = 0; s < steps; s++) {
-        __m512i wv[4];
-        for (int q = 0; q < P; q++)
-            wv[q] = _mm512_xor_si512(_mm512_loadu_si512(wp[q] + (long)s * 64), offset);
-        for (int i = 0; i < R; i++) {
-            int32_t four;
-            memcpy(&four, x + (long)i * a->cols + s * 4, 4);
-            __m512i xv = _mm512_set1_epi32(four);
-            for (int q = 0; q < P; q++)
-                acc[i][q] = _mm512_dpbusd_epi32(acc[i][q], wv[q], xv);
-        }
+    DECL4(0); DECL4(1); DECL4(2); DECL4(3); DECL4(4); DECL4(5);
+    for (long s = 0; s < steps; s++) {
+        __m512i w0 = load_panel(wp + s * 64), w1 = load_panel(wp + (steps + s) * 64);
+        __m512i w2 = load_panel(wp + (2 * steps + s) * 64), w3 = load_panel(wp + (3 * steps + s) * 64);
+        STEP4(0); STEP4(1); STEP4(2); STEP4(3); STEP4(4); STEP4(5);
     }
-    for (int i = 0; i < R; i++) {
-        __m512i offset_sum = _mm512_set1_epi32(128 * a->sum[r + i]);
-        __m512 sx = _mm512_set1_ps(a->scale[r + i]);
-        for (int q = 0; q < P; q++) {
-            int col = (p + q) * 16;
-            __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[i][q], offset_sum));
-            v = _mm512_mul_ps(v, _mm512_mul_ps(sx, _mm512_loadu_ps(w->scale + col)));
-            _mm512_storeu_ps(out + (long)(r + i) * w->rows + col, v);
-        }
+    STORE4(0); STORE4(1); STORE4(2); STORE4(3); STORE4(4); STORE4(5);
+}
+
+/* One row x 4 panels: the rows left over. */
+VNNI_TARGET void q8_vnni_1x4(const LowpActs *a, const GlanceMatrix *w, float *out, int r, int p)
+{
+    long steps = w->cols / 4;
+    const int8_t *wp = (const int8_t *)w->panels + p * steps * 64;
+    const int8_t *x = a->q + (long)r * a->cols;
+    DECL4(0);
+    for (long s = 0; s < steps; s++) {
+        __m512i w0 = load_panel(wp + s * 64), w1 = load_panel(wp + (steps + s) * 64);
+        __m512i w2 = load_panel(wp + (2 * steps + s) * 64), w3 = load_panel(wp + (3 * steps + s) * 64);
+        STEP4(0);
     }
+    STORE4(0);
+}
+
+/* One row x one panel: the panels left over. */
+VNNI_TARGET void q8_vnni_1x1(const LowpActs *a, const GlanceMatrix *w, float *out, int r, int p)
+{
+    long steps = w->cols / 4;
+    const int8_t *wp = (const int8_t *)w->panels + p * steps * 64;
+    const int8_t *x = a->q + (long)r * a->cols;
+    __m512i acc = _mm512_setzero_si512();
+    for (long s = 0; s < steps; s++) {
+        int32_t four;
+        memcpy(&four, x + s * 4, 4);
+        acc = dpbusd(acc, load_panel(wp + s * 64), _mm512_set1_epi32(four));
+    }
+    store16(a, w, out, r, p * 16, acc);
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
@@ -84,17 +131,13 @@ static void q8_vnni(const LowpActs *a, const GlanceMatrix *w, float *out, int p0
     for (; p + 4 <= p1; p += 4) {
         int r = 0;
         for (; r + 6 <= a->n; r += 6)
-            q8_vnni_tile(a, w, out, r, p, 6, 4);
+            q8_vnni_6x4(a, w, out, r, p);
         for (; r < a->n; r++)
-            q8_vnni_tile(a, w, out, r, p, 1, 4);
+            q8_vnni_1x4(a, w, out, r, p);
     }
-    for (; p < p1; p++) {
-        int r = 0;
-        for (; r + 6 <= a->n; r += 6)
-            q8_vnni_tile(a, w, out, r, p, 6, 1);
-        for (; r < a->n; r++)
-            q8_vnni_tile(a, w, out, r, p, 1, 1);
-    }
+    for (; p < p1; p++)
+        for (int r = 0; r < a->n; r++)
+            q8_vnni_1x1(a, w, out, r, p);
 }
 
 /* Each 16-byte quarter of a step (4 rows x 4 columns) widens to 16 int16; vpmaddwd with
@@ -105,21 +148,27 @@ AVX2_TARGET void q8_avx2_tile(const LowpActs *a, const GlanceMatrix *w, float *o
     const int8_t *wp = (const int8_t *)w->panels + (long)p * (w->cols / 4) * 64;
     int steps = w->cols / 4;
     __m256i acc[2][4];
+    #pragma GCC unroll 8
     for (int i = 0; i < R; i++)
+        #pragma GCC unroll 8
         for (int q = 0; q < 4; q++)
             acc[i][q] = _mm256_setzero_si256();
     for (int s = 0; s < steps; s++, wp += 64) {
         __m256i wv[4];
+        #pragma GCC unroll 8
         for (int q = 0; q < 4; q++)
             wv[q] = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(wp + q * 16)));
+        #pragma GCC unroll 8
         for (int i = 0; i < R; i++) {
             int64_t four;
             memcpy(&four, a->q16 + (long)(r + i) * a->cols + s * 4, 8);
             __m256i xv = _mm256_set1_epi64x(four);
+            #pragma GCC unroll 8
             for (int q = 0; q < 4; q++)
                 acc[i][q] = _mm256_add_epi32(acc[i][q], _mm256_madd_epi16(wv[q], xv));
         }
     }
+    #pragma GCC unroll 8
     for (int i = 0; i < R; i++) {
         __m256 sx = _mm256_set1_ps(a->scale[r + i]);
         for (int h = 0; h < 2; h++) {
