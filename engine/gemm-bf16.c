@@ -1,6 +1,8 @@
 /* gemm-bf16.c — bf16 x bf16 -> f32 GEMM on BF16 panels (matrix.h) with AVX-512 BF16's
- * vdpbf16ps. Only used where the CPU has it: elsewhere model.c unpacks BF16 weights to
- * F32 once at load and the F32 path runs. */
+ * vdpbf16ps, or with AMX (tdpbf16ps) where Linux grants it and a row holds whole
+ * 32-column tiles. Only used where the CPU has AVX-512 BF16: elsewhere model.c unpacks
+ * BF16 weights to F32 once at load and the F32 path runs. */
+#include "amx.h"
 #include "cpu.h"
 #include "gemm-lowp.h"
 #include <string.h>
@@ -98,6 +100,48 @@ BF16_TARGET void bf16_1x1(const LowpActs *a, const GlanceMatrix *w, float *out, 
     _mm512_storeu_ps(out + (long)r * w->rows + p * 16, acc);
 }
 
+/* AMX: a 16-row block of activations against two panels at a time (tdpbf16ps: 16 x 16
+ * outputs, 32 columns, per instruction). A panel's 16 column pairs of 64 bytes are one
+ * weight tile as they lie in the file. Panels outside, rows inside: the panels' tiles
+ * stay in L1 while the rows pass. */
+__attribute__((target("amx-tile,amx-bf16")))
+static void bf16_amx(const LowpActs *a, const GlanceMatrix *w, float *out, int p0, int p1)
+{
+    long steps = w->cols / 2, ldx = (long)a->cols * 2, ldo = (long)w->rows * 4;
+    const uint8_t *panels = w->panels;
+    float part[AMX_ROWS * 32];
+    amx_begin();
+    for (int p = p0; p < p1; p += 2) {
+        int two = p + 1 < p1;
+        const uint8_t *b0 = panels + p * steps * 64, *b1 = b0 + steps * 64;
+        for (int r = 0; r < a->n; r += AMX_ROWS) {
+            const uint16_t *x = a->bf + (long)r * a->cols;
+            _tile_zero(0);
+            _tile_zero(1);
+            for (long k = 0; k < a->cols; k += 32) {
+                _tile_loadd(2, x + k, ldx);
+                _tile_loadd(3, b0 + k / 2 * 64, 64);
+                _tile_dpbf16ps(0, 2, 3);
+                if (two) {
+                    _tile_loadd(4, b1 + k / 2 * 64, 64);
+                    _tile_dpbf16ps(1, 2, 4);
+                }
+            }
+            float *dst = out + (long)r * w->rows + p * 16;
+            if (r + AMX_ROWS <= a->n && two) {
+                _tile_stored(0, dst, ldo);
+                _tile_stored(1, dst + 16, ldo);
+                continue;
+            }
+            _tile_stored(0, part, 128);
+            _tile_stored(1, part + 16, 128);
+            for (int i = 0; i < AMX_ROWS && r + i < a->n; i++)
+                memcpy(dst + (long)i * w->rows, part + i * 32, (two ? 32 : 16) * sizeof(float));
+        }
+    }
+    _tile_release();
+}
+
 __attribute__((target("avx512f,avx512bw,avx512bf16")))
 static void bf16_avx512(const LowpActs *a, const GlanceMatrix *w, float *out, int p0, int p1)
 {
@@ -140,6 +184,10 @@ static void bf16_generic(const LowpActs *a, const GlanceMatrix *w, float *out, i
 void glance_bf16_panels(const LowpActs *a, const GlanceMatrix *w, float *out, int p0, int p1)
 {
 #ifdef HAVE_X86
+    if (glance_cpu()->amx && w->cols % 32 == 0) {
+        bf16_amx(a, w, out, p0, p1);
+        return;
+    }
     if (glance_cpu()->avx512_bf16) {
         bf16_avx512(a, w, out, p0, p1);
         return;

@@ -5,6 +5,7 @@
 #include "gemm-lowp.h"
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
@@ -94,7 +95,9 @@ void glance_lowp_gemm(GlancePool *pool, float *out, const float *in, int n, cons
     job.acts.cols = w->cols;
     job.acts.x = in;
     char *block = NULL;
-    size_t cells = (size_t)n * w->cols;
+    /* Rows for a whole last block of 16: the AMX kernels load 16 rows at a time. */
+    int n_pad = (n + 15) / 16 * 16;
+    size_t cells = (size_t)n_pad * w->cols, pad = (size_t)(n_pad - n) * w->cols;
     /* One block: the activations in their kernel's form, then per-row numbers. */
     size_t bytes = w->kind == GLANCE_MATRIX_Q8 ? cells * (1 + (glance_cpu()->avx2 ? 2 : 0)) : cells * 2;
     if (w->kind != GLANCE_MATRIX_F16 && !(block = malloc(bytes + (size_t)n * 8 + 64)))
@@ -108,10 +111,12 @@ void glance_lowp_gemm(GlancePool *pool, float *out, const float *in, int n, cons
         job.acts.q16 = job.q16;
         job.acts.scale = job.scale;
         job.acts.sum = job.sum;
+        memset(job.q + cells - pad, 0, pad);
         run(pool, n, 0, quantise_rows, &job);
     } else if (w->kind == GLANCE_MATRIX_BF16) {
         job.bf = (uint16_t *)block;
         job.acts.bf = job.bf;
+        memset(job.bf + cells - pad, 0, pad * 2);
         run(pool, n, 0, round_rows, &job);
     }
     int threads = pool ? glance_pool_threads(pool) : 1;

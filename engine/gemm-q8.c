@@ -1,4 +1,5 @@
-/* gemm-q8.c — int8 x int8 -> int32 GEMM on Q8 panels (matrix.h), three ways:
+/* gemm-q8.c — int8 x int8 -> int32 GEMM on Q8 panels (matrix.h), four ways:
+ *   AMX (tdpbssd) where Linux grants it and a row holds whole 64-column tiles;
  *   AVX-512 VNNI: vpdpbusd multiplies unsigned by signed bytes, so the weights are
  *     made unsigned (w + 128, one xor) and 128 * sum(q) is taken off each row after;
  *   AVX2: both sides widened to int16 and multiplied with vpmaddwd (no VNNI byte
@@ -6,6 +7,7 @@
  *   plain C.
  * Integer sums are exact, so the three agree bit for bit before the float epilogue:
  * out = sum * scale_x[row] * scale_w[col]. */
+#include "amx.h"
 #include "cpu.h"
 #include "gemm-lowp.h"
 #include <string.h>
@@ -140,6 +142,50 @@ static void q8_vnni(const LowpActs *a, const GlanceMatrix *w, float *out, int p0
             q8_vnni_1x1(a, w, out, r, p);
 }
 
+/* AMX: tdpbssd multiplies signed by signed bytes (no offset), 16 x 16 outputs and 64
+ * columns per instruction; a panel's 16 steps of 64 bytes are one weight tile as they
+ * lie in the file. The int32 sums are the same as vpdpbusd's after its offset. */
+__attribute__((target("amx-tile,amx-int8,avx512f")))
+static void q8_amx(const LowpActs *a, const GlanceMatrix *w, float *out, int p0, int p1)
+{
+    long steps = w->cols / 4, ldx = a->cols;
+    const int8_t *panels = w->panels;
+    int32_t part[AMX_ROWS * 32];
+    amx_begin();
+    for (int p = p0; p < p1; p += 2) {
+        int two = p + 1 < p1;
+        const int8_t *b0 = panels + p * steps * 64, *b1 = b0 + steps * 64;
+        __m512 sw0 = _mm512_loadu_ps(w->scale + p * 16);
+        __m512 sw1 = two ? _mm512_loadu_ps(w->scale + p * 16 + 16) : sw0;
+        for (int r = 0; r < a->n; r += AMX_ROWS) {
+            const int8_t *x = a->q + (long)r * a->cols;
+            _tile_zero(0);
+            _tile_zero(1);
+            for (long k = 0; k < a->cols; k += 64) {
+                _tile_loadd(2, x + k, ldx);
+                _tile_loadd(3, b0 + k / 4 * 64, 64);
+                _tile_dpbssd(0, 2, 3);
+                if (two) {
+                    _tile_loadd(4, b1 + k / 4 * 64, 64);
+                    _tile_dpbssd(1, 2, 4);
+                }
+            }
+            _tile_stored(0, part, 128);
+            _tile_stored(1, part + 16, 128);
+            for (int i = 0; i < AMX_ROWS && r + i < a->n; i++) {
+                __m512 sx = _mm512_set1_ps(a->scale[r + i]);
+                float *dst = out + (long)(r + i) * w->rows + p * 16;
+                _mm512_storeu_ps(dst, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_loadu_si512(part + i * 32)),
+                                                    _mm512_mul_ps(sx, sw0)));
+                if (two)
+                    _mm512_storeu_ps(dst + 16, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_loadu_si512(part + i * 32 + 16)),
+                                                             _mm512_mul_ps(sx, sw1)));
+            }
+        }
+    }
+    _tile_release();
+}
+
 /* Each 16-byte quarter of a step (4 rows x 4 columns) widens to 16 int16; vpmaddwd with
  * the row's 4 activations repeated gives per weight row two partial sums (columns 0-1
  * and 2-3), added pairwise at the end. */
@@ -198,6 +244,10 @@ void glance_q8_panels(const LowpActs *a, const GlanceMatrix *w, float *out, int 
 {
 #ifdef HAVE_X86
     const GlanceCpu *cpu = glance_cpu();
+    if (cpu->amx && w->cols % 64 == 0) {
+        q8_amx(a, w, out, p0, p1);
+        return;
+    }
     if (cpu->avx512_vnni) {
         q8_vnni(a, w, out, p0, p1);
         return;
