@@ -11,33 +11,12 @@
 #define HAVE_X86 1
 #endif
 
-static float half_to_float(uint16_t h)
-{
-    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1F, mant = h & 0x3FF, bits;
-    if (exp == 0) {
-        if (mant == 0) {
-            bits = sign;
-        } else {
-            exp = 127 - 15 + 1;
-            while (!(mant & 0x400)) { mant <<= 1; exp--; }
-            bits = sign | (exp << 23) | ((mant & 0x3FF) << 13);
-        }
-    } else if (exp == 31) {
-        bits = sign | 0x7F800000 | (mant << 13);
-    } else {
-        bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
-    }
-    float f;
-    memcpy(&f, &bits, 4);
-    return f;
-}
-
 /* Sums of k in [from, cols) for one (row, output): the tail after the vector steps. */
 static float tail_dot(const float *x, const uint16_t *w, int from, int cols)
 {
     float acc = 0;
     for (int k = from; k < cols; k++)
-        acc += x[k] * half_to_float(w[k]);
+        acc += x[k] * glance_f16_to_float(w[k]);
     return acc;
 }
 

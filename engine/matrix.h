@@ -40,6 +40,31 @@ void glance_lowp_gemm(GlancePool *pool, float *out, const float *in, int n, cons
 /* BF16 panels back to a row-major F32 matrix (CPUs without the BF16 kernel). */
 void glance_unpack_bf16_panels(float *out, const uint8_t *panels, int rows, int cols);
 
+/* IEEE binary16 bits to float, exactly (subnormals, infinities and NaN included). */
+static inline float glance_f16_to_float(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1F, mant = h & 0x3FF, bits;
+    if (exp == 0) {
+        if (mant == 0) {
+            bits = sign;
+        } else { /* subnormal: renormalise */
+            exp = 127 - 15 + 1;
+            while (!(mant & 0x400)) {
+                mant <<= 1;
+                exp--;
+            }
+            bits = sign | (exp << 23) | ((mant & 0x3FF) << 13);
+        }
+    } else if (exp == 31) {
+        bits = sign | 0x7F800000 | (mant << 13);
+    } else {
+        bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
+    }
+    float f;
+    __builtin_memcpy(&f, &bits, 4);
+    return f;
+}
+
 /* f to bfloat16 bits, rounded to nearest even (a NaN stays a NaN). */
 static inline uint16_t glance_bf16_bits(float f)
 {

@@ -13,27 +13,6 @@ typedef struct {
     GlanceStatus status;
 } Binder;
 
-static float half_to_float(uint16_t h)
-{
-    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1F, mant = h & 0x3FF, bits;
-    if (exp == 0) {
-        if (mant == 0) {
-            bits = sign;
-        } else { /* subnormal: renormalise */
-            exp = 127 - 15 + 1;
-            while (!(mant & 0x400)) { mant <<= 1; exp--; }
-            bits = sign | (exp << 23) | ((mant & 0x3FF) << 13);
-        }
-    } else if (exp == 31) {
-        bits = sign | 0x7F800000 | (mant << 13);
-    } else {
-        bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
-    }
-    float f;
-    memcpy(&f, &bits, 4);
-    return f;
-}
-
 /* Records memory the model owns (freed by glance_model_close); NULL if out of memory. */
 static void *keep(Binder *b, void *memory, const char *name)
 {
@@ -65,7 +44,7 @@ static const float *tensor_as_f32(Binder *b, const StTensor *t)
             uint16_t h;
             memcpy(&h, t->data + i * 2, 2);
             if (t->dtype == ST_F16) {
-                out[i] = half_to_float(h);
+                out[i] = glance_f16_to_float(h);
             } else {
                 uint32_t bits = (uint32_t)h << 16;
                 memcpy(&out[i], &bits, 4);

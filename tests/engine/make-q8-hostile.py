@@ -11,12 +11,19 @@ that the engine must refuse with a clear message (tests/engine/test-lowp.c):
 
     /usr/bin/python3 make-q8-hostile.py MODEL.safetensors OUT_DIR
 """
+import importlib.util
 import json
 import os
 import struct
 import sys
 
 import numpy as np
+
+# The writer (64-byte aligned tensors) of make-dtype-variants.py beside this file.
+_spec = importlib.util.spec_from_file_location(
+    "make_dtype_variants", os.path.join(os.path.dirname(os.path.abspath(__file__)), "make-dtype-variants.py"))
+_variants = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_variants)
 
 MATRIX = "transformer.blocks.0.attn.qkv.weight"
 NORM = "transformer.blocks.0.norm1.weight"
@@ -35,29 +42,11 @@ def read(path):
     return items, meta
 
 
-def write(path, items, meta):
-    header = {"__metadata__": meta}
-    offset, chunks = 0, []
-    for name, (dtype, shape, raw) in items.items():
-        offset = (offset + 63) // 64 * 64
-        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + len(raw)]}
-        chunks.append((offset, raw))
-        offset += len(raw)
-    hb = json.dumps(header).encode()
-    hb += b" " * ((-(8 + len(hb))) % 64)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(hb)) + hb)
-        start = f.tell()
-        for off, raw in chunks:
-            f.write(b"\0" * (start + off - f.tell()))
-            f.write(raw)
-
-
 def variant(items, meta, out, name, change):
     copy = {k: list(v) for k, v in items.items()}
     m = dict(meta)
     change(copy, m)
-    write(os.path.join(out, name + ".safetensors"), copy, m)
+    _variants.write(os.path.join(out, name + ".safetensors"), {k: tuple(v) for k, v in copy.items()}, m, 64, 0)
 
 
 def main():

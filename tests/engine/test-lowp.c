@@ -11,6 +11,7 @@
  *   - hostile Q8 files (make-q8-hostile.py) are refused with a message naming the fault. */
 #include "cpu.h"
 #include "glance-engine.h"
+#include "task-outputs.h"
 #include <glib.h>
 #include <math.h>
 #include <stdio.h>
@@ -29,49 +30,17 @@
 #define F16_MAX_LOGIT_ERR 0.002
 #define F16_PATHS_MAX_LOGIT_ERR 1e-4
 
-typedef struct {
-    float vqa[4096];
-    float image_vec[1024], text_vec[1024];
-    float nlvr2[2];
-} Outputs;
-
 static int failures;
-
-static int run(const char *path, Outputs *out)
-{
-    GlanceModel *model = NULL;
-    GlanceContext *ctx = NULL;
-    GlanceError err = { 0 };
-    memset(out, 0, sizeof *out);
-    if (glance_model_open(path, &model, &err) != GLANCE_OK || glance_context_new(model, &ctx, &err) != GLANCE_OK) {
-        fprintf(stderr, "FAIL %s\n", err.message);
-        glance_model_close(model);
-        return -1;
-    }
-    guint8 pixels[70 * 50 * 3];
-    for (gsize i = 0; i < sizeof pixels; i++)
-        pixels[i] = (guint8)(i * 37 % 251);
-    GlanceImage image = { pixels, 70, 50, 210 };
-    int status = glance_vqa(ctx, &image, "what color is the square?", out->vqa, &err) == GLANCE_OK &&
-                 glance_embed_image(ctx, &image, 1, out->image_vec, &err) == GLANCE_OK &&
-                 glance_embed_text(ctx, "a red square", 0, out->text_vec, &err) == GLANCE_OK &&
-                 glance_nlvr2(ctx, &image, &image, "both images are the same", out->nlvr2, &err) == GLANCE_OK ? 0 : -1;
-    if (status)
-        fprintf(stderr, "FAIL %s: %s\n", path, err.message);
-    glance_context_free(ctx);
-    glance_model_close(model);
-    return status;
-}
 
 /* Child: outputs of each model file, written raw to OUT.bin. */
 static int dump(const char *out_path, char **models, int n)
 {
-    static Outputs outputs[8];
+    static TaskOutputs outputs[8];
     for (int i = 0; i < n; i++)
-        if (run(models[i], &outputs[i]) != 0)
+        if (task_outputs_run(models[i], &outputs[i]) != 0)
             return 1;
     printf("path %s\n", glance_cpu_q8_path());
-    return g_file_set_contents(out_path, (const char *)outputs, (gssize)(n * sizeof(Outputs)), NULL) ? 0 : 1;
+    return g_file_set_contents(out_path, (const char *)outputs, (gssize)(n * sizeof(TaskOutputs)), NULL) ? 0 : 1;
 }
 
 static double cosine(const float *a, const float *b, int n)
@@ -94,7 +63,7 @@ static int argmax(const float *v, int n)
 }
 
 /* got against want: ITC cosines, logits' largest error over their spread, same top answer. */
-static void compare(const char *what, const Outputs *got, const Outputs *want, int dim, int answers,
+static void compare(const char *what, const TaskOutputs *got, const TaskOutputs *want, int dim, int answers,
                     double min_cosine, double max_err)
 {
     double ci = cosine(got->image_vec, want->image_vec, dim), ct = cosine(got->text_vec, want->text_vec, dim);
@@ -115,7 +84,7 @@ static void compare(const char *what, const Outputs *got, const Outputs *want, i
     failures += !ok;
 }
 
-static void expect_identical(const char *what, const Outputs *a, const Outputs *b)
+static void expect_identical(const char *what, const TaskOutputs *a, const TaskOutputs *b)
 {
     int same = !memcmp(a, b, sizeof *a);
     printf("%-4s %s\n", same ? "ok" : "FAIL", what);
@@ -168,7 +137,7 @@ int main(int argc, char **argv)
     /* Outputs per kernel path: native, then narrowed. */
     enum { NATIVE, AVX512, AVX2, GENERIC, N_PATHS };
     const char *paths[N_PATHS] = { "", "avx512", "avx2", "generic" };
-    static Outputs out[N_PATHS][4];
+    static TaskOutputs out[N_PATHS][4];
     for (int p = 0; p < N_PATHS; p++) {
         g_autofree char *bin = g_strdup_printf("%s/outputs-%s.bin", dir, paths[p][0] ? paths[p] : "native");
         g_autofree char *cmd = g_strdup_printf("GLANCE_CPU='%s' '%s' --dump '%s' '%s' '%s' '%s' '%s'", paths[p], argv[0],
