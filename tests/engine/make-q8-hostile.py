@@ -8,8 +8,10 @@ that the engine must refuse with a clear message (tests/engine/test-lowp.c):
   q8-rows          a Q8 matrix whose shape is not the config's
   q8-norm          a LayerNorm weight stored as I8 (only big layers may be Q8)
   precision        glance.precision "q4"
+and, given a BF16 import (glance-cli import --dtype bf16) as well:
+  bf16-rows        a BF16 panel matrix whose shape is not the config's
 
-    /usr/bin/python3 make-q8-hostile.py MODEL.safetensors OUT_DIR
+    /usr/bin/python3 make-q8-hostile.py Q8.safetensors OUT_DIR [BF16.safetensors]
 """
 import importlib.util
 import json
@@ -86,6 +88,14 @@ def main():
                          ("scale-nan", scale_nan), ("q8-rows", q8_rows), ("q8-norm", q8_norm),
                          ("precision", precision)]:
         variant(items, meta, out, name, change)
+    if len(sys.argv) > 3:
+        items, meta = read(sys.argv[3])
+        assert items[MATRIX][0] == "BF16" and meta.get("glance.precision") == "bf16", "not a bf16 import"
+
+        def bf16_rows(t, m):
+            t[MATRIX][1] = [rows // 2, cols * 2]
+
+        variant(items, meta, out, "bf16-rows", bf16_rows)
 
 
 if __name__ == "__main__":

@@ -200,8 +200,8 @@ int main(int argc, char **argv)
 
     /* Hostile Q8 files. */
     g_autofree char *hostile = g_build_filename(dir, "hostile", NULL);
-    g_autofree char *cmd = g_strdup_printf("/usr/bin/python3 tests/engine/make-q8-hostile.py '%s' '%s'", models[1],
-                                           hostile);
+    g_autofree char *cmd = g_strdup_printf("/usr/bin/python3 tests/engine/make-q8-hostile.py '%s' '%s' '%s'",
+                                           models[1], hostile, models[2]);
     if (!sh(cmd))
         return 1;
     static const struct { const char *file, *needle; } cases[] = {
@@ -212,6 +212,7 @@ int main(int argc, char **argv)
         { "q8-rows.safetensors", "must have shape" },
         { "q8-norm.safetensors", "has dtype I8" },
         { "precision.safetensors", "unsupported glance.precision" },
+        { "bf16-rows.safetensors", "BF16 tensor 'transformer.blocks.0.attn.qkv.weight' must have shape" },
     };
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *path = g_build_filename(hostile, cases[i].file, NULL);
