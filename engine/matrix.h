@@ -4,7 +4,8 @@
  *
  * Panels: rows (output features) in groups of 16; within a panel, the columns (input
  * features) in steps of 4 (Q8) or 2 (BF16), each step holding its 16 rows side by side,
- * so a kernel loads 16 rows x one step with one 64-byte load:
+ * so a kernel loads 16 rows x one step with one 64-byte load, and 16 steps are one AMX
+ * weight tile:
  *   Q8   int8 (o, k) at ((o / 16) * (cols / 4) + k / 4) * 64 + (o % 16) * 4 + k % 4
  *   BF16 u16  (o, k) at ((o / 16) * (cols / 2) + k / 2) * 32 + (o % 16) * 2 + k % 2 */
 #ifndef GLANCE_MATRIX_H
@@ -31,10 +32,10 @@ typedef struct {
 #define GLANCE_PANEL_ROWS 16
 
 /* out (n, w->rows) = in (n, w->cols) @ w^T for a Q8, BF16 or F16 matrix: the activations
- * are quantised per row (Q8: int8 with one scale per row; BF16: rounded to bf16), then the
- * output columns are split across the pool. out must not overlap in. Bias and GELU are
- * the caller's (glance_linear_matrix in kernels.c). Each row's result depends on that
- * row alone, so batching never changes a number. */
+ * are quantised per row (Q8: int8 with one scale per row; BF16: rounded to bf16; F16:
+ * kept F32), then the output columns are split across the pool. out must not overlap
+ * in. Bias and GELU are the caller's (glance_linear_matrix in kernels.c). Each row's
+ * result depends on that row alone, so batching never changes a number. */
 void glance_lowp_gemm(GlancePool *pool, float *out, const float *in, int n, const GlanceMatrix *w);
 
 /* BF16 panels back to a row-major F32 matrix (CPUs without the BF16 kernel). */
