@@ -14,14 +14,14 @@ and, given a BF16 import (glance-cli import --dtype bf16) as well:
     /usr/bin/python3 make-q8-hostile.py Q8.safetensors OUT_DIR [BF16.safetensors]
 """
 import importlib.util
-import json
 import os
-import struct
 import sys
 
 import numpy as np
 
-# The writer (64-byte aligned tensors) of make-dtype-variants.py beside this file.
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+
+# The reader and writer (64-byte aligned tensors) of make-dtype-variants.py beside this file.
 _spec = importlib.util.spec_from_file_location(
     "make_dtype_variants", os.path.join(os.path.dirname(os.path.abspath(__file__)), "make-dtype-variants.py"))
 _variants = importlib.util.module_from_spec(_spec)
@@ -29,19 +29,6 @@ _spec.loader.exec_module(_variants)
 
 MATRIX = "transformer.blocks.0.attn.qkv.weight"
 NORM = "transformer.blocks.0.norm1.weight"
-
-
-def read(path):
-    blob = open(path, "rb").read()
-    (n,) = struct.unpack_from("<Q", blob, 0)
-    header = json.loads(blob[8:8 + n])
-    meta = header.pop("__metadata__", {})
-    base = 8 + n
-    items = {}
-    for name, t in header.items():
-        a, b = t["data_offsets"]
-        items[name] = [t["dtype"], list(t["shape"]), blob[base + a:base + b]]
-    return items, meta
 
 
 def variant(items, meta, out, name, change):
@@ -54,7 +41,7 @@ def variant(items, meta, out, name, change):
 def main():
     src, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
-    items, meta = read(src)
+    items, meta = _variants.read_raw(src)
     assert items[MATRIX][0] == "I8", "not a q8 import"
     scale = MATRIX + ".scale"
     rows, cols = items[MATRIX][1]
@@ -89,7 +76,7 @@ def main():
                          ("precision", precision)]:
         variant(items, meta, out, name, change)
     if len(sys.argv) > 3:
-        items, meta = read(sys.argv[3])
+        items, meta = _variants.read_raw(sys.argv[3])
         assert items[MATRIX][0] == "BF16" and meta.get("glance.precision") == "bf16", "not a bf16 import"
 
         def bf16_rows(t, m):
