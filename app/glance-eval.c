@@ -113,7 +113,7 @@ static JsonNode *classification_result(const char *task, GHashTable *types, cons
 }
 
 static gboolean eval_example(GlanceContext *ctx, GlanceEvalTask task, JsonObject *o, const char *dir,
-                             const char *path, int line, gboolean *correct, GError **error)
+                             const char *path, int line, gboolean *correct, JsonArray *predictions, GError **error)
 {
     if (task == GLANCE_EVAL_VQA) {
         const char *image_name = member_string(o, "image", path, line, error);
@@ -132,6 +132,7 @@ static gboolean eval_example(GlanceContext *ctx, GlanceEvalTask task, JsonObject
         if (!top)
             return FALSE;
         const char *predicted = g_array_index(top, GlanceAnswer, 0).answer;
+        json_array_add_string_element(predictions, predicted);
         *correct = FALSE;
         for (guint i = 0; i < json_array_get_length(answers); i++)
             if (!g_strcmp0(json_array_get_string_element(answers, i), predicted))
@@ -153,6 +154,7 @@ static gboolean eval_example(GlanceContext *ctx, GlanceEvalTask task, JsonObject
     GlanceJudgement j;
     if (!right || !glance_task_compare(ctx, &left->image, &right->image, statement, &j, error))
         return FALSE;
+    json_array_add_boolean_element(predictions, j.verdict);
     *correct = j.verdict == label;
     return TRUE;
 }
@@ -264,15 +266,18 @@ JsonNode *glance_eval_run(GlanceContext *ctx, GlanceEvalTask task, const char *j
         return eval_retrieval(ctx, lines, dir, jsonl_path, progress, user_data, error);
     g_autoptr(GHashTable) types = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     int totals[2] = { 0 };
+    g_autoptr(JsonArray) predictions = json_array_new();
     for (guint i = 0; i < lines->len; i++) {
         JsonObject *o = json_node_get_object(lines->pdata[i]);
         gboolean correct = FALSE;
-        if (!eval_example(ctx, task, o, dir, jsonl_path, (int)i + 1, &correct, error))
+        if (!eval_example(ctx, task, o, dir, jsonl_path, (int)i + 1, &correct, predictions, error))
             return NULL;
         const char *type = json_object_has_member(o, "type") ? json_object_get_string_member(o, "type") : NULL;
         tally(types, totals, type, correct);
         if (progress)
             progress((int)i + 1, (int)lines->len, user_data);
     }
-    return classification_result(task == GLANCE_EVAL_VQA ? "vqa" : "nlvr2", types, totals);
+    JsonNode *result = classification_result(task == GLANCE_EVAL_VQA ? "vqa" : "nlvr2", types, totals);
+    json_object_set_array_member(json_node_get_object(result), "predictions", json_array_ref(predictions));
+    return result;
 }

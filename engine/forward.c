@@ -155,9 +155,9 @@ static void attention(GlanceContext *ctx, const GlanceBlockWeights *b, int layer
     int dim = c->dim;
 
     glance_layernorm(ctx->pool, ctx->xn, ctx->x, n, dim, b->norm1_w, b->norm1_b, c->norm_eps);
-    glance_linear_grouped(ctx->pool, ctx->qkv, ctx->xn, n, ctx->seqs, dim, b->qkv_w, NULL, 3 * dim, 0);
+    glance_linear_matrix(ctx->pool, ctx->qkv, ctx->xn, n, ctx->seqs, &b->qkv_w, NULL, 0);
     glance_attention_heads(ctx, b->q_bias, b->v_bias, layer, n);
-    glance_linear_grouped(ctx->pool, ctx->xn, ctx->attn, n, ctx->seqs, dim, b->proj_w, b->proj_b, dim, 0);
+    glance_linear_matrix(ctx->pool, ctx->xn, ctx->attn, n, ctx->seqs, &b->proj_w, b->proj_b, 0);
     glance_residual_add(ctx->pool, ctx->x, ctx->xn, b->gamma_1, n, dim);
 }
 
@@ -169,8 +169,8 @@ static void expert(GlanceContext *ctx, const GlanceExpertWeights *e, const float
         return;
     float *x = ctx->x + (long)first * dim, *xn = ctx->xn + (long)first * dim;
     glance_layernorm(ctx->pool, xn, x, count, dim, e->norm_w, e->norm_b, c->norm_eps);
-    glance_linear_grouped(ctx->pool, ctx->hidden, xn, count, ctx->seqs, dim, e->fc1_w, e->fc1_b, c->mlp_hidden, 1);
-    glance_linear_grouped(ctx->pool, xn, ctx->hidden, count, ctx->seqs, c->mlp_hidden, e->fc2_w, e->fc2_b, dim, 0);
+    glance_linear_matrix(ctx->pool, ctx->hidden, xn, count, ctx->seqs, &e->fc1_w, e->fc1_b, 1);
+    glance_linear_matrix(ctx->pool, xn, ctx->hidden, count, ctx->seqs, &e->fc2_w, e->fc2_b, 0);
     glance_residual_add(ctx->pool, x, xn, gamma, count, dim);
 }
 

@@ -86,6 +86,44 @@ void glance_linear_grouped(GlancePool *pool, float *out, const float *in, int n,
 
 typedef struct {
     float *out;
+    const float *b;
+    int cols, gelu;
+} BiasJob;
+
+MULTIVERSION
+static void bias_gelu_rows(void *arg, int begin, int end, int thread)
+{
+    (void)thread;
+    const BiasJob *j = arg;
+    for (int i = begin; i < end; i++) {
+        float *row = j->out + (long)i * j->cols;
+        if (j->b)
+            for (int c = 0; c < j->cols; c++)
+                row[c] += j->b[c];
+    }
+    if (j->gelu)
+        gelu_rows(j->out + (long)begin * j->cols, end - begin, j->cols, j->cols);
+}
+
+void glance_linear_matrix(GlancePool *pool, float *out, const float *in, int n, int groups, const GlanceMatrix *w,
+                          const float *b, int gelu)
+{
+    if (w->kind == GLANCE_MATRIX_F32) {
+        glance_linear_grouped(pool, out, in, n, groups, w->cols, w->f32, b, w->rows, gelu);
+        return;
+    }
+    glance_lowp_gemm(pool, out, in, n, w);
+    if (!b && !gelu)
+        return;
+    BiasJob job = { out, b, w->rows, gelu };
+    if (pool)
+        glance_pool_run(pool, n, 0, bias_gelu_rows, &job);
+    else
+        bias_gelu_rows(&job, 0, n, 0);
+}
+
+typedef struct {
+    float *out;
     const float *in, *w, *b;
     int dim;
     float eps;

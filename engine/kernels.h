@@ -4,6 +4,7 @@
 #ifndef GLANCE_KERNELS_H
 #define GLANCE_KERNELS_H
 
+#include "matrix.h"
 #include "pool.h"
 
 /* out (n, out_dim) = in (n, in_dim) @ w^T + b, then exact GELU if `gelu`; w is
@@ -14,6 +15,10 @@ void glance_linear(GlancePool *pool, float *out, const float *in, int n, int in_
  * those of a call on that group alone (BLAS picks its kernels by shape). */
 void glance_linear_grouped(GlancePool *pool, float *out, const float *in, int n, int groups, int in_dim, const float *w,
                     const float *b, int out_dim, int gelu);
+/* glance_linear_grouped on a big layer's weight, whatever its form (matrix.h): F32
+ * through BLAS, Q8, BF16 and F16 through their kernels, then bias and GELU. */
+void glance_linear_matrix(GlancePool *pool, float *out, const float *in, int n, int groups, const GlanceMatrix *w,
+                          const float *b, int gelu);
 /* Row-wise LayerNorm; out may equal in. Statistics in double, as PyTorch's result is exact to float. */
 void glance_layernorm(GlancePool *pool, float *out, const float *in, int n, int dim, const float *w, const float *b,
                float eps);

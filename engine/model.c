@@ -1,5 +1,6 @@
 /* model.c — open a Glance model file: read glance.config, then point every weight at
  * its tensor after checking the tensor's exact shape. */
+#include "cpu.h"
 #include "tensor-schema.h"
 #include <math.h>
 #include <stdio.h>
@@ -12,25 +13,20 @@ typedef struct {
     GlanceStatus status;
 } Binder;
 
-static float half_to_float(uint16_t h)
+/* Records memory the model owns (freed by glance_model_close); NULL if out of memory. */
+static void *keep(Binder *b, void *memory, const char *name)
 {
-    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1F, mant = h & 0x3FF, bits;
-    if (exp == 0) {
-        if (mant == 0) {
-            bits = sign;
-        } else { /* subnormal: renormalise */
-            exp = 127 - 15 + 1;
-            while (!(mant & 0x400)) { mant <<= 1; exp--; }
-            bits = sign | (exp << 23) | ((mant & 0x3FF) << 13);
-        }
-    } else if (exp == 31) {
-        bits = sign | 0x7F800000 | (mant << 13);
-    } else {
-        bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
+    void **list = realloc(b->model->converted, (size_t)(b->model->n_converted + 1) * sizeof *list);
+    if (!memory || !list) {
+        free(memory);
+        if (list)
+            b->model->converted = list;
+        b->status = glance_fail(b->err, GLANCE_ERR_NOMEM, "out of memory converting '%s'", name);
+        return NULL;
     }
-    float f;
-    memcpy(&f, &bits, 4);
-    return f;
+    b->model->converted = list;
+    list[b->model->n_converted++] = memory;
+    return memory;
 }
 
 /* F32 data aligned for float is used in place; everything else is converted once. */
@@ -38,17 +34,9 @@ static const float *tensor_as_f32(Binder *b, const StTensor *t)
 {
     if (t->dtype == ST_F32 && ((uintptr_t)t->data % sizeof(float)) == 0)
         return (const float *)t->data;
-    float *out = malloc((size_t)t->count * sizeof(float) + 1);
-    float **list = realloc(b->model->converted, (size_t)(b->model->n_converted + 1) * sizeof *list);
-    if (!out || !list) {
-        free(out);
-        if (list)
-            b->model->converted = list;
-        b->status = glance_fail(b->err, GLANCE_ERR_NOMEM, "out of memory converting '%s'", t->name);
+    float *out = keep(b, malloc((size_t)t->count * sizeof(float) + 1), t->name);
+    if (!out)
         return NULL;
-    }
-    b->model->converted = list;
-    list[b->model->n_converted++] = out;
     for (int64_t i = 0; i < t->count; i++) {
         if (t->dtype == ST_F32) {
             memcpy(&out[i], t->data + i * 4, 4);
@@ -56,7 +44,7 @@ static const float *tensor_as_f32(Binder *b, const StTensor *t)
             uint16_t h;
             memcpy(&h, t->data + i * 2, 2);
             if (t->dtype == ST_F16) {
-                out[i] = half_to_float(h);
+                out[i] = glance_f16_to_float(h);
             } else {
                 uint32_t bits = (uint32_t)h << 16;
                 memcpy(&out[i], &bits, 4);
@@ -78,7 +66,7 @@ static const float *bindv(Binder *b, int required, int ndim, const int64_t *dims
             b->status = glance_fail(b->err, GLANCE_ERR_FORMAT, "missing tensor '%s'", name);
         return NULL;
     }
-    if (t->dtype == ST_OTHER) {
+    if (t->dtype == ST_OTHER || t->dtype == ST_I8) {
         b->status = glance_fail(b->err, GLANCE_ERR_FORMAT, "tensor '%s' has dtype %s, expected F32, F16 or BF16",
                                 name, t->dtype_name);
         return NULL;
@@ -100,6 +88,93 @@ static const float *bindv(Binder *b, int required, int ndim, const int64_t *dims
         return NULL;
     }
     return tensor_as_f32(b, t);
+}
+
+static int shape_is(const StTensor *t, int64_t rows, int64_t cols)
+{
+    return t->ndim == 2 && t->shape[0] == rows && t->shape[1] == cols;
+}
+
+/* A Q8 matrix: int8 panels used in place from the mapping, and NAME.scale, F32 (rows). */
+static void bind_q8(Binder *b, const StTensor *t, GlanceMatrix *m)
+{
+    char scale_name[192];
+    snprintf(scale_name, sizeof scale_name, "%s.scale", t->name);
+    if (!shape_is(t, m->rows, m->cols) || m->rows % GLANCE_PANEL_ROWS || m->cols % 4) {
+        b->status = glance_fail(b->err, GLANCE_ERR_FORMAT,
+                                "Q8 tensor '%s' must have shape [%d, %d] with rows a multiple of 16 and "
+                                "columns of 4", t->name, m->rows, m->cols);
+        return;
+    }
+    const StTensor *s = glance_st_find(b->model->file, scale_name);
+    if (!s) {
+        b->status = glance_fail(b->err, GLANCE_ERR_FORMAT, "Q8 tensor '%s' has no scale tensor '%s'", t->name,
+                                scale_name);
+        return;
+    }
+    if (s->dtype != ST_F32 || s->ndim != 1 || s->shape[0] != m->rows) {
+        b->status = glance_fail(b->err, GLANCE_ERR_FORMAT, "scale tensor '%s' must be F32 of shape [%d]",
+                                scale_name, m->rows);
+        return;
+    }
+    const float *scale = tensor_as_f32(b, s);
+    for (int i = 0; scale && i < m->rows; i++)
+        if (!(scale[i] >= 0 && scale[i] < 1e30f)) {
+            b->status = glance_fail(b->err, GLANCE_ERR_FORMAT, "scale tensor '%s' holds %g at row %d", scale_name,
+                                    (double)scale[i], i);
+            return;
+        }
+    m->kind = GLANCE_MATRIX_Q8;
+    m->panels = t->data;
+    m->scale = scale;
+}
+
+/* BF16 panels (a glance.precision "bf16" file): used in place by the BF16 kernel, or
+ * unpacked to F32 once where the CPU has none. */
+static void bind_bf16(Binder *b, const StTensor *t, GlanceMatrix *m)
+{
+    if (!shape_is(t, m->rows, m->cols) || m->rows % GLANCE_PANEL_ROWS || m->cols % 2) {
+        b->status = glance_fail(b->err, GLANCE_ERR_FORMAT,
+                                "BF16 tensor '%s' must have shape [%d, %d] with rows a multiple of 16 and "
+                                "columns of 2", t->name, m->rows, m->cols);
+        return;
+    }
+    if (glance_bf16_kernel_available()) {
+        m->kind = GLANCE_MATRIX_BF16;
+        m->panels = t->data;
+        return;
+    }
+    float *f32 = keep(b, malloc((size_t)t->count * sizeof(float) + 1), t->name);
+    if (f32)
+        glance_unpack_bf16_panels(f32, t->data, m->rows, m->cols);
+    m->f32 = f32;
+}
+
+/* A big layer's weight (tensor-schema.c's MATRIX entries): Q8 or BF16 panels as
+ * stored; F16 used in place; otherwise F32 as any weight (converted from row-major BF16,
+ * or from F16 on a CPU without F16C). */
+static void bind_matrix(Binder *b, int required, const int64_t *shape, const char *name, GlanceMatrix *m)
+{
+    if (b->status != GLANCE_OK)
+        return;
+    *m = (GlanceMatrix){ .kind = GLANCE_MATRIX_F32, .rows = (int)shape[0], .cols = (int)shape[1] };
+    const StTensor *t = glance_st_find(b->model->file, name);
+    if (t && t->dtype == ST_I8) {
+        bind_q8(b, t, m);
+        return;
+    }
+    if (t && t->dtype == ST_BF16 && b->model->bf16_panels) {
+        bind_bf16(b, t, m);
+        return;
+    }
+    /* F16 stays 16-bit where F16C can widen it per tile. */
+    if (t && t->dtype == ST_F16 && glance_cpu()->avx2 && shape_is(t, m->rows, m->cols) &&
+        m->rows % GLANCE_PANEL_ROWS == 0 && (uintptr_t)t->data % 2 == 0) {
+        m->kind = GLANCE_MATRIX_F16;
+        m->panels = t->data;
+        return;
+    }
+    m->f32 = bindv(b, required, 2, shape, name);
 }
 
 static float bind_scalar(Binder *b, const char *name)
@@ -129,6 +204,8 @@ static void bind_tensor(Binder *b, int i, int block, char *base)
     void *field = base + glance_tensor_field(i);
     if (spec->flags & GLANCE_TENSOR_SCALAR)
         *(float *)field = bind_scalar(b, name);
+    else if (spec->flags & GLANCE_TENSOR_MATRIX)
+        bind_matrix(b, !(spec->flags & GLANCE_TENSOR_OPTIONAL), shape + skip, name, field);
     else
         *(const float **)field = bindv(b, !(spec->flags & GLANCE_TENSOR_OPTIONAL), ndim - skip, shape + skip, name);
 }
@@ -287,6 +364,12 @@ GlanceStatus glance_model_open(const char *path, GlanceModel **out, GlanceError 
                 s = glance_fail(&local, GLANCE_ERR_FORMAT, "the vocabulary has %d pieces, the embedding only %d rows",
                                 glance_vocab_size(m->vocab), m->config.vocab_size);
         }
+    }
+    if (s == GLANCE_OK) {
+        const char *precision = glance_st_metadata(m->file, GLANCE_META_PRECISION);
+        if (precision && strcmp(precision, "q8") && strcmp(precision, "bf16"))
+            s = glance_fail(&local, GLANCE_ERR_FORMAT, "unsupported glance.precision '%s' (q8 or bf16)", precision);
+        m->bf16_panels = precision && !strcmp(precision, "bf16");
     }
     if (s == GLANCE_OK) {
         m->w.blocks = calloc((size_t)m->config.depth, sizeof *m->w.blocks);

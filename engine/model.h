@@ -1,25 +1,28 @@
-/* model.h — the weights of a VLMo model: pointers into the mapped file (F32) or into
- * buffers converted once at load (F16 / BF16). Names are the official state-dict keys. */
+/* model.h — the weights of a VLMo model: pointers into the mapped file (F32; the big
+ * layers' Q8, BF16 or F16 matrices, matrix.h) or into buffers converted to F32 once at
+ * load (other F16 / BF16 tensors). Names are the official state-dict keys. */
 #ifndef GLANCE_MODEL_H
 #define GLANCE_MODEL_H
 #include "engine-private.h"
+#include "matrix.h"
 #include "safetensors.h"
 #include "tokenizer.h"
 
 /* One modality expert: a LayerNorm and a two-layer GELU MLP. */
 typedef struct {
     const float *norm_w, *norm_b; /* (dim)            transformer.blocks.N.norm2_{text,imag,vl}  */
-    const float *fc1_w;           /* (hidden, dim)    transformer.blocks.N.mlp_{...}.fc1.weight  */
+    GlanceMatrix fc1_w;            /* (hidden, dim)    transformer.blocks.N.mlp_{...}.fc1.weight  */
     const float *fc1_b;           /* (hidden)                                                    */
-    const float *fc2_w;           /* (dim, hidden)    transformer.blocks.N.mlp_{...}.fc2.weight  */
+    GlanceMatrix fc2_w;            /* (dim, hidden)    transformer.blocks.N.mlp_{...}.fc2.weight  */
     const float *fc2_b;           /* (dim)                                                       */
 } GlanceExpertWeights;
 
 typedef struct {
     const float *norm1_w, *norm1_b; /* (dim)        transformer.blocks.N.norm1                      */
-    const float *qkv_w;             /* (3*dim, dim) transformer.blocks.N.attn.qkv.weight            */
+    GlanceMatrix qkv_w;            /* (3*dim, dim) transformer.blocks.N.attn.qkv.weight            */
     const float *q_bias, *v_bias;   /* (dim)        transformer.blocks.N.attn.{q,v}_bias (no k bias) */
-    const float *proj_w, *proj_b;   /* (dim, dim)   transformer.blocks.N.attn.proj                  */
+    GlanceMatrix proj_w;            /* (dim, dim)   transformer.blocks.N.attn.proj.weight           */
+    const float *proj_b;            /* (dim)        transformer.blocks.N.attn.proj.bias             */
     const float *gamma_1, *gamma_2; /* (dim)        layer scale; NULL without it                    */
     GlanceExpertWeights text, imag; /* L-FFN and V-FFN                                              */
     GlanceExpertWeights vl;         /* VL-FFN, only for N >= vlffn_start (else zeroed)              */
@@ -68,8 +71,9 @@ struct GlanceModel {
     char **answers;
     int num_answers;
     GlanceWeights w;
-    float **converted;    /* F16/BF16/unaligned tensors converted to F32 */
+    void **converted;     /* F16/BF16/unaligned tensors converted to F32 */
     int n_converted;
+    int bf16_panels;      /* glance.precision bf16: BF16 matrices are in panels */
     int patches_side;     /* image_size / patch_size */
     int num_patches;
     int rel_image_rows;   /* (2*side-1)^2 + 3: image part of the relative table */

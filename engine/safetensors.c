@@ -16,7 +16,7 @@ static int dtype_size(const char *name, StDtype *dtype)
     static const struct { const char *name; StDtype dtype; int size; } table[] = {
         { "F32", ST_F32, 4 }, { "F16", ST_F16, 2 }, { "BF16", ST_BF16, 2 },
         { "F64", ST_OTHER, 8 }, { "I64", ST_OTHER, 8 }, { "I32", ST_OTHER, 4 },
-        { "I16", ST_OTHER, 2 }, { "I8", ST_OTHER, 1 }, { "U8", ST_OTHER, 1 },
+        { "I16", ST_OTHER, 2 }, { "I8", ST_I8, 1 }, { "U8", ST_OTHER, 1 },
         { "BOOL", ST_OTHER, 1 },
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)

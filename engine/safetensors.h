@@ -6,7 +6,7 @@
 
 #define ST_MAX_DIMS 8
 
-typedef enum { ST_F32, ST_F16, ST_BF16, ST_OTHER } StDtype;
+typedef enum { ST_F32, ST_F16, ST_BF16, ST_I8, ST_OTHER } StDtype;
 
 typedef struct {
     const char *name;           /* points into the parsed header            */

@@ -11,6 +11,7 @@
 #define B(field) offsetof(GlanceBlockWeights, field)
 #define BLOCK GLANCE_TENSOR_PER_BLOCK
 #define VL (GLANCE_TENSOR_PER_BLOCK | GLANCE_TENSOR_VL_BLOCKS)
+#define MATRIX GLANCE_TENSOR_MATRIX /* its field is a GlanceMatrix */
 
 typedef struct {
     GlanceTensorSpec spec;
@@ -23,11 +24,11 @@ typedef struct {
       B(member.norm_w) },                                                                                 \
     { { "transformer.blocks.%d.norm2_" kind ".bias", GLANCE_HEAD_NONE, flags, 1, { D(DIM, 1) } },        \
       B(member.norm_b) },                                                                                 \
-    { { "transformer.blocks.%d.mlp_" kind ".fc1.weight", GLANCE_HEAD_NONE, flags, 2,                     \
+    { { "transformer.blocks.%d.mlp_" kind ".fc1.weight", GLANCE_HEAD_NONE, flags | MATRIX, 2,                    \
         { D(HIDDEN, 1), D(DIM, 1) } }, B(member.fc1_w) },                                                 \
     { { "transformer.blocks.%d.mlp_" kind ".fc1.bias", GLANCE_HEAD_NONE, flags, 1, { D(HIDDEN, 1) } },   \
       B(member.fc1_b) },                                                                                  \
-    { { "transformer.blocks.%d.mlp_" kind ".fc2.weight", GLANCE_HEAD_NONE, flags, 2,                     \
+    { { "transformer.blocks.%d.mlp_" kind ".fc2.weight", GLANCE_HEAD_NONE, flags | MATRIX, 2,                    \
         { D(DIM, 1), D(HIDDEN, 1) } }, B(member.fc2_w) },                                                 \
     { { "transformer.blocks.%d.mlp_" kind ".fc2.bias", GLANCE_HEAD_NONE, flags, 1, { D(DIM, 1) } },      \
       B(member.fc2_b) }
@@ -63,9 +64,9 @@ static const Entry schema[] = {
     { { "transformer.blocks.%d.norm1.bias", GLANCE_HEAD_NONE, BLOCK, 1, { D(DIM, 1) } }, B(norm1_b) },
     { { "transformer.blocks.%d.attn.q_bias", GLANCE_HEAD_NONE, BLOCK, 1, { D(DIM, 1) } }, B(q_bias) },
     { { "transformer.blocks.%d.attn.v_bias", GLANCE_HEAD_NONE, BLOCK, 1, { D(DIM, 1) } }, B(v_bias) },
-    { { "transformer.blocks.%d.attn.qkv.weight", GLANCE_HEAD_NONE, BLOCK, 2, { D(DIM, 3), D(DIM, 1) } },
+    { { "transformer.blocks.%d.attn.qkv.weight", GLANCE_HEAD_NONE, BLOCK | MATRIX, 2, { D(DIM, 3), D(DIM, 1) } },
       B(qkv_w) },
-    { { "transformer.blocks.%d.attn.proj.weight", GLANCE_HEAD_NONE, BLOCK, 2, { D(DIM, 1), D(DIM, 1) } },
+    { { "transformer.blocks.%d.attn.proj.weight", GLANCE_HEAD_NONE, BLOCK | MATRIX, 2, { D(DIM, 1), D(DIM, 1) } },
       B(proj_w) },
     { { "transformer.blocks.%d.attn.proj.bias", GLANCE_HEAD_NONE, BLOCK, 1, { D(DIM, 1) } }, B(proj_b) },
     EXPERT("text", text, BLOCK),

@@ -5,7 +5,8 @@
 #include "model.h"
 
 /* Offset of tensor i's field: in GlanceWeights, or in GlanceBlockWeights for per-block
- * tensors. The field is a `const float *`, or a `float` for scalars. */
+ * tensors. The field is a `const float *`, a `float` for scalars, or a GlanceMatrix for
+ * GLANCE_TENSOR_MATRIX tensors. */
 size_t glance_tensor_field(int i);
 
 #endif

@@ -76,7 +76,8 @@ int cli_import(int argc, char **argv)
         { "heads", 0, 0, G_OPTION_ARG_INT, &heads, "Attention heads (default: inferred)", "N" },
         { "image-size", 0, 0, G_OPTION_ARG_INT, &image_size, "Input image side (default: inferred)", "N" },
         { "max-text-len", 0, 0, G_OPTION_ARG_INT, &max_text_len, "Text tokens (default: inferred)", "N" },
-        { "dtype", 0, 0, G_OPTION_ARG_STRING, &dtype, "Stored precision: f32 (default) or f16", "f32|f16" },
+        { "dtype", 0, 0, G_OPTION_ARG_STRING, &dtype, "Stored precision: f32 (default), f16, or for the big layers q8 or bf16",
+          "f32|f16|q8|bf16" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Model file to write", "OUT.safetensors" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &cli_json, "Print one JSON object on stdout", NULL },
         { NULL },
@@ -98,8 +99,16 @@ int cli_import(int argc, char **argv)
         return cli_usage("import: -o OUT.safetensors is required");
     if (heads < 0 || image_size < 0 || max_text_len < 0)
         return cli_usage("import: --heads, --image-size and --max-text-len must be positive");
-    if (dtype && strcmp(dtype, "f32") != 0 && strcmp(dtype, "f16") != 0)
-        return cli_usage("import: --dtype must be f32 or f16, not '%s'", dtype);
+    static const struct { const char *name; GlanceImportDtype dtype; } dtypes[] = {
+        { "f32", GLANCE_IMPORT_DTYPE_F32 }, { "f16", GLANCE_IMPORT_DTYPE_F16 },
+        { "q8", GLANCE_IMPORT_DTYPE_Q8 }, { "bf16", GLANCE_IMPORT_DTYPE_BF16 },
+    };
+    int chosen = dtype ? -1 : 0;
+    for (guint i = 0; dtype && i < G_N_ELEMENTS(dtypes); i++)
+        if (!strcmp(dtype, dtypes[i].name))
+            chosen = (int)i;
+    if (chosen < 0)
+        return cli_usage("import: --dtype must be f32, f16, q8 or bf16, not '%s'", dtype);
 
     GlanceImportOptions opts;
     glance_import_options_init(&opts);
@@ -111,7 +120,7 @@ int cli_import(int argc, char **argv)
     opts.heads = heads;
     opts.image_size = image_size;
     opts.max_text_len = max_text_len;
-    opts.dtype = dtype && !strcmp(dtype, "f16") ? GLANCE_IMPORT_DTYPE_F16 : GLANCE_IMPORT_DTYPE_F32;
+    opts.dtype = dtypes[chosen].dtype;
     if (isatty(STDERR_FILENO))
         opts.progress = show_progress;
 
@@ -122,7 +131,7 @@ int cli_import(int argc, char **argv)
             fprintf(stderr, "\r%-66s\r", "");
         return cli_fail_error(error);
     }
-    const char *dtype_name = opts.dtype == GLANCE_IMPORT_DTYPE_F16 ? "f16" : "f32";
+    const char *dtype_name = dtypes[chosen].name;
     if (cli_json)
         print_json(&report, output, dtype_name);
     else

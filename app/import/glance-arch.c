@@ -382,8 +382,11 @@ static gboolean plan_tensor(Inference *inf, const GlanceTensorSpec *spec, int bl
     if ((spec->flags & GLANCE_TENSOR_OPTIONAL) && !find(inf, name))
         return TRUE;
     int ndim = glance_tensor_shape(spec, inf->c, shape);
-    return expect_full(inf, name, ndim, shape, quantities_of(spec),
-                       (spec->flags & GLANCE_TENSOR_LEADING_ROWS) != 0);
+    if (!expect_full(inf, name, ndim, shape, quantities_of(spec), (spec->flags & GLANCE_TENSOR_LEADING_ROWS) != 0))
+        return FALSE;
+    GlanceTensorPlan *planned = g_ptr_array_index(inf->plan, inf->plan->len - 1);
+    planned->matrix = (spec->flags & GLANCE_TENSOR_MATRIX) != 0;
+    return TRUE;
 }
 
 /* vlffn_start is the first block with mlp_vl.fc1.weight: any other VL-FFN tensor

@@ -49,6 +49,7 @@ typedef struct {
 typedef struct {
     char *name;             /* tensor name in the model file */
     GlanceTensorView view;  /* what to copy from the checkpoint, with its output shape */
+    gboolean matrix;        /* a big layer's weight (GLANCE_TENSOR_MATRIX)          */
 } GlanceTensorPlan;
 
 typedef struct {

@@ -120,6 +120,73 @@ static gboolean check_output_size(const char *checkpoint_path, const GlanceArch 
     return TRUE;
 }
 
+/* How a planned tensor is stored: in the file's dtype, or (q8 and bf16 imports, big
+ * layers' weights only) in a reduced form. Q8 needs whole 16-row, 4-column panels, BF16
+ * 16-row, 2-column ones; a matrix that has none stays F32. */
+typedef enum { STORE_PLAIN, STORE_Q8, STORE_BF16 } StoreAs;
+
+static StoreAs store_as(const GlanceTensorPlan *plan, GlanceImportDtype dtype)
+{
+    if (!plan->matrix || plan->view.ndim != 2)
+        return STORE_PLAIN;
+    if (dtype == GLANCE_IMPORT_DTYPE_BF16 && plan->view.shape[0] % 16 == 0 && plan->view.shape[1] % 2 == 0)
+        return STORE_BF16;
+    if (dtype == GLANCE_IMPORT_DTYPE_Q8 && plan->view.shape[0] % 16 == 0 && plan->view.shape[1] % 4 == 0)
+        return STORE_Q8;
+    return STORE_PLAIN;
+}
+
+static void declare_tensors(GlanceSafetensorsWriter *writer, const GlanceArch *arch, GlanceImportDtype dtype,
+                            GlanceTensorDtype plain)
+{
+    for (guint i = 0; i < arch->plan->len; i++) {
+        const GlanceTensorPlan *plan = g_ptr_array_index(arch->plan, i);
+        switch (store_as(plan, dtype)) {
+        case STORE_PLAIN:
+            glance_safetensors_writer_add_tensor(writer, plan->name, plain, plan->view.ndim, plan->view.shape);
+            break;
+        case STORE_BF16:
+            glance_safetensors_writer_add_tensor(writer, plan->name, GLANCE_DTYPE_BF16, 2, plan->view.shape);
+            break;
+        case STORE_Q8: {
+            g_autofree char *scale = g_strconcat(plan->name, ".scale", NULL);
+            glance_safetensors_writer_add_tensor(writer, plan->name, GLANCE_DTYPE_I8, 2, plan->view.shape);
+            glance_safetensors_writer_add_tensor(writer, scale, GLANCE_DTYPE_F32, 1, plan->view.shape);
+            break;
+        }
+        }
+    }
+}
+
+/* A big layer's weight in Q8 (int8 panels, then NAME.scale) or BF16 panels, through
+ * F32 (docs/model-format.md). */
+static gboolean write_reduced(GlanceCheckpoint *checkpoint, const GlanceTensorPlan *plan, StoreAs as,
+                              GlanceSafetensorsWriter *writer, GError **error)
+{
+    gsize rows = (gsize)plan->view.shape[0], cols = (gsize)plan->view.shape[1];
+    g_autofree float *values = g_try_malloc(MAX(rows * cols, 1) * sizeof(float));
+    g_autofree guint8 *bytes = g_try_malloc(MAX(rows * cols, 1) * 2);
+    g_autofree float *scale = g_try_malloc(MAX(rows, 1) * sizeof(float));
+    if (!values || !bytes || !scale) {
+        g_set_error(error, GLANCE_IMPORT_ERROR, GLANCE_IMPORT_ERROR_LIMIT, "not enough memory for tensor '%s'",
+                    plan->name);
+        return FALSE;
+    }
+    if (!glance_checkpoint_copy_tensor(checkpoint, &plan->view, GLANCE_DTYPE_F32, (guint8 *)values, error))
+        return FALSE;
+    if (as == STORE_BF16) {
+        glance_pack_bf16(values, (int)rows, (int)cols, (uint16_t *)bytes); /* panels: store_as checked */
+        return glance_safetensors_writer_write_tensor(writer, bytes, rows * cols * 2, error);
+    }
+    if (!glance_quantise_q8(values, (int)rows, (int)cols, (int8_t *)bytes, scale)) {
+        g_set_error(error, GLANCE_IMPORT_ERROR, GLANCE_IMPORT_ERROR_INVALID,
+                    "tensor '%s' holds a value that is not finite; it cannot be stored as q8", plan->name);
+        return FALSE;
+    }
+    return glance_safetensors_writer_write_tensor(writer, bytes, rows * cols, error) &&
+           glance_safetensors_writer_write_tensor(writer, scale, rows * sizeof(float), error);
+}
+
 /* Writes every planned tensor: straight from the archive when it is already
  * contiguous in the output dtype, otherwise through a converted copy. */
 static gboolean write_tensors(const GlanceImportOptions *opts, GlanceCheckpoint *checkpoint,
@@ -128,13 +195,28 @@ static gboolean write_tensors(const GlanceImportOptions *opts, GlanceCheckpoint 
                               GError **error)
 {
     guint64 total = 0, done = 0;
+    guint declared = 0; /* the writer's index: a Q8 matrix declares two tensors */
     for (guint i = 0; i < arch->plan->len; i++)
+        declared += store_as(g_ptr_array_index(arch->plan, i), opts->dtype) == STORE_Q8 ? 2 : 1;
+    for (guint i = 0; i < declared; i++)
         total += glance_safetensors_writer_tensor_size(writer, i);
+    declared = 0;
     for (guint i = 0; i < arch->plan->len; i++) {
         if (g_cancellable_set_error_if_cancelled(cancellable, error))
             return FALSE;
         const GlanceTensorPlan *plan = g_ptr_array_index(arch->plan, i);
-        gsize size = glance_safetensors_writer_tensor_size(writer, i);
+        StoreAs as = store_as(plan, opts->dtype);
+        gsize size = glance_safetensors_writer_tensor_size(writer, declared);
+        if (as == STORE_Q8)
+            size += glance_safetensors_writer_tensor_size(writer, declared + 1);
+        declared += as == STORE_Q8 ? 2 : 1;
+        if (as != STORE_PLAIN) {
+            if (!write_reduced(checkpoint, plan, as, writer, error))
+                return FALSE;
+            done += size;
+            progress(opts, 0.1 + 0.9 * (total ? (double)done / (double)total : 1.0), plan->name);
+            continue;
+        }
         g_autoptr(GError) local = NULL;
         const guint8 *direct = glance_checkpoint_direct_bytes(checkpoint, &plan->view, dtype, &local);
         if (local) {
@@ -174,10 +256,12 @@ gboolean glance_import_checkpoint(const GlanceImportOptions *opts, GlanceImportR
                     "a checkpoint, a vocabulary and an output file are required");
         return FALSE;
     }
-    if (opts->dtype != GLANCE_IMPORT_DTYPE_F32 && opts->dtype != GLANCE_IMPORT_DTYPE_F16) {
+    if (opts->dtype != GLANCE_IMPORT_DTYPE_F32 && opts->dtype != GLANCE_IMPORT_DTYPE_F16 &&
+        opts->dtype != GLANCE_IMPORT_DTYPE_Q8 && opts->dtype != GLANCE_IMPORT_DTYPE_BF16) {
         g_set_error(error, GLANCE_IMPORT_ERROR, GLANCE_IMPORT_ERROR_INVALID, "unknown output dtype");
         return FALSE;
     }
+    /* The dtype of every tensor not stored in a reduced form. */
     GlanceTensorDtype dtype = opts->dtype == GLANCE_IMPORT_DTYPE_F16 ? GLANCE_DTYPE_F16 : GLANCE_DTYPE_F32;
 
     progress(opts, 0.0, "reading the checkpoint");
@@ -250,15 +334,14 @@ gboolean glance_import_checkpoint(const GlanceImportOptions *opts, GlanceImportR
         glance_safetensors_writer_set_metadata(writer, GLANCE_META_VOCAB, vocab);
         if (answers)
             glance_safetensors_writer_set_metadata(writer, GLANCE_META_ANSWERS, answers);
+        if (opts->dtype == GLANCE_IMPORT_DTYPE_Q8 || opts->dtype == GLANCE_IMPORT_DTYPE_BF16)
+            glance_safetensors_writer_set_metadata(writer, GLANCE_META_PRECISION,
+                                                   opts->dtype == GLANCE_IMPORT_DTYPE_Q8 ? "q8" : "bf16");
         if (opts->scope && *opts->scope)
             glance_safetensors_writer_set_metadata(writer, GLANCE_META_SCOPE, opts->scope);
         if (!check_output_size(opts->checkpoint_path, &arch, dtype, error))
             goto out;
-        for (guint i = 0; i < arch.plan->len; i++) {
-            const GlanceTensorPlan *plan = g_ptr_array_index(arch.plan, i);
-            glance_safetensors_writer_add_tensor(writer, plan->name, dtype, plan->view.ndim,
-                                                 plan->view.shape);
-        }
+        declare_tensors(writer, &arch, opts->dtype, dtype);
         progress(opts, 0.1, "writing the model file");
         if (!glance_safetensors_writer_write_header(writer, error) ||
             !write_tensors(opts, checkpoint, &arch, dtype, writer, cancellable, error) ||

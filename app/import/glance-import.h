@@ -21,6 +21,8 @@ G_BEGIN_DECLS
 typedef enum {
     GLANCE_IMPORT_DTYPE_F32, /* exact copy of float32 checkpoints */
     GLANCE_IMPORT_DTYPE_F16, /* half the size; rounded to nearest even */
+    GLANCE_IMPORT_DTYPE_Q8,  /* big layers' weights int8 with a scale per row; the rest F32 */
+    GLANCE_IMPORT_DTYPE_BF16, /* big layers' weights bf16 (nearest even); the rest F32 */
 } GlanceImportDtype;
 
 /* Called between tensors: fraction in [0, 1], and what is being done. */

@@ -135,3 +135,4 @@ float glance_dtype_load_float(GlanceTensorDtype dtype, const guint8 *src)
         return 0.0f;
     }
 }
+

@@ -36,5 +36,6 @@ guint16 glance_float_to_f16(float value);
 float glance_f16_to_float(guint16 bits);
 float glance_bf16_to_float(guint16 bits);
 
+
 G_END_DECLS
 #endif

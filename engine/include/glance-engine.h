@@ -68,6 +68,8 @@ typedef struct {
 #define GLANCE_META_VOCAB "glance.vocab"     /* newline-joined WordPiece pieces    */
 #define GLANCE_META_ANSWERS "glance.answers" /* newline-joined VQA answers         */
 #define GLANCE_META_NAME "glance.name"
+#define GLANCE_META_PRECISION "glance.precision" /* "q8" or "bf16": the matrices' form;
+                                                    absent: as their dtypes say      */
 /* What a model knows (docs/model-scope.md); optional, written by tools/train/calibrate.py. */
 #define GLANCE_META_SCOPE "glance.scope"             /* one plain sentence            */
 #define GLANCE_META_DOMAIN "glance.domain"           /* JSON: the out-of-domain check */
@@ -116,7 +118,9 @@ enum {
     GLANCE_TENSOR_OPTIONAL = 1 << 5,    /* may be absent even when its head is present   */
     GLANCE_TENSOR_SCALAR = 1 << 6,      /* one number, stored as [1] or 0-dimensional    */
     GLANCE_TENSOR_LEADING_ROWS = 1 << 7, /* checkpoints may hold more rows; the first count */
-    GLANCE_TENSOR_READ_IF_ABS_POS = 1 << 8 /* in every file; read only with abs_pos        */
+    GLANCE_TENSOR_READ_IF_ABS_POS = 1 << 8, /* in every file; read only with abs_pos     */
+    GLANCE_TENSOR_MATRIX = 1 << 9       /* a big linear layer's weight (qkv, proj, fc1,
+                                           fc2): Q8 or BF16 in reduced-precision files  */
 };
 
 typedef struct {
@@ -150,6 +154,15 @@ typedef struct {
 
 /* Returns non-zero to cancel the running pass (checked between layers). */
 typedef int (*GlanceCancelFunc)(void *user_data);
+
+/* A big layer's weight (GLANCE_TENSOR_MATRIX) in Q8 form, as `glance-cli import --dtype
+ * q8` stores it (docs/model-format.md): w is (rows, cols) row-major F32; panels gets
+ * rows * cols bytes, scale one float per row. Returns 0, writing nothing useful, when
+ * rows % 16 or cols % 4 is not 0 or w holds a non-finite value. */
+int glance_quantise_q8(const float *w, int rows, int cols, int8_t *panels, float *scale);
+/* The same in BF16 form (`import --dtype bf16`): rows * cols bfloat16 values, rounded to
+ * nearest even, in panels. Returns 0 when rows % 16 or cols % 2 is not 0. */
+int glance_pack_bf16(const float *w, int rows, int cols, uint16_t *panels);
 
 /* ---- model ---- */
 GlanceStatus glance_model_open(const char *path, GlanceModel **out, GlanceError *err);

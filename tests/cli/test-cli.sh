@@ -58,6 +58,10 @@ expect_json "eval vqa: 2 of 3 right, per type" \
   "d['task']=='vqa' and d['n']==3 and abs(d['accuracy']-2/3)<1e-9 and d['per_type']['color']['accuracy']==1 and d['per_type']['yesno']=={'n':2,'accuracy':0.5}" \
   "$cli" eval "${M[@]}" --json vqa "$ev/vqa.jsonl"
 expect_json "eval nlvr2: 1 of 2 right" "d['n']==2 and d['accuracy']==0.5" "$cli" eval "${M[@]}" --json nlvr2 "$ev/nlvr2.jsonl"
+expect_json "eval vqa: each line's top answer, in order" "d['predictions']==['$a0', '$a1', '$a1']" \
+  "$cli" eval "${M[@]}" --json vqa "$ev/vqa.jsonl"
+expect_json "eval nlvr2: each pair's verdict, in order" "d['predictions']==[$([ "$v" = true ] && echo True || echo False)]*2" \
+  "$cli" eval "${M[@]}" --json nlvr2 "$ev/nlvr2.jsonl"
 # retrieval: 12 images (the 4 golden ones and 8 crops of them) and 12 captions, so R@1,
 # R@5 and R@10 can each be anything; the expected values are computed from embed's vectors.
 $py - "$ev" <<'PY'

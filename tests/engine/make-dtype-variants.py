@@ -16,17 +16,25 @@ import sys
 import numpy as np
 
 
-def read(path):
+def read_raw(path):
+    """name -> [dtype name, shape, raw bytes], and the metadata."""
     blob = open(path, "rb").read()
     (n,) = struct.unpack_from("<Q", blob, 0)
     header = json.loads(blob[8:8 + n])
     meta = header.pop("__metadata__", {})
-    base = 8 + n
-    tensors = {}
+    items = {}
     for name, t in header.items():
-        assert t["dtype"] == "F32", name
         a, b = t["data_offsets"]
-        tensors[name] = np.frombuffer(blob[base + a:base + b], dtype="<f4").reshape(t["shape"])
+        items[name] = [t["dtype"], list(t["shape"]), blob[8 + n + a:8 + n + b]]
+    return items, meta
+
+
+def read(path):
+    items, meta = read_raw(path)
+    tensors = {}
+    for name, (dtype, shape, raw) in items.items():
+        assert dtype == "F32", name
+        tensors[name] = np.frombuffer(raw, dtype="<f4").reshape(shape)
     return tensors, meta
 
 

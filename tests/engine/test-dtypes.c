@@ -2,42 +2,11 @@
  * both must give outputs bit-identical to the same values stored as aligned F32 (used in
  * place from the mapping). The three files come from make-dtype-variants.py. */
 #include "glance-engine.h"
+#include "task-outputs.h"
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct {
-    float vqa[4096];
-    float image_vec[1024], text_vec[1024];
-    float nlvr2[2];
-} Outputs;
-
-static int run(const char *path, Outputs *out)
-{
-    GlanceModel *model = NULL;
-    GlanceContext *ctx = NULL;
-    GlanceError err = { 0 };
-    memset(out, 0, sizeof *out);
-    if (glance_model_open(path, &model, &err) != GLANCE_OK || glance_context_new(model, &ctx, &err) != GLANCE_OK) {
-        fprintf(stderr, "FAIL %s\n", err.message);
-        glance_model_close(model);
-        return -1;
-    }
-    guint8 pixels[70 * 50 * 3];
-    for (gsize i = 0; i < sizeof pixels; i++)
-        pixels[i] = (guint8)(i * 37 % 251);
-    GlanceImage image = { pixels, 70, 50, 210 };
-    int status = glance_vqa(ctx, &image, "what color is the square?", out->vqa, &err) == GLANCE_OK &&
-                 glance_embed_image(ctx, &image, 1, out->image_vec, &err) == GLANCE_OK &&
-                 glance_embed_text(ctx, "a red square", 0, out->text_vec, &err) == GLANCE_OK &&
-                 glance_nlvr2(ctx, &image, &image, "both images are the same", out->nlvr2, &err) == GLANCE_OK ? 0 : -1;
-    if (status)
-        fprintf(stderr, "FAIL %s: %s\n", path, err.message);
-    glance_context_free(ctx);
-    glance_model_close(model);
-    return status;
-}
 
 int main(void)
 {
@@ -53,12 +22,12 @@ int main(void)
         return 1;
     }
     const char *names[3] = { "rounded-f32", "bf16", "misaligned-f32" };
-    static Outputs outputs[3];
+    static TaskOutputs outputs[3];
     int failures = 0;
     for (int i = 0; i < 3; i++) {
         g_autofree char *file = g_strconcat(names[i], ".safetensors", NULL);
         g_autofree char *path = g_build_filename(dir, file, NULL);
-        if (run(path, &outputs[i]) != 0)
+        if (task_outputs_run(path, &outputs[i]) != 0)
             return 1;
     }
     for (int i = 1; i < 3; i++) {

@@ -6,7 +6,8 @@ import struct
 import numpy as np
 
 ALIGN = 64
-DTYPES = {"F32": np.float32, "F16": np.float16}
+# BF16 is read as its raw 16-bit patterns (numpy has no bfloat16); I8 as int8.
+DTYPES = {"F32": np.float32, "F16": np.float16, "BF16": np.uint16, "I8": np.int8}
 
 
 class LayoutError(AssertionError):

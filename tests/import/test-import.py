@@ -14,6 +14,7 @@ Generated files live under $GLANCE_TEST_TMP/import, never in the source tree.
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -109,6 +110,54 @@ def check_model(path, case, vocab_path, answers_path, cli_json=None):
         shape = [1] if src.dim() == 0 else [rows or src.shape[0]] + list(src.shape[1:])
         check(list(array.shape) == shape, f"{name} has shape {list(array.shape)}, expected {shape}")
         check(array.tobytes() == expected_bytes(src, shape, dtype, rows), f"{name}: bytes differ from the source")
+
+
+MATRIX = re.compile(r"transformer\.blocks\.\d+\.(attn\.(qkv|proj)|mlp_(text|imag|vl)\.fc[12])\.weight$")
+
+
+def unpanel(panels, rows, cols, step):
+    """docs/model-format.md: element (o, k) of a 16-row panel layout with column steps
+    of `step`, at ((o // 16) * (cols // step) + k // step) * 16 * step + (o % 16) * step + k % step."""
+    flat = panels.reshape(-1)
+    o = np.arange(rows)[:, None]
+    k = np.arange(cols)[None, :]
+    return flat[((o // 16) * (cols // step) + k // step) * 16 * step + (o % 16) * step + k % step]
+
+
+def check_reduced(path, ckpt, dtype):
+    """A q8 / bf16 import, read independently of the engine: the big layers decoded from
+    the documented panel layout, everything else F32 bytes as in the checkpoint."""
+    meta, _, tensors, header = safetensors_check.read_model(path)
+    check(meta.get("glance.precision") == dtype, f"glance.precision is {meta.get('glance.precision')!r}")
+    source = load_source(ckpt, "state_dict", None)
+    matrices = 0
+    for name, src in source.items():
+        if name == "text_embeddings.position_ids":
+            continue
+        w = src.detach().float()
+        if not MATRIX.match(name):
+            check(header[name]["dtype"] == "F32", f"{name} stored as {header[name]['dtype']}")
+            check(tensors[name].tobytes() == expected_bytes(src, [1] if src.dim() == 0 else list(src.shape), "f32"),
+                  f"{name}: bytes differ from the source")
+            continue
+        matrices += 1
+        rows, cols = w.shape
+        check(list(tensors[name].shape) == [rows, cols], f"{name} has shape {list(tensors[name].shape)}")
+        w = w.numpy()
+        if dtype == "bf16":
+            check(header[name]["dtype"] == "BF16", f"{name} stored as {header[name]['dtype']}")
+            want = torch.from_numpy(w).bfloat16().view(torch.int16).numpy().view(np.uint16)
+            check(np.array_equal(unpanel(tensors[name], rows, cols, 2), want), f"{name}: BF16 panels differ")
+            continue
+        check(header[name]["dtype"] == "I8", f"{name} stored as {header[name]['dtype']}")
+        scale = tensors[name + ".scale"]
+        check(header[name + ".scale"]["dtype"] == "F32" and list(scale.shape) == [rows], f"{name}.scale shape")
+        check(np.allclose(scale, np.abs(w).max(axis=1) / 127, rtol=1e-6, atol=0), f"{name}.scale is not max|w|/127")
+        q = unpanel(tensors[name], rows, cols, 4).astype(np.float32)
+        err = np.abs(q * scale[:, None] - w)
+        check(np.all(err <= scale[:, None] * 0.5001 + 1e-12), f"{name}: Q8 values off by {err.max()}")
+        check(np.abs(q).max() == 127, f"{name}: the largest weight of a row is not +-127")
+    check(matrices > 0, "no big-layer matrices in the checkpoint")
 
 
 def leftovers(out_dir):
@@ -220,6 +269,12 @@ def golden(work):
               "golden tensors differ from manifest.json's keys")
         check(list(header)[0] == "relative_position_bias_table", "tensors not in state-dict order")
         print(f"ok - {case['name']}")
+    for dtype in ("q8", "bf16"):
+        out = os.path.join(work, f"vlmo-ref-a-{dtype}.safetensors")
+        result = run_cli([ckpt, "--vocab", vocab, "--answers", answers, "--dtype", dtype, "-o", out, "--json"])
+        check(result.returncode == 0, f"exit {result.returncode}: {result.stderr.strip()}")
+        check_reduced(out, ckpt, dtype)
+        print(f"ok - golden {dtype}: big layers in panels as docs/model-format.md says, the rest F32 as in the source")
     check_padding_check_fires(out, work)
     print("ok - header padding other than spaces is refused")
 

@@ -3,12 +3,15 @@
 
     /usr/bin/python3 tools/bench/engine_vs_torch.py [--rounds 2] [--threads 2] [--seconds 3]
                      [--chart docs/performance.png] [--json out.json] [--cli OTHER-GLANCE-CLI]
+                     [--dtype f32,q8,bf16] [--sizes 224,384,480]
 
 1. builds a release glance-cli in build-rel/ (meson, -Dwerror=false);
 2. writes random VLMo-Base checkpoints at 224, 384 and 480 px with
    ../shared/bench/vlmo_torch_ref.py and imports them with `glance-cli import`, once:
-   they are cached in build-rel/bench-cache/ (or $GLANCE_BENCH_CACHE), about 850 MB each;
-3. runs, for each round, `glance-cli bench engine --json` on each model and then
+   they are cached in build-rel/bench-cache/ (or $GLANCE_BENCH_CACHE), about 850 MB each
+   (--dtype q8,bf16: also imported with `--dtype q8` / `--dtype bf16`; the checkpoints
+   are kept beside them so that each dtype is imported from the same weights);
+3. runs, for each round, `glance-cli bench engine --json` on each model (every dtype) and then
    `vlmo_torch_ref.py bench --arch base --json`, with the same thread count, and notes
    the load average before each;
 4. prints the table (speed-up = PyTorch time / Glance time, per round) and draws a chart.
@@ -62,21 +65,30 @@ def build():
     run(["ninja", "-C", BUILD, "app/cli/glance-cli"], stdout=subprocess.DEVNULL)
 
 
-def models(cache):
+def model_name(size, dtype):
+    return f"base{size}.safetensors" if dtype == "f32" else f"base{size}-{dtype}.safetensors"
+
+
+def models(cache, sizes, dtypes):
+    """{(size, dtype): path}. The f32-only run keeps no checkpoint (as before); other
+    dtypes keep base{size}.pt so that every dtype comes from the same weights."""
     os.makedirs(cache, exist_ok=True)
     paths = {}
-    for size in SIZES:
-        path = os.path.join(cache, f"base{size}.safetensors")
-        if not os.path.exists(path):
-            print(f"writing and importing a random VLMo-Base at {size} px ...", file=sys.stderr)
-            with tempfile.TemporaryDirectory(dir=cache) as tmp:
-                pt = os.path.join(tmp, f"base{size}.pt")
-                run(["/usr/bin/python3", REF, "random", "--arch", "base", "--image-size", str(size), "-o", pt],
-                    stdout=subprocess.DEVNULL)
-                run([CLI, "import", pt, "--vocab", VOCAB, "--answers", ANSWERS, "-o", path + ".part"],
-                    stdout=subprocess.DEVNULL)
-            os.replace(path + ".part", path)
-        paths[size] = path
+    for size in sizes:
+        pt = os.path.join(cache, f"base{size}.pt")
+        for dtype in dtypes:
+            path = os.path.join(cache, model_name(size, dtype))
+            if not os.path.exists(path):
+                print(f"importing a random VLMo-Base at {size} px as {dtype} ...", file=sys.stderr)
+                with tempfile.TemporaryDirectory(dir=cache) as tmp:
+                    source = pt if dtypes != ["f32"] else os.path.join(tmp, f"base{size}.pt")
+                    if not os.path.exists(source):
+                        run(["/usr/bin/python3", REF, "random", "--arch", "base", "--image-size", str(size),
+                             "-o", source], stdout=subprocess.DEVNULL)
+                    run([CLI, "import", source, "--vocab", VOCAB, "--answers", ANSWERS, "--dtype", dtype,
+                         "-o", path + ".part"], stdout=subprocess.DEVNULL)
+                os.replace(path + ".part", path)
+            paths[(size, dtype)] = path
     return paths
 
 
@@ -97,9 +109,9 @@ def measure(cli, paths, rounds, threads, seconds):
     results = []
     for r in range(rounds):
         entry = {"glance": {}, "load_glance": load_average()}
-        for size in SIZES:
-            print(f"round {r + 1}: Glance at {size} px (load {load_average():.1f})", file=sys.stderr)
-            entry["glance"][size] = glance_bench(cli, paths[size], threads, seconds)
+        for size, dtype in paths:
+            print(f"round {r + 1}: Glance at {size} px, {dtype} (load {load_average():.1f})", file=sys.stderr)
+            entry["glance"][key(size, dtype)] = glance_bench(cli, paths[(size, dtype)], threads, seconds)
         entry["load_torch"] = load_average()
         print(f"round {r + 1}: PyTorch (load {entry['load_torch']:.1f})", file=sys.stderr)
         entry["torch"] = torch_bench(threads)
@@ -107,14 +119,24 @@ def measure(cli, paths, rounds, threads, seconds):
     return results
 
 
+def key(size, dtype):
+    """Results are keyed "224" for f32 (as in older --json files) and "224-q8" otherwise."""
+    return str(size) if dtype == "f32" else f"{size}-{dtype}"
+
+
 def table(results):
     rows = []
-    for label, size, figure, torch_name, items in ROWS:
-        g = [e["glance"][size]["seconds_per_call"].get(figure) for e in results]
-        t = [e["torch"].get(torch_name) / items if e["torch"].get(torch_name) else None for e in results]
-        ratios = [tt / gg for gg, tt in zip(g, t) if gg and tt]
-        rows.append({"pass": label, "glance_s": [x for x in g if x], "torch_s": [x for x in t if x],
-                     "speedup": ratios})
+    keys = list(results[0]["glance"])
+    for k in keys:
+        size, _, dtype = k.partition("-")
+        for label, row_size, figure, torch_name, items in ROWS:
+            if int(size) != row_size:
+                continue
+            g = [e["glance"][k]["seconds_per_call"].get(figure) for e in results]
+            t = [e["torch"].get(torch_name) / items if e["torch"].get(torch_name) else None for e in results]
+            ratios = [tt / gg for gg, tt in zip(g, t) if gg and tt]
+            rows.append({"pass": label + (f", Glance {dtype}" if dtype else ""), "glance_s": [x for x in g if x],
+                         "torch_s": [x for x in t if x], "speedup": ratios})
     return rows
 
 
@@ -134,12 +156,14 @@ def print_table(rows, results, threads):
     for r in rows:
         ratios = ", ".join(f"{x:.2f}x" for x in r["speedup"]) or "-"
         print(f"| {r['pass']} | {fmt_range(r['glance_s'])} | {fmt_range(r['torch_s'])} | {ratios} |")
-    g480 = [e["glance"][480] for e in results]
-    loads = [x["load"] for x in g480 if "load" in x]
-    rss = [x["peak_rss_bytes"] for x in g480 if "peak_rss_bytes" in x]
-    if loads:
-        print(f"\nGlance: model open (480-px file, warm page cache) {fmt_range(loads, 1e3)}; "
-              f"peak resident memory of the 480-px bench {max(rss) / 2**20:.0f} MiB")
+    print()
+    for k in results[0]["glance"]:
+        figures = [e["glance"][k] for e in results]
+        loads = [x["load"] for x in figures if "load" in x]
+        rss = [x["peak_rss_bytes"] for x in figures if "peak_rss_bytes" in x]
+        if loads:
+            print(f"Glance {k}: model open (warm page cache) {fmt_range(loads, 1e3)}; "
+                  f"peak resident memory of its bench {max(rss) / 2**20:.0f} MiB")
 
 
 def chart(rows, results, path):
@@ -152,7 +176,7 @@ def chart(rows, results, path):
     except ImportError:
         print("no chart: matplotlib is missing (apt-get install python3-matplotlib)", file=sys.stderr)
         return
-    fig, ax = plt.subplots(figsize=(10, 3.8))
+    fig, ax = plt.subplots(figsize=(10, 1.6 + 0.45 * len(rows)))
     colours = ["#1c71d8", "#e66100", "#26a269", "#9141ac", "#865e3c"]
     for k, e in enumerate(results):
         xs = [r["speedup"][k] if k < len(r["speedup"]) else None for r in rows]
@@ -168,7 +192,7 @@ def chart(rows, results, path):
     ax.set_xlim(0, max(top, 1) * 1.15)
     ax.grid(axis="x", alpha=0.3)
     ax.set_xlabel("speed-up over PyTorch (PyTorch time / Glance time; right of the red line: Glance faster)", fontsize=9)
-    ax.set_title("Glance engine vs PyTorch eager, VLMo-Base fp32, 2 threads, interleaved rounds", fontsize=10)
+    ax.set_title("Glance engine vs PyTorch eager (fp32), VLMo-Base, 2 threads, interleaved rounds", fontsize=10)
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -186,12 +210,12 @@ def main():
                     "e.g. a copy of an older build for a before/after")
     ap.add_argument("--cache", default=os.environ.get("GLANCE_BENCH_CACHE", os.path.join(BUILD, "bench-cache")))
     ap.add_argument("--from-json", help="print and draw figures saved by --json instead of measuring")
+    ap.add_argument("--dtype", default="f32", help="comma-separated Glance model dtypes: f32, q8, bf16")
+    ap.add_argument("--sizes", default=",".join(map(str, SIZES)), help="comma-separated image sizes (224, 384, 480)")
     args = ap.parse_args()
     if args.from_json:
         with open(args.from_json) as f:
             results = json.load(f)["rounds"]
-        for e in results:  # JSON keys are strings
-            e["glance"] = {int(k): v for k, v in e["glance"].items()}
         rows = table(results)
         print_table(rows, results, args.threads)
         chart(rows, results, args.chart)
@@ -199,8 +223,12 @@ def main():
     for tool in ("meson", "ninja"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is needed (tools/install-deps.sh)")
+    dtypes = args.dtype.split(",")
+    sizes = [int(x) for x in args.sizes.split(",")]
+    if any(d not in ("f32", "q8", "bf16") for d in dtypes) or any(x not in SIZES for x in sizes):
+        sys.exit("--dtype takes f32, q8, bf16; --sizes takes 224, 384, 480")
     build()
-    paths = models(args.cache)
+    paths = models(args.cache, sizes, dtypes)
     results = measure(args.cli, paths, args.rounds, args.threads, args.seconds)
     rows = table(results)
     print_table(rows, results, args.threads)
