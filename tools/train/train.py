@@ -310,7 +310,8 @@ def train(config, run_dir, threads, workers, export_path=None, max_minutes=None)
             model.load_state_dict(init["model"])
             mim_head.load_state_dict(init["mim_head"])
         elif config.get("init_from_model"):
-            load_model_file(model, config["init_from_model"], vocab)
+            # Relative to the repository root, so a config works from any directory.
+            load_model_file(model, os.path.join(REPO, config["init_from_model"]), vocab)
         with open(os.path.join(run_dir, "settings.json"), "w") as f:
             json.dump({"config": config, "vocab_size": len(vocab), "torch": torch.__version__,
                        "threads": threads, "workers": workers,
