@@ -169,6 +169,28 @@ def check_resume_and_export():
         assert torch.allclose(want, got, atol=1e-6), "exported model disagrees"
         assert not hasattr(exported, "mlm_score"), "the MLM head was exported"
 
+        # A run may start from an exported file (grid -> free fine-tuning of the bundled
+        # model): every exported tensor arrives; a file of another size is refused.
+        fresh = train.build_model(TINY["model"], tokenizer.vocab)
+        train.load_model_file(fresh, out, tokenizer.vocab)
+        got = fresh.state_dict()
+        for key, value in exported.state_dict().items():
+            assert torch.equal(got[key], value), f"{key} not loaded from the file"
+        wider = train.build_model({**TINY["model"], "dim": 48, "heads": 2}, tokenizer.vocab)
+        try:
+            train.load_model_file(wider, out, tokenizer.vocab)
+            raise AssertionError("a file of another width was loaded")
+        except ValueError:
+            pass
+        # Per stage, the share of free scenes and a validation set of either layout.
+        stage = {**TINY["stages"][3], "free_layout_fraction": 1.0}
+        run = {**copy.deepcopy(TINY), "init_from_model": out, "stages": [stage],
+               "validation": {"vqa": 9, "layout": "free"}}
+        train.train(run, os.path.join(tmp, "from-file"), threads=1, workers=0)
+        free = train.Validation(5, 48, {"vqa": 9, "layout": "free"})
+        grid = train.Validation(5, 48, {"vqa": 9})
+        assert [q.text for _, q in free.vqa] != [q.text for _, q in grid.vqa]
+
 
 def check_layout_mix():
     """free_layout_fraction 0 draws nothing extra (grid-only runs keep their batches);

@@ -35,8 +35,8 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 import data  # noqa: E402
 import tasks  # noqa: E402
-from evaluate import (embed, predict_nlvr2, predict_vqa, retrieval_metrics,  # noqa: E402
-                      vqa_metrics)
+from evaluate import (embed, load_glance_model, predict_nlvr2, predict_vqa,  # noqa: E402
+                      retrieval_metrics, vqa_metrics)
 from shapeworld import make_eval  # noqa: E402
 import shapeworld as sw  # noqa: E402
 from vlmo import VLMo, VLMoConfig, export_glance  # noqa: E402
@@ -59,6 +59,19 @@ def build_model(model_cfg, vocab):
     model = VLMo(cfg)
     reinit_heads(model)
     return model
+
+
+def load_model_file(model, path, vocab):
+    """Starts from the weights of an exported Glance file (the bundled model, say).
+    Its vocabulary and body must be this run's; heads it lacks (MLM) keep their init."""
+    source, tokenizer, _ = load_glance_model(path)
+    if list(tokenizer.vocab) != list(vocab):
+        raise ValueError(f"{path}: its vocabulary is not this run's")
+    own = model.state_dict()
+    for name, value in source.state_dict().items():
+        if name not in own or value.shape != own[name].shape:
+            raise ValueError(f"{path}: tensor {name} {tuple(value.shape)} does not fit the model")
+    model.load_state_dict(source.state_dict(), strict=False)
 
 
 def reinit_heads(model):
@@ -151,10 +164,13 @@ def export_model(model, vocab, path, name):
 
 class Validation:
     def __init__(self, seed, image_size, sizes):
-        part = (seed, 9)
-        self.vqa = list(make_eval.vqa_items(part, sizes.get("vqa", 0)))
-        self.nlvr2 = list(make_eval.nlvr2_items(part, sizes.get("nlvr2", 0)))
-        self.retrieval = list(make_eval.retrieval_items(part, sizes.get("retrieval", 0)))
+        # "layout": "grid" (default) or "free"; a free set draws from another stream so
+        # its scenes are not the grid set's moved about.
+        layout = sizes.get("layout", "grid")
+        part = (seed, 9) if layout == "grid" else (seed, 9, 1)
+        self.vqa = list(make_eval.vqa_items(part, sizes.get("vqa", 0), layout))
+        self.nlvr2 = list(make_eval.nlvr2_items(part, sizes.get("nlvr2", 0), layout))
+        self.retrieval = list(make_eval.retrieval_items(part, sizes.get("retrieval", 0), layout))
         render = lambda scenes: np.stack([sw.render(s, image_size) for s in scenes]) \
             if scenes else None  # noqa: E731
         self.vqa_pixels = render([s for s, _ in self.vqa])
@@ -293,6 +309,9 @@ def train(config, run_dir, threads, workers, export_path=None, max_minutes=None)
             init = torch.load(config["init_from"], map_location="cpu")
             model.load_state_dict(init["model"])
             mim_head.load_state_dict(init["mim_head"])
+        elif config.get("init_from_model"):
+            # Relative to the repository root, so a config works from any directory.
+            load_model_file(model, os.path.join(REPO, config["init_from_model"]), vocab)
         with open(os.path.join(run_dir, "settings.json"), "w") as f:
             json.dump({"config": config, "vocab_size": len(vocab), "torch": torch.__version__,
                        "threads": threads, "workers": workers,
@@ -302,9 +321,12 @@ def train(config, run_dir, threads, workers, export_path=None, max_minutes=None)
                   f"parameters, vocabulary {len(vocab)}")
 
     validation = Validation(seed, model.cfg.image_size, config.get("validation", {}))
-    batch_args = (seed, model.cfg.image_size, model.cfg.patch_size, tokenizer,
-                  model.cfg.max_text_len, config.get("free_layout_fraction", 0.0),
-                  config.get("caption_positions", 0.0))
+    batch_fraction = config.get("free_layout_fraction", 0.0)
+    def batch_args(stage):
+        # A stage may set its own share of free-placement scenes (a grid -> free curriculum).
+        return (seed, model.cfg.image_size, model.cfg.patch_size, tokenizer,
+                model.cfg.max_text_len, stage.get("free_layout_fraction", batch_fraction),
+                config.get("caption_positions", 0.0))
     every_s = 60.0 * config.get("checkpoint_minutes", 3)
     started = time.time()
     model.train()
@@ -332,7 +354,7 @@ def train(config, run_dir, threads, workers, export_path=None, max_minutes=None)
             # VLMo starts it from type 1 (the image type).
             with torch.no_grad():
                 model.token_type_embeddings.weight[2] = model.token_type_embeddings.weight[1]
-        prefetch = data.Prefetcher(batch_args, stage, start, stage["steps"], workers)
+        prefetch = data.Prefetcher(batch_args(stage), stage, start, stage["steps"], workers)
         window, window_start, samples = [], time.time(), 0
         last_save = time.time()
         try:
