@@ -154,6 +154,20 @@ def check_resume_and_export():
         b = torch.load(os.path.join(resumed, "checkpoint.pt"))["model"]
         for key in a:
             assert torch.equal(a[key], b[key]), f"resumed run differs in {key}"
+        # A fresh machine resumes from a committed stage-end checkpoint: same weights.
+        fresh = os.path.join(tmp, "from-stage-end")
+        train.train(copy.deepcopy(TINY), fresh, threads=1, workers=0,
+                    resume_from=os.path.join(straight, "after-vl.pt"))
+        c = torch.load(os.path.join(fresh, "checkpoint.pt"))["model"]
+        for key in a:
+            assert torch.equal(a[key], c[key]), f"run from a stage end differs in {key}"
+        try:
+            other = {**copy.deepcopy(TINY), "stages": TINY["stages"][1:]}
+            train.train(other, os.path.join(tmp, "wrong"), threads=1, workers=0,
+                        resume_from=os.path.join(straight, "after-vl.pt"))
+            raise AssertionError("a stage end of another recipe was accepted")
+        except ValueError:
+            pass
 
         trained = train.build_model(TINY["model"], torch.load(
             os.path.join(straight, "checkpoint.pt"))["vocab"])

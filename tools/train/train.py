@@ -279,12 +279,27 @@ class Log:
         print(text, flush=True)
 
 
-def train(config, run_dir, threads, workers, export_path=None, max_minutes=None):
+def start_from_stage_end(path, config, ckpt_path):
+    """Makes a stage-end checkpoint the run's checkpoint, after checking that it ended a
+    stage of this very recipe (same model, same stages before it)."""
+    ckpt = torch.load(path, map_location="cpu")
+    done = ckpt["stage"]
+    names = lambda c: [s["name"] for s in c["stages"][:done]]  # noqa: E731
+    if ckpt["step"] != 0 or ckpt["config"]["model"] != config["model"] \
+            or names(ckpt["config"]) != names(config) or done > len(config["stages"]):
+        raise ValueError(f"{path} did not end a stage of this config")
+    save_atomically(ckpt, ckpt_path)
+
+
+def train(config, run_dir, threads, workers, export_path=None, max_minutes=None,
+          resume_from=None):
     torch.set_num_threads(threads)
     os.makedirs(run_dir, exist_ok=True)
     seed = int(config["seed"])
     log = Log(run_dir)
     ckpt_path = os.path.join(run_dir, "checkpoint.pt")
+    if resume_from and not os.path.exists(ckpt_path):
+        start_from_stage_end(resume_from, config, ckpt_path)
 
     vocab = reduced_vocab(load_vocab(FULL_VOCAB),
                           data.shapeworld_texts(config.get("caption_positions", 0.0) > 0))
@@ -429,6 +444,9 @@ def main(argv=None):
     p.add_argument("--workers", type=int, help="data worker processes, 0 or 1")
     p.add_argument("--export", help="also write the final model here")
     p.add_argument("--max-minutes", type=float, help="stop (resumably) after this long")
+    p.add_argument("--resume-from", help="a stage-end checkpoint (after-STAGE.pt, e.g. one "
+                   "committed in tools/train/checkpoints/): a run folder without a checkpoint "
+                   "starts from it, as if it had run the stages before")
     args = p.parse_args(argv)
     with open(args.config) as f:
         config = json.load(f)
@@ -436,7 +454,7 @@ def main(argv=None):
     run_dir = args.run_dir or os.path.join(HERE, "runs", name)
     out = train(config, run_dir, args.threads or config.get("threads", 2),
                 config.get("workers", 1) if args.workers is None else args.workers,
-                args.export, args.max_minutes)
+                args.export, args.max_minutes, args.resume_from)
     if out and args.export:
         import calibrate  # what the model knows: glance.scope, glance.domain, glance.calibration
         calibrate.calibrate_export(out)
