@@ -7,6 +7,7 @@
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- relative position index, as the official code builds its three tables ---- */
 
@@ -161,6 +162,8 @@ static void attention_items(void *arg, int begin, int end, int thread)
         for (int i = q0; i < q0 + rows; i++)
             glance_softmax_biased_row(scores + (long)(i - q0) * n, line, line ? rel->runs + rel->row_runs[i] : NULL,
                                line ? rel->row_runs[i + 1] - rel->row_runs[i] : 0, n);
+        if (ctx->where_probs) /* a where map asked for: keep this head's probabilities (one sequence) */
+            memcpy(ctx->where_probs + ((long)h * n + q0) * n, scores, (size_t)rows * n * sizeof(float));
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hd, n, 1.0f, scores, n, v, stride, 0.0f,
                     ctx->attn + (first + q0) * dim + h * hd, dim);
     }
