@@ -16,7 +16,7 @@ GOptionEntry cli_where_entries[] = {
     { "where-image", 0, 0, G_OPTION_ARG_FILENAME, &where_image_path,
       "Write the photo with that map laid over it as a PNG (compare: OUT-left.png, OUT-right.png)", "OUT.png" },
     { "where-method", 0, 0, G_OPTION_ARG_STRING, &where_method_name,
-      "How the map is made: rollout (default), vl-rollout or last-layer", "METHOD" },
+      "How the map is made: last-layer (default), rollout or vl-rollout", "METHOD" },
     { NULL },
 };
 

@@ -214,7 +214,7 @@ typedef enum {
 } GlanceWhereMethod;
 
 /* The method the front ends use, chosen by the pointing game (docs/where-it-looked.md). */
-#define GLANCE_WHERE_DEFAULT GLANCE_WHERE_ROLLOUT
+#define GLANCE_WHERE_DEFAULT GLANCE_WHERE_LAST_LAYER
 
 typedef struct {
     GlanceWhereMethod method; /* in: how to compute the map                             */
