@@ -102,7 +102,12 @@ static int bench_engine(int argc, char **argv)
         { "embed_image", c->has_itc },
         { "embed_text", c->has_itc },
         { "embed_image_batch", c->has_itc }, /* per image, BATCH at a time */
+        { "vqa_where", c->has_vqa },          /* vqa and the map of where it looked */
     };
+    int grid_rows, grid_cols;
+    glance_where_grid(session->model, &grid_rows, &grid_cols);
+    g_autofree float *where_weights = g_new(float, grid_rows * grid_cols);
+    GlanceWhereMap where = { .method = GLANCE_WHERE_DEFAULT, .weights = where_weights };
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "model");
@@ -128,6 +133,7 @@ static int bench_engine(int argc, char **argv)
             TIME_CALLS(min_seconds, &calls, &seconds, s = glance_embed_images(ctx, batch, BATCH, 0, out, &err));
             seconds /= BATCH;
             break;
+        case 7: TIME_CALLS(min_seconds, &calls, &seconds, s = glance_vqa_where(ctx, &image, question, out, &where, &err)); break;
         }
         if (s != GLANCE_OK)
             return cli_fail("%s: %s", passes[i].name, err.message);
