@@ -74,7 +74,6 @@ GdkPixbuf *glance_where_overlay_layer(const GlanceWhere *where, int width, int h
     float top = 0.0f;
     for (int i = 0; i < where->rows * where->cols; i++)
         top = MAX(top, where->weights[i]);
-    guint8 alpha = (guint8)lround(CLAMP(opacity, 0.0, 1.0) * 255.0);
     int stride = gdk_pixbuf_get_rowstride(layer);
     guint8 *pixels = gdk_pixbuf_get_pixels(layer);
     for (int y = 0; y < height; y++) {
@@ -82,8 +81,11 @@ GdkPixbuf *glance_where_overlay_layer(const GlanceWhere *where, int width, int h
         double gy = (y + 0.5) * where->rows / height;
         for (int x = 0; x < width; x++, px += 4) {
             double v = sample(where, gy, (x + 0.5) * where->cols / width);
-            glance_where_overlay_colour(top > 0.0f ? v / top : 0.0, px);
-            px[3] = alpha;
+            v = top > 0.0f ? v / top : 0.0;
+            glance_where_overlay_colour(v, px);
+            /* Fainter where the map is low, so the photo stays readable around what it
+             * looked at (a colour question is about those pixels). */
+            px[3] = (guint8)lround(CLAMP(opacity, 0.0, 1.0) * (0.3 + 0.7 * v) * 255.0);
         }
     }
     return layer;

@@ -16,7 +16,8 @@ object's bounding box, asks each with --where --json, and reports per layout and
   the part of it the box covers);
 - chance: the same two numbers for a map that knows nothing, i.e. the share of patch
   centres inside the grown box and the box's share of the image;
-- VQA accuracy on the set, to read the maps next to how well the model answers.
+- VQA accuracy on the set, to read the maps next to how well the model answers, and the
+  pointing rate on the questions it answered right (rate|right).
 
 --fake uniform replaces every map by a uniform one (its highest patch is the first, as
 numpy's argmax takes): the check a floor must fail. --min-rate R exits 1 when the first
@@ -132,7 +133,9 @@ def score(items, cli, model, method, fake):
         chance_point.append(float(inside.mean()))
         chance_mass.append(float(cover.mean()))
         correct.append(answer == item["answer"])
+    right = [h for h, c in zip(hits, correct) if c]
     return {"questions": len(items), "pointing_rate": float(np.mean(hits)),
+            "pointing_rate_answered_right": float(np.mean(right)) if right else None,
             "mass_share": float(np.mean(mass)), "chance_pointing": float(np.mean(chance_point)),
             "chance_mass": float(np.mean(chance_mass)), "vqa_accuracy": float(np.mean(correct))}
 
@@ -167,11 +170,13 @@ def main(argv=None):
     else:
         print(f"pointing game, seed {args.seed}, {args.n} questions per layout"
               + (f", maps replaced: {args.fake}" if args.fake else "") + f" ({elapsed:.0f} s)")
-        print(f"{'layout':<6} {'method':<11} {'rate':>6} {'chance':>7} {'mass':>6} {'chance':>7} {'vqa':>6}")
+        print(f"{'layout':<6} {'method':<11} {'rate':>6} {'chance':>7} {'mass':>6} {'chance':>7} {'vqa':>6}"
+              f" {'rate|right':>10}")
         for layout, by_method in results.items():
             for method, r in by_method.items():
                 print(f"{layout:<6} {method:<11} {r['pointing_rate']:6.1%} {r['chance_pointing']:7.1%} "
-                      f"{r['mass_share']:6.1%} {r['chance_mass']:7.1%} {r['vqa_accuracy']:6.1%}")
+                      f"{r['mass_share']:6.1%} {r['chance_mass']:7.1%} {r['vqa_accuracy']:6.1%} "
+                      f"{r['pointing_rate_answered_right'] or 0:10.1%}")
     if args.min_rate is not None:
         first = args.methods[0]
         low = [(layout, r[first]["pointing_rate"]) for layout, r in results.items()
