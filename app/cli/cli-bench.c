@@ -64,7 +64,9 @@ static int bench_engine(int argc, char **argv)
 {
     double min_seconds = 2.0;
     int size = 640;
+    g_autofree char *only = NULL;
     GOptionEntry entries[] = {
+        { "passes", 0, 0, G_OPTION_ARG_STRING, &only, "Time only these passes (comma-separated names)", "LIST" },
         { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &min_seconds, "Time per figure (default 2)", "S" },
         { "image-size", 0, 0, G_OPTION_ARG_INT, &size, "Side of the input picture before resizing (640)", "N" },
         { NULL },
@@ -119,6 +121,11 @@ static int bench_engine(int argc, char **argv)
     for (gsize i = 0; i < G_N_ELEMENTS(passes); i++) {
         if (!passes[i].enabled)
             continue;
+        if (only) {
+            g_auto(GStrv) wanted = g_strsplit(only, ",", -1);
+            if (!g_strv_contains((const char *const *)wanted, passes[i].name))
+                continue;
+        }
         int calls = 0;
         double seconds = 0;
         GlanceStatus s = GLANCE_OK;
