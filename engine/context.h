@@ -73,6 +73,7 @@ void glance_attention_heads(GlanceContext *ctx, const float *q_bias, const float
  * after its attention, finish turns the kept layers into the map, end frees (always
  * call it after begin, also on failure). */
 GlanceStatus glance_where_begin(GlanceContext *ctx, const GlanceWhereMap *where, int n, GlanceError *err);
+/* keep_layer: layer >= ctx->where_first only (attention keeps no other layer). */
 void glance_where_keep_layer(GlanceContext *ctx, int layer, int n);
 void glance_where_finish(GlanceContext *ctx, int n_text, int n, GlanceWhereMap *where);
 void glance_where_end(GlanceContext *ctx);

@@ -157,7 +157,7 @@ static void attention(GlanceContext *ctx, const GlanceBlockWeights *b, int layer
     glance_layernorm(ctx->pool, ctx->xn, ctx->x, n, dim, b->norm1_w, b->norm1_b, c->norm_eps);
     glance_linear_grouped(ctx->pool, ctx->qkv, ctx->xn, n, ctx->seqs, dim, b->qkv_w, NULL, 3 * dim, 0);
     glance_attention_heads(ctx, b->q_bias, b->v_bias, layer, n);
-    if (ctx->where_probs)
+    if (ctx->where_probs && layer >= ctx->where_first)
         glance_where_keep_layer(ctx, layer, n);
     glance_linear_grouped(ctx->pool, ctx->xn, ctx->attn, n, ctx->seqs, dim, b->proj_w, b->proj_b, dim, 0);
     glance_residual_add(ctx->pool, ctx->x, ctx->xn, b->gamma_1, n, dim);

@@ -66,8 +66,6 @@ GlanceStatus glance_where_begin(GlanceContext *ctx, const GlanceWhereMap *where,
 
 void glance_where_keep_layer(GlanceContext *ctx, int layer, int n)
 {
-    if (layer < ctx->where_first)
-        return;
     int heads = ctx->model->config.heads;
     size_t square = (size_t)n * n;
     float *mean = ctx->where_layers + (size_t)(layer - ctx->where_first) * square;
