@@ -3,22 +3,11 @@
  * map, and the map over the photo when on (viridis yellow over the map's highest patch,
  * the photo barely tinted over its lowest); the map spans the fitted photo, not the
  * widget's letterbox. Run by run-xvfb.sh. */
+#include "check.h"
 #include "glance-where-overlay-picture.h"
 #include <gtk/gtk.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-static int checks, failures;
-#define CHECK(cond, ...)                                                        \
-    do {                                                                        \
-        checks++;                                                               \
-        if (!(cond)) {                                                          \
-            failures++;                                                         \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                \
-            fprintf(stderr, __VA_ARGS__);                                       \
-            fputc('\n', stderr);                                                \
-        }                                                                       \
-    } while (0)
 
 enum { PHOTO_W = 200, PHOTO_H = 100, WIDGET_W = 200, WIDGET_H = 160 };
 
@@ -130,6 +119,5 @@ int main(void)
     CHECK(gtk_accessible_get_accessible_role(GTK_ACCESSIBLE(picture)) == GTK_ACCESSIBLE_ROLE_IMG, "role is not img");
 
     gtk_window_destroy(GTK_WINDOW(window));
-    printf("where-overlay-picture: %d checks, %d failures\n", checks, failures);
-    return failures ? 1 : 0;
+    return check_summary("where-overlay-picture");
 }
