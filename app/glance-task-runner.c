@@ -36,6 +36,7 @@ void glance_ask_result_free(GlanceAskResult *result)
     if (!result)
         return;
     g_clear_pointer(&result->answers, g_array_unref);
+    g_clear_pointer(&result->where, glance_where_free);
     g_free(result);
 }
 
@@ -189,10 +190,13 @@ static gpointer ask_on_worker(GlanceContext *ctx, gpointer data, GError **error)
     if (!image)
         return NULL;
     gint64 start = g_get_monotonic_time();
-    g_autoptr(GArray) answers = glance_task_ask(ctx, image, job->question, job->top, NULL, error);
+    g_autoptr(GlanceWhere) where = NULL;
+    g_autoptr(GArray) answers = glance_task_ask_where(ctx, image, job->question, job->top, NULL,
+                                                      GLANCE_WHERE_DEFAULT, &where, error);
     if (!answers)
         return NULL;
     GlanceAskResult *result = g_new0(GlanceAskResult, 1);
+    result->where = g_steal_pointer(&where);
     result->seconds = (g_get_monotonic_time() - start) / 1e6;
     result->answers = g_array_sized_new(FALSE, FALSE, sizeof(GlanceScoredAnswer), answers->len);
     g_array_set_clear_func(result->answers, (GDestroyNotify)scored_answer_clear);
