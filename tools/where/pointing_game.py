@@ -19,6 +19,10 @@ object's bounding box, asks each with --where --json, and reports per layout and
 - VQA accuracy on the set, to read the maps next to how well the model answers, and the
   pointing rate on the questions it answered right (rate|right).
 
+--task match scores `glance-cli match IMAGE "a {size} {color} {shape}"` (the object's
+caption; image-text matching, the pass behind "why this result?") instead; its "vqa"
+column is then the share the model calls a match.
+
 --fake uniform replaces every map by a uniform one (its highest patch is the first, as
 numpy's argmax takes): the check a floor must fail. --min-rate R exits 1 when the first
 method's pointing rate on any layout is below R (tests use it). --json prints the table as
@@ -77,13 +81,18 @@ def write_set(work, seed, n, layout, size):
             sw.save_png(sw.render(scene, size), path)
         half = obj.side / 2
         items.append({"image": path, "question": text, "answer": answer, "kind": kind,
+                      "caption": f"{sw.questions.article(obj.size)} {obj.size} {obj.color} {obj.shape}",
                       "box": [obj.cx - half, obj.cy - half, obj.cx + half, obj.cy + half]})
     return items
 
 
-def ask(cli, model, item, method):
-    cmd = [cli, "ask", item["image"], item["question"], "--where", "--json", "--top", "1",
-           "--where-method", method]
+def ask(cli, model, item, method, task="ask"):
+    """(map, right?) of one item: `ask` the question, or `match` the object's caption."""
+    if task == "match":
+        cmd = [cli, "match", item["image"], item["caption"]]
+    else:
+        cmd = [cli, "ask", item["image"], item["question"], "--top", "1"]
+    cmd += ["--where", "--json", "--where-method", method]
     if model:
         cmd += ["--model", model]
     out = subprocess.run(cmd, capture_output=True, text=True)
@@ -92,7 +101,9 @@ def ask(cli, model, item, method):
     reply = json.loads(out.stdout)
     rows, cols = reply["where"]["grid"]
     weights = np.array(reply["where"]["weights"], dtype=np.float64).reshape(rows, cols)
-    return weights, reply["answers"][0]["answer"]
+    if task == "match":
+        return weights, reply["probability"] > 0.5
+    return weights, reply["answers"][0]["answer"] == item["answer"]
 
 
 def grown_box(box, rows, cols):
@@ -117,10 +128,10 @@ def centres_inside(box, rows, cols):
     return np.outer((cy >= y0) & (cy <= y1), (cx >= x0) & (cx <= x1))
 
 
-def score(items, cli, model, method, fake):
+def score(items, cli, model, method, fake, task="ask"):
     hits, mass, chance_point, chance_mass, correct = [], [], [], [], []
     for item in items:
-        weights, answer = ask(cli, model, item, method)
+        weights, right = ask(cli, model, item, method, task)
         rows, cols = weights.shape
         if fake == "uniform":
             weights = np.full((rows, cols), 1.0 / (rows * cols))
@@ -132,7 +143,7 @@ def score(items, cli, model, method, fake):
         mass.append(float((weights * cover).sum() / weights.sum()))
         chance_point.append(float(inside.mean()))
         chance_mass.append(float(cover.mean()))
-        correct.append(answer == item["answer"])
+        correct.append(right)
     right = [h for h, c in zip(hits, correct) if c]
     return {"questions": len(items), "pointing_rate": float(np.mean(hits)),
             "pointing_rate_answered_right": float(np.mean(right)) if right else None,
@@ -150,6 +161,8 @@ def main(argv=None):
     p.add_argument("--layouts", nargs="+", choices=sw.scene.LAYOUTS, default=["free", "grid"])
     p.add_argument("--methods", nargs="+", default=["rollout", "vl-rollout", "last-layer"])
     p.add_argument("--fake", choices=["uniform"], help="replace the maps (to test the floor)")
+    p.add_argument("--task", choices=["ask", "match"], default="ask",
+                   help="ask the question (VQA), or match the object's caption (ITM)")
     p.add_argument("--min-rate", type=float, help="exit 1 when the first method's rate is below")
     p.add_argument("--work", help="folder for the images (default: a temporary one)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -161,14 +174,14 @@ def main(argv=None):
         started = time.time()
         for layout in args.layouts:
             items = write_set(work, args.seed, args.n, layout, args.size)
-            results[layout] = {m: score(items, args.cli, args.model, m, args.fake)
+            results[layout] = {m: score(items, args.cli, args.model, m, args.fake, args.task)
                                for m in args.methods}
         elapsed = time.time() - started
 
     if args.json:
         print(json.dumps({"seed": args.seed, "n": args.n, "fake": args.fake, "results": results}))
     else:
-        print(f"pointing game, seed {args.seed}, {args.n} questions per layout"
+        print(f"pointing game ({args.task}), seed {args.seed}, {args.n} questions per layout"
               + (f", maps replaced: {args.fake}" if args.fake else "") + f" ({elapsed:.0f} s)")
         print(f"{'layout':<6} {'method':<11} {'rate':>6} {'chance':>7} {'mass':>6} {'chance':>7} {'vqa':>6}"
               f" {'rate|right':>10}")
