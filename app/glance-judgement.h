@@ -9,7 +9,4 @@ typedef struct {
     float probability;   /* softmax probability of "true" / "match" */
     float logits[2];     /* [false, true] */
 } GlanceJudgement;
-
-/* For `_finish` functions whose task returned a g_new'd GlanceJudgement: copies it to out. */
-gboolean glance_judgement_propagate(GTask *task, GlanceJudgement *out, GError **error);
 #endif

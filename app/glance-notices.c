@@ -1,10 +1,20 @@
 /* glance-notices.c — judging answers against what the model knows. Thresholds come from
  * the model file (tools/train/calibrate.py measured them on held-out data); official
  * checkpoints without them get the documented defaults of glance-notices.h. */
+#include "config.h"
+#include <glib/gi18n-lib.h>
 #include "glance-notices.h"
 #include "glance-image.h"
 #include <math.h>
 #include <string.h>
+
+/* Messages are translated for the GUI, which binds the catalogue; the CLI never does, so
+ * its lines and --json stay in English. The bundled model's scope is listed here so
+ * that it is translated too. */
+static const char *const known_scopes[] G_GNUC_UNUSED = {
+    N_("coloured shapes on plain backgrounds"),
+    N_("everyday photos"),
+};
 
 static const char *const code_names[] = {
     [GLANCE_NOTICE_UNKNOWN_WORDS] = "unknown_words",
@@ -109,10 +119,17 @@ static char *quoted_list(char **words, guint n)
     GString *s = g_string_new(NULL);
     for (guint i = 0; i < n; i++) {
         if (i > 0)
-            g_string_append(s, i + 1 == n ? " and " : ", ");
-        g_string_append_printf(s, "'%s'", words[i]);
+            /* Translators: between the words the model does not know: "'a', 'b' and 'c'" */
+            g_string_append(s, i + 1 == n ? _(" and ") : _(", "));
+        /* Translators: a word the model does not know, quoted: 'car' */
+        g_string_append_printf(s, C_("unknown word", "'%s'"), words[i]);
     }
     return g_string_free(s, FALSE);
+}
+
+const char *glance_notices_translate_scope(const char *scope)
+{
+    return scope && *scope ? _(scope) : scope;
 }
 
 /* Reads the text as the model will; *readable: some word piece is not [UNK]. */
@@ -134,7 +151,9 @@ static gboolean judge_text(const GlanceModel *model, const char *text, GPtrArray
         char **list = (char **)g_ptr_array_free(words, FALSE);
         g_autofree char *quoted = quoted_list(list, g_strv_length(list));
         GlanceNotice *n = add_notice(notices, GLANCE_NOTICE_UNKNOWN_WORDS,
-                                     g_strdup_printf("The model does not know the %s %s", g_strv_length(list) == 1 ? "word" : "words",
+                                     g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "The model does not know the word %s",
+                                                                 "The model does not know the words %s",
+                                                                 g_strv_length(list)),
                                                      quoted));
         n->words = list;
     } else {
@@ -143,8 +162,8 @@ static gboolean judge_text(const GlanceModel *model, const char *text, GPtrArray
     int max_len = glance_model_config(model)->max_text_len;
     if (n_tokens > max_len) {
         GlanceNotice *n = add_notice(notices, GLANCE_NOTICE_QUESTION_TRUNCATED,
-                                     g_strdup_printf("The text is too long: the model read only the first %d of "
-                                                     "its %d word pieces and ignored the rest",
+                                     g_strdup_printf(_("The text is too long: the model read only the first %d of "
+                                                       "its %d word pieces and ignored the rest"),
                                                      max_len - 2, n_tokens - 2));
         n->tokens_read = max_len;
         n->tokens = n_tokens;
@@ -165,12 +184,18 @@ gboolean glance_notices_judge_image(const GlanceModelKnowledge *knowledge, const
     gboolean outside = FALSE;
     if (!glance_domain_check_image(knowledge->domain, image, &outside, error))
         return FALSE;
-    if (outside)
-        add_notice(notices, GLANCE_NOTICE_OUTSIDE_MODEL_SCOPE,
-                   g_strdup_printf("%s%s photo does not look like anything the model was trained on%s%s%s",
-                                   which ? "The " : "This", which ? which : "",
-                                   knowledge->scope ? " (it knows only " : "", knowledge->scope ? knowledge->scope : "",
-                                   knowledge->scope ? ")" : ""));
+    if (!outside)
+        return TRUE;
+    const char *photo = !which ? _("This photo")
+        : g_str_equal(which, "left") ? _("The left photo")
+        : g_str_equal(which, "right") ? _("The right photo") : _("The example photo");
+    /* Translators: %s is "This photo", "The left photo", ... */
+    g_autofree char *sentence = g_strdup_printf(_("%s does not look like anything the model was trained on"), photo);
+    add_notice(notices, GLANCE_NOTICE_OUTSIDE_MODEL_SCOPE,
+               knowledge->scope
+                   /* Translators: the sentence above, then what the model knows: "coloured shapes on plain backgrounds" */
+                   ? g_strdup_printf(_("%s (it knows only %s)"), sentence, glance_notices_translate_scope(knowledge->scope))
+                   : g_steal_pointer(&sentence));
     return TRUE;
 }
 
@@ -178,8 +203,8 @@ static void judge_confidence(GPtrArray *notices, double confidence, double thres
 {
     if (confidence < threshold)
         add_notice(notices, GLANCE_NOTICE_LOW_CONFIDENCE,
-                   g_strdup_printf("Not sure: the model is only %.0f%% confident, and at that level its answers "
-                                   "are often wrong",
+                   g_strdup_printf(_("Not sure: the model is only %.0f%% confident, and at that level its answers "
+                                     "are often wrong"),
                                    100.0 * confidence));
 }
 
@@ -264,10 +289,10 @@ GPtrArray *glance_notices_for_search(const GlanceModel *model, const GlanceQuery
     gboolean one_text = n_terms == 1 && glance_query_get_term(query, 0)->kind == GLANCE_QUERY_TEXT;
     if (!any_readable)
         add_notice(notices, GLANCE_NOTICE_NO_GOOD_MATCH,
-                   g_strdup("No good matches: the model cannot read any word of the search"));
+                   g_strdup(_("No good matches: the model cannot read any word of the search")));
     else if (isnan(best_score) || (one_text && best_score < k->no_good_match))
         add_notice(notices, GLANCE_NOTICE_NO_GOOD_MATCH,
-                   g_strdup("No good matches: no photo in the library matches the search well"));
+                   g_strdup(_("No good matches: no photo in the library matches the search well")));
     return notices;
 }
 

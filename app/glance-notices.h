@@ -6,29 +6,10 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include "glance-domain.h"
+#include "glance-notice.h"
 #include "glance-engine.h"
 #include "glance-query.h"
 #include "glance-tasks.h"
-
-typedef enum {
-    GLANCE_NOTICE_UNKNOWN_WORDS,       /* words the vocabulary cannot read         */
-    GLANCE_NOTICE_OUTSIDE_MODEL_SCOPE, /* the image fails the model's domain check  */
-    GLANCE_NOTICE_QUESTION_TRUNCATED,  /* the text is longer than the model reads   */
-    GLANCE_NOTICE_LOW_CONFIDENCE,      /* the answer is below the calibrated score   */
-    GLANCE_NOTICE_NO_GOOD_MATCH,       /* no search result reaches the match score   */
-} GlanceNoticeCode;
-
-typedef struct {
-    GlanceNoticeCode code;
-    char *message;     /* one plain sentence for a person who is not a programmer   */
-    GStrv words;       /* unknown_words: the words, as the model saw them; else NULL */
-    int tokens_read;   /* question_truncated: word pieces the model read; else 0     */
-    int tokens;        /* question_truncated: word pieces of the whole text          */
-} GlanceNotice;
-
-/* "unknown_words", "outside_model_scope", ... (the --json codes). */
-const char *glance_notice_code_name(GlanceNoticeCode code);
-void glance_notice_free(GlanceNotice *notice);
 
 /* What a model knows: its scope sentence, its domain check and its thresholds, from the
  * model file's metadata, or documented defaults for files without calibration. */

@@ -2,6 +2,7 @@
  * needs no locks; jobs carry the model path chosen when they were queued. */
 #include "glance-task-runner.h"
 #include "glance-model-handle.h"
+#include "glance-notices.h"
 #include "glance-picture-image.h"
 #include "glance-tasks.h"
 
@@ -37,6 +38,15 @@ void glance_ask_result_free(GlanceAskResult *result)
         return;
     g_clear_pointer(&result->answers, g_array_unref);
     g_clear_pointer(&result->where, glance_where_free);
+    g_clear_pointer(&result->notices, g_ptr_array_unref);
+    g_free(result);
+}
+
+void glance_compare_result_free(GlanceCompareResult *result)
+{
+    if (!result)
+        return;
+    g_clear_pointer(&result->notices, g_ptr_array_unref);
     g_free(result);
 }
 
@@ -195,9 +205,14 @@ static gpointer ask_on_worker(GlanceContext *ctx, gpointer data, GError **error)
                                                       GLANCE_WHERE_DEFAULT, &where, error);
     if (!answers)
         return NULL;
+    double seconds = (g_get_monotonic_time() - start) / 1e6;
+    GPtrArray *notices = glance_notices_for_ask(glance_context_model(ctx), image, job->question, answers, error);
+    if (!notices)
+        return NULL;
     GlanceAskResult *result = g_new0(GlanceAskResult, 1);
     result->where = g_steal_pointer(&where);
-    result->seconds = (g_get_monotonic_time() - start) / 1e6;
+    result->seconds = seconds;
+    result->notices = notices;
     result->answers = g_array_sized_new(FALSE, FALSE, sizeof(GlanceScoredAnswer), answers->len);
     g_array_set_clear_func(result->answers, (GDestroyNotify)scored_answer_clear);
     for (guint i = 0; i < answers->len; i++) {
@@ -253,10 +268,12 @@ static gpointer compare_on_worker(GlanceContext *ctx, gpointer data, GError **er
     const GlanceImage *right = glance_picture_get_image(job->right, error);
     if (!right)
         return NULL;
-    GlanceJudgement *judgement = g_new0(GlanceJudgement, 1);
-    if (!glance_task_compare(ctx, left, right, job->statement, judgement, error))
-        g_clear_pointer(&judgement, g_free);
-    return judgement;
+    g_autoptr(GlanceCompareResult) result = g_new0(GlanceCompareResult, 1);
+    if (!glance_task_compare(ctx, left, right, job->statement, &result->judgement, error))
+        return NULL;
+    result->notices = glance_notices_for_compare(glance_context_model(ctx), left, right, job->statement,
+                                                 &result->judgement, error);
+    return result->notices ? g_steal_pointer(&result) : NULL;
 }
 
 void glance_task_runner_compare_async(GlanceTaskRunner *self, const char *model_path, GlancePicture *left,
@@ -267,24 +284,16 @@ void glance_task_runner_compare_async(GlanceTaskRunner *self, const char *model_
     job->left = g_object_ref(left);
     job->right = g_object_ref(right);
     job->statement = g_strdup(statement);
-    queue_job(self, model_path, compare_on_worker, job, (GDestroyNotify)compare_job_free, g_free,
+    queue_job(self, model_path, compare_on_worker, job, (GDestroyNotify)compare_job_free,
+              (GDestroyNotify)glance_compare_result_free,
               glance_task_runner_compare_async, cancellable, callback, user_data);
 }
 
-gboolean glance_task_runner_compare_finish(GlanceTaskRunner *self, GAsyncResult *result,
-                                           GlanceJudgement *judgement, GError **error)
+GlanceCompareResult *glance_task_runner_compare_finish(GlanceTaskRunner *self, GAsyncResult *result,
+                                                       GError **error)
 {
-    g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
-    return glance_judgement_propagate(G_TASK(result), judgement, error);
-}
-
-gboolean glance_judgement_propagate(GTask *task, GlanceJudgement *out, GError **error)
-{
-    g_autofree GlanceJudgement *judgement = g_task_propagate_pointer(task, error);
-    if (!judgement)
-        return FALSE;
-    *out = *judgement;
-    return TRUE;
+    g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+    return g_task_propagate_pointer(G_TASK(result), error);
 }
 
 /* ---- object ---- */

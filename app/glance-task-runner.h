@@ -3,7 +3,8 @@
  * Passes are queued on one worker thread (two BLAS pools on the same cores only slow each
  * other down). Each job names the model file its task uses (glance-task-model.h) and
  * runs on a GlanceModelHandle kept open for the next job (a file replaced on disk is
- * opened again); cancel it between layers through its GCancellable. Results arrive on
+ * opened again); cancel it between layers through its GCancellable. Each answer comes
+ * judged (glance-notices.h), as glance-cli judges it. Results arrive on
  * the thread-default main context of the caller. */
 #ifndef GLANCE_TASK_RUNNER_H
 #define GLANCE_TASK_RUNNER_H
@@ -30,6 +31,7 @@ typedef struct {
 
 typedef struct {
     GArray *answers;      /* of GlanceScoredAnswer, best first */
+    GPtrArray *notices;   /* of GlanceNotice (glance-notices.h): what to tell the user */
     double seconds;       /* time the pass took on the worker */
     GlanceWhere *where;   /* where the answer looked (GLANCE_WHERE_DEFAULT), for the
                              "Show Where It Looked" picture; it costs the pass about 0.5% */
@@ -37,6 +39,14 @@ typedef struct {
 
 void glance_ask_result_free(GlanceAskResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GlanceAskResult, glance_ask_result_free)
+
+typedef struct {
+    GlanceJudgement judgement;
+    GPtrArray *notices;   /* of GlanceNotice (glance-notices.h): what to tell the user */
+} GlanceCompareResult;
+
+void glance_compare_result_free(GlanceCompareResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GlanceCompareResult, glance_compare_result_free)
 
 #define GLANCE_TYPE_TASK_RUNNER (glance_task_runner_get_type())
 G_DECLARE_FINAL_TYPE(GlanceTaskRunner, glance_task_runner, GLANCE, TASK_RUNNER, GObject)
@@ -57,8 +67,8 @@ GlanceAskResult *glance_task_runner_ask_finish(GlanceTaskRunner *self, GAsyncRes
 void glance_task_runner_compare_async(GlanceTaskRunner *self, const char *model_path, GlancePicture *left,
                                       GlancePicture *right, const char *statement, GCancellable *cancellable,
                                       GAsyncReadyCallback callback, gpointer user_data);
-gboolean glance_task_runner_compare_finish(GlanceTaskRunner *self, GAsyncResult *result,
-                                           GlanceJudgement *judgement, GError **error);
+GlanceCompareResult *glance_task_runner_compare_finish(GlanceTaskRunner *self, GAsyncResult *result,
+                                                       GError **error);
 
 G_END_DECLS
 #endif

@@ -76,15 +76,43 @@ static void quit_activated(GSimpleAction *action, GVariant *param, gpointer data
     g_list_free(windows);
 }
 
-static void preferences_activated(GSimpleAction *action, GVariant *param, gpointer data)
+static GtkWindow *open_preferences(GlanceApplication *self)
 {
-    (void)action, (void)param;
-    GlanceApplication *self = data;
     GtkWindow *parent = glance_application_get_main_window(self);
     GtkWindow *prefs = GTK_WINDOW(glance_preferences_window_new(self));
     gtk_window_set_application(prefs, GTK_APPLICATION(self));
     gtk_window_set_transient_for(prefs, parent);
     gtk_window_present(prefs);
+    return prefs;
+}
+
+static void preferences_activated(GSimpleAction *action, GVariant *param, gpointer data)
+{
+    (void)action, (void)param;
+    open_preferences(data);
+}
+
+/* The model manager: the page named "models", else the last page (Official Models).
+ * Pages are the children of the window's AdwViewStack (its search results are another
+ * AdwPreferencesPage, not one to show). */
+static void find_models_page(GtkWidget *widget, AdwPreferencesPage **found)
+{
+    if (ADW_IS_PREFERENCES_PAGE(widget) && ADW_IS_VIEW_STACK(gtk_widget_get_parent(widget)) &&
+        (!*found || g_strcmp0(adw_preferences_page_get_name(*found), "models") != 0))
+        *found = ADW_PREFERENCES_PAGE(widget);
+    for (GtkWidget *child = gtk_widget_get_first_child(widget); child; child = gtk_widget_get_next_sibling(child))
+        find_models_page(child, found);
+}
+
+/* "Get a Model for Real Photos" on the pages' banners and empty states. */
+static void get_real_models_activated(GSimpleAction *action, GVariant *param, gpointer data)
+{
+    (void)action, (void)param;
+    GtkWindow *prefs = open_preferences(data);
+    AdwPreferencesPage *models = NULL;
+    find_models_page(GTK_WIDGET(prefs), &models);
+    if (models)
+        adw_preferences_window_set_visible_page(ADW_PREFERENCES_WINDOW(prefs), models);
 }
 
 static void about_activated(GSimpleAction *action, GVariant *param, gpointer data)
@@ -184,6 +212,7 @@ static void glance_application_startup(GApplication *app)
     static const GActionEntry entries[] = {
         { .name = "quit", .activate = quit_activated },
         { .name = "preferences", .activate = preferences_activated },
+        { .name = "get-real-models", .activate = get_real_models_activated },
         { .name = "about", .activate = about_activated },
         { .name = "add-folder", .activate = add_folder_activated },
         { .name = "remove-folder", .activate = remove_folder_activated, .parameter_type = "s" },

@@ -9,6 +9,8 @@
 #include "glance-ask-page.h"
 #include "glance-history.h"
 #include "glance-image-drop.h"
+#include "glance-model-banner.h"
+#include "glance-notice-list.h"
 #include "glance-paths.h"
 #include "glance-text-fit.h"
 #include "glance-window.h"
@@ -20,6 +22,7 @@
 
 struct _GlanceAskPage {
     GtkWidget parent_instance;
+    GlanceModelBanner *model_banner;
     GlanceImageDrop *image_drop;
     GtkWidget *side_separator;
     GtkWidget *side_panel;
@@ -29,6 +32,8 @@ struct _GlanceAskPage {
     GtkSpinner *spinner;
     GtkLabel *progress_label;
     GtkBox *answers_box;
+    GtkLabel *answers_heading;
+    GlanceNoticeList *notice_list;
     GtkListBox *answers_list;
     GtkBox *suggestions_box;
     GtkListBox *suggestions_list;
@@ -145,11 +150,15 @@ static void on_answered(GObject *source, GAsyncResult *result, gpointer data)
         g_printerr("glance-timing: model pass %.1f ms, result on the main loop %.1f ms after asking\n",
                    answers->seconds * 1000.0, (g_get_monotonic_time() - self->ask_started) / 1000.0);
     clear_list(self->answers_list);
+    /* A weak best answer is no winner: "Not sure" heads the list and none is bold. */
+    gboolean unsure = glance_notices_find(answers->notices, GLANCE_NOTICE_LOW_CONFIDENCE) != NULL;
+    gtk_label_set_text(self->answers_heading, unsure ? _("Not sure") : _("Answers"));
+    glance_notice_list_show(self->notice_list, answers->notices, -1);
     for (guint i = 0; i < answers->answers->len; i++) {
         GlanceScoredAnswer *a = &g_array_index(answers->answers, GlanceScoredAnswer, i);
         if (i > 0 && a->score < ANSWER_SHOWN_MIN_SCORE)
             break;   /* best first: the rest are weaker still */
-        gtk_list_box_append(self->answers_list, glance_answer_row_new(a->answer, a->score, i == 0));
+        gtk_list_box_append(self->answers_list, glance_answer_row_new(a->answer, a->score, i == 0 && !unsure));
     }
     gtk_widget_set_visible(GTK_WIDGET(self->answers_box), TRUE);
     GdkFrameClock *clock = gtk_widget_get_frame_clock(GTK_WIDGET(self));
@@ -262,6 +271,7 @@ static void on_photo_changed(GlanceAskPage *self)
     GlancePhoto *photo = glance_ask_page_get_photo(self);
     cancel_asking(self);
     clear_list(self->answers_list);
+    glance_notice_list_clear(self->notice_list);
     gtk_widget_set_visible(GTK_WIDGET(self->answers_box), FALSE);
 
     const GlanceSampleScene *scene = sample_scene_for(photo);
@@ -282,6 +292,15 @@ static void on_photo_changed(GlanceAskPage *self)
                                  GLANCE_MODEL_TASK_VQA);
         gtk_widget_grab_focus(GTK_WIDGET(self->question_entry));
     }
+}
+
+/* While the built-in model answers, the empty state says what it sees, as the banner. */
+static void on_banner_changed(GlanceAskPage *self)
+{
+    g_autofree char *description = glance_model_banner_describe(
+        self->model_banner,
+        _("Open a photo, drop one here or paste it with Ctrl+V, then ask a question about it in your own words"));
+    g_object_set(self->image_drop, "description", description, NULL);
 }
 
 static void on_question_activate(GlanceAskPage *self)
@@ -467,7 +486,10 @@ static void glance_ask_page_class_init(GlanceAskPageClass *klass)
 
     g_type_ensure(GLANCE_TYPE_IMAGE_DROP);
     g_type_ensure(GLANCE_TYPE_ADAPTIVE_BOX);
+    g_type_ensure(GLANCE_TYPE_MODEL_BANNER);
+    g_type_ensure(GLANCE_TYPE_NOTICE_LIST);
     gtk_widget_class_set_template_from_resource(widget_class, "/io/github/glance/Glance/ui/glance-ask-page.ui");
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, model_banner);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, image_drop);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, side_separator);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, side_panel);
@@ -477,12 +499,15 @@ static void glance_ask_page_class_init(GlanceAskPageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, spinner);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, progress_label);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, answers_box);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, answers_heading);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, notice_list);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, answers_list);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, suggestions_box);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, suggestions_list);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, history_box);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, history_list);
     gtk_widget_class_bind_template_callback(widget_class, on_photo_changed);
+    gtk_widget_class_bind_template_callback(widget_class, on_banner_changed);
     gtk_widget_class_bind_template_callback(widget_class, on_question_activate);
     gtk_widget_class_bind_template_callback(widget_class, on_question_changed);
     gtk_widget_class_bind_template_callback(widget_class, on_question_row_activated);
@@ -499,5 +524,6 @@ static void glance_ask_page_init(GlanceAskPage *self)
 {
     self->last_answer_ms = -1;
     gtk_widget_init_template(GTK_WIDGET(self));
+    on_banner_changed(self);
     update_actions(self);
 }

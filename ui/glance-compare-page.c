@@ -7,6 +7,8 @@
 #include "glance-application.h"
 #include "glance-compare-page.h"
 #include "glance-image-drop.h"
+#include "glance-model-banner.h"
+#include "glance-notice-list.h"
 #include "glance-window.h"
 
 struct _GlanceComparePage {
@@ -21,6 +23,7 @@ struct _GlanceComparePage {
     GtkLabel *verdict_label;
     GtkLabel *probability_label;
     GtkLevelBar *probability_bar;
+    GlanceNoticeList *notice_list;
 
     GCancellable *judging;
     guint next_sample;
@@ -64,23 +67,28 @@ static void on_judged(GObject *source, GAsyncResult *result, gpointer data)
 {
     g_autoptr(GlanceComparePage) self = data;
     g_autoptr(GError) error = NULL;
-    GlanceJudgement judgement;
-    if (!glance_inference_compare_finish(GLANCE_INFERENCE(source), result, &judgement, &error) &&
-        g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_autoptr(GlanceCompareResult) judged = glance_inference_compare_finish(GLANCE_INFERENCE(source), result, &error);
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
     g_clear_object(&self->judging);   /* finished: nothing left to cancel */
     stop_judging(self);
-    if (error) {
+    if (!judged) {
         glance_show_error(GTK_WIDGET(self), _("Could not check the statement"), error->message);
         return;
     }
-    g_autofree char *percent = glance_format_percent(judgement.probability);
+    const GlanceJudgement *judgement = &judged->judgement;
+    /* A verdict below the calibrated confidence is no verdict: "Not sure", uncoloured. */
+    gboolean unsure = glance_notices_find(judged->notices, GLANCE_NOTICE_LOW_CONFIDENCE) != NULL;
+    g_autofree char *percent = glance_format_percent(judgement->probability);
     g_autofree char *detail = g_strdup_printf(_("Probability that the statement is true: %s"), percent);
-    gtk_label_set_text(self->verdict_label, judgement.verdict ? _("True") : _("False"));
-    gtk_widget_remove_css_class(GTK_WIDGET(self->verdict_label), judgement.verdict ? "error" : "success");
-    gtk_widget_add_css_class(GTK_WIDGET(self->verdict_label), judgement.verdict ? "success" : "error");
+    gtk_label_set_text(self->verdict_label, unsure ? _("Not sure") : judgement->verdict ? _("True") : _("False"));
+    gtk_widget_remove_css_class(GTK_WIDGET(self->verdict_label), "error");
+    gtk_widget_remove_css_class(GTK_WIDGET(self->verdict_label), "success");
+    if (!unsure)
+        gtk_widget_add_css_class(GTK_WIDGET(self->verdict_label), judgement->verdict ? "success" : "error");
     gtk_label_set_text(self->probability_label, detail);
-    gtk_level_bar_set_value(self->probability_bar, judgement.probability);
+    gtk_level_bar_set_value(self->probability_bar, judgement->probability);
+    glance_notice_list_show(self->notice_list, judged->notices, -1);
     gtk_stack_set_visible_child_name(self->verdict_stack, "verdict");
 }
 
@@ -245,6 +253,8 @@ static void glance_compare_page_class_init(GlanceComparePageClass *klass)
 
     g_type_ensure(GLANCE_TYPE_IMAGE_DROP);
     g_type_ensure(GLANCE_TYPE_ADAPTIVE_BOX);
+    g_type_ensure(GLANCE_TYPE_MODEL_BANNER);
+    g_type_ensure(GLANCE_TYPE_NOTICE_LIST);
     gtk_widget_class_set_template_from_resource(widget_class, "/io/github/glance/Glance/ui/glance-compare-page.ui");
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, left_drop);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, right_drop);
@@ -256,6 +266,7 @@ static void glance_compare_page_class_init(GlanceComparePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, verdict_label);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, probability_label);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, probability_bar);
+    gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, notice_list);
     gtk_widget_class_bind_template_callback(widget_class, on_photos_changed);
     gtk_widget_class_bind_template_callback(widget_class, on_layout_stacked);
     gtk_widget_class_bind_template_callback(widget_class, on_statement_changed);

@@ -25,6 +25,11 @@ char *glance_inference_dup_model_path(GlanceInference *self, GlanceModelTask tas
     return path ? path : glance_paths_default_model();   /* a damaged registry: the bundled model */
 }
 
+gboolean glance_inference_uses_bundled_model(GlanceInference *self, GlanceModelTask task)
+{
+    return !self->registry || !glance_model_registry_get_default(self->registry, glance_model_task_name(task));
+}
+
 int glance_inference_get_threads(GlanceInference *self)
 {
     return g_settings_get_int(self->settings, "threads");
@@ -143,12 +148,10 @@ static void on_compared(GObject *source, GAsyncResult *result, gpointer data)
 {
     Pass *pass = data;
     GError *error = NULL;
-    GlanceJudgement *judgement = g_new0(GlanceJudgement, 1);
-    if (!glance_task_runner_compare_finish(GLANCE_TASK_RUNNER(source), result, judgement, &error))
-        g_clear_pointer(&judgement, g_free);
+    GlanceCompareResult *compared = glance_task_runner_compare_finish(GLANCE_TASK_RUNNER(source), result, &error);
     reword_error(&error, pass->model_path, pass->model_task);
-    if (judgement)
-        g_task_return_pointer(pass->task, judgement, g_free);
+    if (compared)
+        g_task_return_pointer(pass->task, compared, (GDestroyNotify)glance_compare_result_free);
     else
         g_task_return_error(pass->task, error);
     pass_free(pass);
@@ -165,11 +168,11 @@ void glance_inference_compare_async(GlanceInference *self, GlancePhoto *left, Gl
                                      glance_photo_get_picture(right), statement, cancellable, on_compared, pass);
 }
 
-gboolean glance_inference_compare_finish(GlanceInference *self, GAsyncResult *result,
-                                         GlanceJudgement *judgement, GError **error)
+GlanceCompareResult *glance_inference_compare_finish(GlanceInference *self, GAsyncResult *result,
+                                                     GError **error)
 {
-    g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
-    return glance_judgement_propagate(G_TASK(result), judgement, error);
+    g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+    return g_task_propagate_pointer(G_TASK(result), error);
 }
 
 /* ---- object ---- */

@@ -21,6 +21,9 @@ GlanceInference *glance_inference_new(GSettings *settings);
  * "models-changed" is emitted when the registry changes on disk (this or another
  * process installed, removed or chose a model). */
 char *glance_inference_dup_model_path(GlanceInference *self, GlanceModelTask task);
+/* TRUE while `task` uses the bundled model (no installed model serves it by default):
+ * the pages then say what that model can see. */
+gboolean glance_inference_uses_bundled_model(GlanceInference *self, GlanceModelTask task);
 /* Re-reads the registry now (after this process changed it) and emits "models-changed". */
 void glance_inference_reload_models(GlanceInference *self);
 /* The thread count the Preferences chose (0: all cores). */
@@ -39,8 +42,8 @@ GlanceAskResult *glance_inference_ask_finish(GlanceInference *self, GAsyncResult
 void glance_inference_compare_async(GlanceInference *self, GlancePhoto *left, GlancePhoto *right,
                                     const char *statement, GCancellable *cancellable,
                                     GAsyncReadyCallback callback, gpointer user_data);
-gboolean glance_inference_compare_finish(GlanceInference *self, GAsyncResult *result,
-                                         GlanceJudgement *judgement, GError **error);
+GlanceCompareResult *glance_inference_compare_finish(GlanceInference *self, GAsyncResult *result,
+                                                     GError **error);
 
 G_END_DECLS
 #endif

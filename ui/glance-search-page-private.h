@@ -7,6 +7,8 @@
 #define GLANCE_SEARCH_PAGE_PRIVATE_H
 #include <adwaita.h>
 #include "glance-library.h"
+#include "glance-model-banner.h"
+#include "glance-notice-list.h"
 #include "glance-search-page.h"
 
 G_BEGIN_DECLS
@@ -36,6 +38,12 @@ struct _GlanceSearchPage {
     GtkDropDown *folder_filter;
     GtkDropDown *type_filter;
     GtkButton *pictures_button;
+    GlanceModelBanner *model_banner;
+    AdwStatusPage *no_folders_page;
+    GtkWidget *judgement_box;
+    GtkWidget *no_good_match_label;
+    GlanceNoticeList *notice_list;
+    GtkWidget *weaker_label;
 
     GSettings *settings;
     GlanceLibrary *library;      /* NULL until opened; it owns its retrieval model */

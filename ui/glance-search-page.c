@@ -10,6 +10,7 @@
 #include "glance-library-status.h"
 #include "glance-photo-item.h"
 #include "glance-photo-tile.h"
+#include "glance-search-notices.h"
 #include "glance-search-page-private.h"
 #include "glance-window.h"
 
@@ -84,7 +85,8 @@ void _glance_search_page_update_count_label(GlanceSearchPage *self)
                     "%u photos can be searched. Type what you are looking for, such as “a red circle”.",
                     self->counts.indexed),
         self->counts.indexed);
-    adw_status_page_set_description(self->start_page, start);
+    g_autofree char *described = glance_model_banner_describe(self->model_banner, start);
+    adw_status_page_set_description(self->start_page, described);
 }
 
 void _glance_search_page_show_content(GlanceSearchPage *self)
@@ -117,6 +119,61 @@ static void rebuild_folders_list(GlanceSearchPage *self)
 
 /* ---- searching ---- */
 
+/* The results shown with their judgement: "No good matches" over weaker ones, and any
+ * other notice (unknown words, an example photo outside the model's world). */
+static void show_results(GlanceSearchPage *self, GCancellable *cancellable, GPtrArray *found, GPtrArray *notices)
+{
+    g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(g_object_unref);
+    for (guint i = 0; i < found->len; i++) {
+        GlanceSearchResult *r = found->pdata[i];
+        g_ptr_array_add(items, glance_photo_item_new(r->path, r->score));
+    }
+    g_list_store_splice(self->results, 0, g_list_model_get_n_items(G_LIST_MODEL(self->results)),
+                        items->pdata, items->len);
+    gboolean no_good_match = glance_notices_find(notices, GLANCE_NOTICE_NO_GOOD_MATCH) != NULL;
+    glance_notice_list_show(self->notice_list, notices, GLANCE_NOTICE_NO_GOOD_MATCH);
+    gtk_widget_set_visible(self->no_good_match_label, no_good_match);
+    gtk_widget_set_visible(self->weaker_label, no_good_match);
+    gtk_widget_set_visible(self->judgement_box,
+                           no_good_match || gtk_widget_get_visible(GTK_WIDGET(self->notice_list)));
+    g_free(self->shown_query);
+    self->shown_query = g_object_steal_data(G_OBJECT(cancellable), "query");
+    const char *text = gtk_editable_get_text(GTK_EDITABLE(self->search_entry));
+    g_autofree char *description = self->indexing || self->opening
+        ? g_strdup(_("Photos are still being indexed; results appear as indexing goes on."))
+        : *text ? g_strdup_printf(_("Nothing in the library matches “%s”."), text)
+                : g_strdup(_("Nothing in the library matches the filters."));
+    adw_status_page_set_description(self->empty_page, description);
+    _glance_search_page_show_content(self);
+}
+
+typedef struct {
+    SearchPageJob *job;
+    GPtrArray *found;
+} Searched;
+
+static void searched_free(Searched *searched)
+{
+    _glance_search_page_job_unref(searched->job);
+    g_ptr_array_unref(searched->found);
+    g_free(searched);
+}
+
+static void on_judged(GObject *source, GAsyncResult *result, gpointer data)
+{
+    Searched *searched = data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) notices = glance_search_notices_finish(GLANCE_LIBRARY(source), result, &error);
+    GlanceSearchPage *self = searched->job->self;
+    if (searched->job->cancellable == self->searching) {
+        g_clear_object(&self->searching);
+        if (!notices)   /* the results stand; only what to say about them is missing */
+            g_warning("judging the search: %s", error->message);
+        show_results(self, searched->job->cancellable, searched->found, notices);
+    }
+    searched_free(searched);
+}
+
 static void on_searched(GObject *source, GAsyncResult *result, gpointer data)
 {
     g_autoptr(SearchPageJob) job = data;
@@ -125,8 +182,8 @@ static void on_searched(GObject *source, GAsyncResult *result, gpointer data)
     GlanceSearchPage *self = job->self;
     if (job->cancellable != self->searching)
         return;
-    g_clear_object(&self->searching);
     if (!found) {
+        g_clear_object(&self->searching);
         if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             return;
         /* A toast in a few words, naming a file by its name; the details on the entry. */
@@ -138,22 +195,12 @@ static void on_searched(GObject *source, GAsyncResult *result, gpointer data)
         gtk_widget_set_tooltip_text(GTK_WIDGET(self->search_entry), error->message);
         return;
     }
-    g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(g_object_unref);
-    for (guint i = 0; i < found->len; i++) {
-        GlanceSearchResult *r = found->pdata[i];
-        g_ptr_array_add(items, glance_photo_item_new(r->path, r->score));
-    }
-    g_list_store_splice(self->results, 0, g_list_model_get_n_items(G_LIST_MODEL(self->results)),
-                        items->pdata, items->len);
-    g_free(self->shown_query);
-    self->shown_query = g_object_steal_data(G_OBJECT(job->cancellable), "query");
-    const char *text = gtk_editable_get_text(GTK_EDITABLE(self->search_entry));
-    g_autofree char *description = self->indexing || self->opening
-        ? g_strdup(_("Photos are still being indexed; results appear as indexing goes on."))
-        : *text ? g_strdup_printf(_("Nothing in the library matches “%s”."), text)
-                : g_strdup(_("Nothing in the library matches the filters."));
-    adw_status_page_set_description(self->empty_page, description);
-    _glance_search_page_show_content(self);
+    /* Judged before shown, so weak results never appear as good ones first. */
+    Searched *searched = g_new0(Searched, 1);
+    searched->job = _glance_search_page_job_ref(job);
+    searched->found = g_ptr_array_ref(found);
+    GlanceQuery *query = g_object_get_data(G_OBJECT(job->cancellable), "glance-query");
+    glance_search_notices_async(GLANCE_LIBRARY(source), query, found, job->cancellable, on_judged, searched);
 }
 
 static void apply_filters(GlanceSearchPage *self, GlanceSearchOptions *options, char **library_folders)
@@ -235,6 +282,8 @@ void _glance_search_page_run_search(GlanceSearchPage *self)
     apply_filters(self, &options, folders);
     self->searching = g_cancellable_new();
     g_object_set_data_full(G_OBJECT(self->searching), "query", g_steal_pointer(&key), g_free);
+    g_object_set_data_full(G_OBJECT(self->searching), "glance-query", glance_query_ref(query),
+                           (GDestroyNotify)glance_query_unref);
     glance_library_search_async(self->library, query, &options, self->searching, on_searched,
                                 _glance_search_page_job_new(self, self->searching));
 }
@@ -515,12 +564,24 @@ static void glance_search_page_dispose(GObject *object)
     G_OBJECT_CLASS(glance_search_page_parent_class)->dispose(object);
 }
 
+/* While the built-in model searches, the empty states say what it sees, as the banner. */
+static void on_banner_changed(GlanceSearchPage *self)
+{
+    g_autofree char *no_folders = glance_model_banner_describe(
+        self->model_banner, _("Add a folder of photos. Glance indexes them on this computer, then finds them from a "
+                              "description of what is in them."));
+    adw_status_page_set_description(self->no_folders_page, no_folders);
+    _glance_search_page_update_count_label(self);
+}
+
 static void glance_search_page_class_init(GlanceSearchPageClass *klass)
 {
     GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
     G_OBJECT_CLASS(klass)->dispose = glance_search_page_dispose;
     widget_class->map = glance_search_page_map;
 
+    g_type_ensure(GLANCE_TYPE_MODEL_BANNER);
+    g_type_ensure(GLANCE_TYPE_NOTICE_LIST);
     gtk_widget_class_set_template_from_resource(widget_class, "/io/github/glance/Glance/ui/glance-search-page.ui");
     gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, search_entry);
     gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, precise_button);
@@ -545,9 +606,16 @@ static void glance_search_page_class_init(GlanceSearchPageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, folder_filter);
     gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, type_filter);
     gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, pictures_button);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, model_banner);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, no_folders_page);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, judgement_box);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, no_good_match_label);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, notice_list);
+    gtk_widget_class_bind_template_child(widget_class, GlanceSearchPage, weaker_label);
     gtk_widget_class_bind_template_callback_full(widget_class, "on_search_changed",
                                                  G_CALLBACK(_glance_search_page_on_search_changed));
     gtk_widget_class_bind_template_callback(widget_class, on_search_activate);
+    gtk_widget_class_bind_template_callback(widget_class, on_banner_changed);
     gtk_widget_class_bind_template_callback_full(widget_class, "on_result_activated",
                                                  G_CALLBACK(_glance_search_page_open_result));
     _glance_search_page_install_actions(widget_class);
@@ -559,6 +627,7 @@ static void glance_search_page_class_init(GlanceSearchPageClass *klass)
 static void glance_search_page_init(GlanceSearchPage *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
+    on_banner_changed(self);
     gtk_label_set_text(self->serving_label,
                        _("Re-indexing for the new model; results come from the previous model until it finishes."));
     self->results = g_list_store_new(GLANCE_TYPE_PHOTO_ITEM);

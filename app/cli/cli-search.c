@@ -4,6 +4,7 @@
 #include "cli-commands.h"
 #include "cli-notices.h"
 #include "glance-notices.h"
+#include "glance-search-notices.h"
 #include "glance-library-search.h"
 #include <math.h>
 #include <stdio.h>
@@ -134,11 +135,7 @@ int cli_search(int argc, char **argv)
     if (results->len == 0 && glance_library_get_counts(library, &counts, NULL) && counts.indexed == 0)
         fprintf(stderr, "glance-cli: no photo in %s is indexed with this model yet (run 'glance-cli index FOLDER')\n",
                 glance_library_get_path(library));
-    double best = NAN;
-    for (guint i = 0; i < results->len; i++) /* re-ranking reorders; the ITC score is calibrated */
-        best = isnan(best) ? ((GlanceSearchResult *)results->pdata[i])->itc_score
-                           : MAX(best, ((GlanceSearchResult *)results->pdata[i])->itc_score);
-    g_autoptr(GPtrArray) notices = glance_notices_for_search(glance_library_get_model(library), query, best, &error);
+    g_autoptr(GPtrArray) notices = glance_search_notices(library, query, results, &error);
     if (!notices)
         return cli_fail_error(error);
     print_results(results, notices, rerank > 0);

@@ -69,7 +69,8 @@ XDG_DATA_HOME="$tmp/data-layout" xvfb-run -a -s "-screen 0 1920x1080x24" "$test_
 if command -v localedef >/dev/null && localedef -i de_DE -f UTF-8 "$tmp/locales/de_DE.UTF-8" 2>/dev/null; then
     mkdir -p "$tmp/locale/de/LC_MESSAGES"
     msgfmt -o "$tmp/locale/de/LC_MESSAGES/glance.mo" po/de.po
-    LOCPATH="$tmp/locales" LC_ALL=de_DE.UTF-8 GLANCE_LOCALEDIR="$tmp/locale" \
+    mkdir -p "$tmp/data-de"   # its own data folder: the built-in model serves, its banner shows
+    XDG_DATA_HOME="$tmp/data-de" LOCPATH="$tmp/locales" LC_ALL=de_DE.UTF-8 GLANCE_LOCALEDIR="$tmp/locale" \
         xvfb-run -a -s "-screen 0 1280x900x24" "$test_ui" --translated
 else
     not_run "no de_DE locale can be made here (package locales): the German window is not checked"
