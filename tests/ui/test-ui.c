@@ -1682,7 +1682,8 @@ static gboolean pasted_photo_shown(gpointer data)
     (void)data;
     GlancePhoto *photo = glance_ask_page_get_photo(GLANCE_ASK_PAGE(page("ask")));
     GtkWidget *picture = find(page("ask"), picture_showing_something, NULL);
-    return photo && picture && g_strcmp0(gtk_picture_get_alternative_text(GTK_PICTURE(picture)), "Pasted Image") == 0;
+    /* The photo's title names it on hover (and to screen readers). */
+    return photo && picture && g_strcmp0(gtk_widget_get_tooltip_text(picture), "Pasted Image") == 0;
 }
 
 /* Ctrl+V with an image on the clipboard (a screenshot, say): it becomes the photo, and
