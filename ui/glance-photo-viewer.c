@@ -204,8 +204,9 @@ static void on_why_toggled(GlancePhotoViewer *self)
     glance_where_overlay_picture_set_show_where(self->picture, on);
     if (on) {
         match_shown_photo(self);
-    } else {
+    } else {   /* the map goes with its line: on again asks again */
         stop_matching(self);
+        glance_where_overlay_picture_set_where(self->picture, NULL);
         show_why(self, NULL);
     }
 }

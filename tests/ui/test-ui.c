@@ -960,18 +960,24 @@ static void ask_where_it_looked(void)
     CHECK(!gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(toggle)), "Ask: the toggle follows the setting");
 }
 
+/* A toggle button by its tooltip, what a person reads on an icon-only one. */
+static gboolean toggle_with_tooltip(GtkWidget *widget, gconstpointer tooltip)
+{
+    return GTK_IS_TOGGLE_BUTTON(widget) && g_strcmp0(gtk_widget_get_tooltip_text(widget), tooltip) == 0;
+}
+
 /* Compare: one map over each image, both from the verdict's pass, with one toggle. */
 static void compare_where_it_looked(void)
 {
     GtkWidget *compare = page("compare");
-    GtkWidget *toggle = find(compare, button_labelled, "Show _Where It Looked");
+    GtkWidget *toggle = find(compare, toggle_with_tooltip, "Show Where It Looked");
     g_autoptr(GPtrArray) all = g_ptr_array_new();
     collect(compare, is_type, GSIZE_TO_POINTER(GLANCE_TYPE_WHERE_OVERLAY_PICTURE), all);
     g_autoptr(GPtrArray) pictures = g_ptr_array_new();
     for (guint i = 0; i < all->len; i++)
         if (shown(all->pdata[i]))
             g_ptr_array_add(pictures, all->pdata[i]);
-    CHECK(toggle && GTK_IS_TOGGLE_BUTTON(toggle), "Compare: “Show Where It Looked” is offered with the verdict");
+    CHECK(toggle && GTK_IS_TOGGLE_BUTTON(toggle), "Compare: “Show Where It Looked” is offered beside the statement");
     CHECK(pictures->len == 2, "Compare: both images are where-it-looked pictures (%u)", pictures->len);
     if (!toggle || !GTK_IS_TOGGLE_BUTTON(toggle) || pictures->len != 2)
         return;
@@ -1127,6 +1133,10 @@ static void viewer_why_this_result(const char *path, const char *query)
         gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(toggle), FALSE);
         g_autoptr(GBytes) off_again = render_picture(picture);
         CHECK(changed_share(off, off_again) < 0.001, "Viewer: the toggle off shows the photo alone again");
+        gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(toggle), TRUE);
+        CHECK(wait_for(viewer_matched, viewer, 60) && find(v, label_with_text, says) != NULL,
+              "Viewer: on again, the map and “%s” are back", says);
+        gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(toggle), FALSE);
     }
     press_key(v, GDK_KEY_Escape);
     CHECK(wait_for(viewer_closed, NULL, 10), "Viewer: Escape closes it");
