@@ -399,6 +399,11 @@ static double ask_a_question(void)
     return first_ms;
 }
 
+static gboolean cli_has_notice(JsonObject *cli, const char *code);
+static gboolean compare_shows(gpointer path);
+static GPtrArray *ask_and_read(const char *question);
+static void notices_shown_as_cli(GtkWidget *root, JsonObject *cli, const char *what);
+
 static gboolean length_hint_is(gpointer shown_wanted)
 {
     GtkWidget *hint = find(page("ask"), label_with_prefix, "Too long: the model reads only up to “");
@@ -427,6 +432,15 @@ static void long_question_hint(void)
     CHECK(*quoted && strstr(question->str, quoted) && fraction > 0.0 && fraction < 0.5,
           "the hint names where the model stops (“%s”) and the entry marks %.0f%% as read", quoted, 100 * fraction);
     screenshot(GTK_WIDGET(window), "ask-long-question");
+    /* Asked anyway: the answer says how much of it the model read, as glance-cli says. */
+    GlancePhoto *photo = glance_ask_page_get_photo(GLANCE_ASK_PAGE(page("ask")));
+    g_autofree char *image = photo && glance_photo_get_file(photo) ? g_file_get_path(glance_photo_get_file(photo)) : NULL;
+    /* The entry keeps at most 500 characters: glance-cli is asked what the entry holds. */
+    g_autofree char *asked = g_strdup(gtk_editable_get_text(GTK_EDITABLE(entry)));
+    g_autoptr(GPtrArray) rows = ask_and_read(asked);
+    g_autoptr(JsonObject) cli = image ? cli_json((const char *[]){ "ask", image, asked, NULL }) : NULL;
+    CHECK(rows->len > 0 && cli_has_notice(cli, "question_truncated"), "glance-cli says the long question was cut");
+    notices_shown_as_cli(page("ask"), cli, "Ask, a long question");
     gtk_editable_set_text(GTK_EDITABLE(entry), "what color is the circle?");
     CHECK(wait_for(length_hint_is, GINT_TO_POINTER(FALSE), 10) &&
           gtk_entry_get_progress_fraction(GTK_ENTRY(entry)) == 0.0, "a short question takes the hint away");
@@ -455,10 +469,6 @@ static gboolean pictures_shown(gpointer data)
         n += shown(all->pdata[i]);
     return n >= wait->n;
 }
-
-static gboolean cli_has_notice(JsonObject *cli, const char *code);
-static gboolean compare_shows(gpointer path);
-static void notices_shown_as_cli(GtkWidget *root, JsonObject *cli, const char *what);
 
 static void compare_a_pair(void)
 {
