@@ -37,6 +37,7 @@ void glance_ask_result_free(GlanceAskResult *result)
     if (!result)
         return;
     g_clear_pointer(&result->answers, g_array_unref);
+    g_clear_pointer(&result->where, glance_where_free);
     g_clear_pointer(&result->notices, g_ptr_array_unref);
     g_free(result);
 }
@@ -46,6 +47,16 @@ void glance_compare_result_free(GlanceCompareResult *result)
     if (!result)
         return;
     g_clear_pointer(&result->notices, g_ptr_array_unref);
+    g_clear_pointer(&result->where[0], glance_where_free);
+    g_clear_pointer(&result->where[1], glance_where_free);
+    g_free(result);
+}
+
+void glance_match_result_free(GlanceMatchResult *result)
+{
+    if (!result)
+        return;
+    g_clear_pointer(&result->where, glance_where_free);
     g_free(result);
 }
 
@@ -199,7 +210,9 @@ static gpointer ask_on_worker(GlanceContext *ctx, gpointer data, GError **error)
     if (!image)
         return NULL;
     gint64 start = g_get_monotonic_time();
-    g_autoptr(GArray) answers = glance_task_ask(ctx, image, job->question, job->top, NULL, error);
+    g_autoptr(GlanceWhere) where = NULL;
+    g_autoptr(GArray) answers = glance_task_ask_where(ctx, image, job->question, job->top, NULL,
+                                                      GLANCE_WHERE_DEFAULT, &where, error);
     if (!answers)
         return NULL;
     double seconds = (g_get_monotonic_time() - start) / 1e6;
@@ -207,6 +220,7 @@ static gpointer ask_on_worker(GlanceContext *ctx, gpointer data, GError **error)
     if (!notices)
         return NULL;
     GlanceAskResult *result = g_new0(GlanceAskResult, 1);
+    result->where = g_steal_pointer(&where);
     result->seconds = seconds;
     result->notices = notices;
     result->answers = g_array_sized_new(FALSE, FALSE, sizeof(GlanceScoredAnswer), answers->len);
@@ -265,7 +279,8 @@ static gpointer compare_on_worker(GlanceContext *ctx, gpointer data, GError **er
     if (!right)
         return NULL;
     g_autoptr(GlanceCompareResult) result = g_new0(GlanceCompareResult, 1);
-    if (!glance_task_compare(ctx, left, right, job->statement, &result->judgement, error))
+    if (!glance_task_compare_where(ctx, left, right, job->statement, GLANCE_WHERE_DEFAULT, &result->judgement,
+                                   result->where, error))
         return NULL;
     result->notices = glance_notices_for_compare(glance_context_model(ctx), left, right, job->statement,
                                                  &result->judgement, error);
@@ -287,6 +302,53 @@ void glance_task_runner_compare_async(GlanceTaskRunner *self, const char *model_
 
 GlanceCompareResult *glance_task_runner_compare_finish(GlanceTaskRunner *self, GAsyncResult *result,
                                                        GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+    return g_task_propagate_pointer(G_TASK(result), error);
+}
+
+/* ---- match ---- */
+
+typedef struct {
+    GlancePicture *picture;
+    char *text;
+} MatchJob;
+
+static void match_job_free(MatchJob *job)
+{
+    g_object_unref(job->picture);
+    g_free(job->text);
+    g_free(job);
+}
+
+static gpointer match_on_worker(GlanceContext *ctx, gpointer data, GError **error)
+{
+    MatchJob *job = data;
+    if (!check_head(ctx, glance_model_config(glance_context_model(ctx))->has_itm, "image-text matching", error))
+        return NULL;
+    const GlanceImage *image = glance_picture_get_image(job->picture, error);
+    if (!image)
+        return NULL;
+    g_autoptr(GlanceMatchResult) result = g_new0(GlanceMatchResult, 1);
+    if (!glance_task_match_where(ctx, image, job->text, GLANCE_WHERE_DEFAULT, &result->judgement, &result->where,
+                                 error))
+        return NULL;
+    return g_steal_pointer(&result);
+}
+
+void glance_task_runner_match_async(GlanceTaskRunner *self, const char *model_path, GlancePicture *picture,
+                                    const char *text, GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+    MatchJob *job = g_new0(MatchJob, 1);
+    job->picture = g_object_ref(picture);
+    job->text = g_strdup(text);
+    queue_job(self, model_path, match_on_worker, job, (GDestroyNotify)match_job_free,
+              (GDestroyNotify)glance_match_result_free, glance_task_runner_match_async, cancellable, callback,
+              user_data);
+}
+
+GlanceMatchResult *glance_task_runner_match_finish(GlanceTaskRunner *self, GAsyncResult *result, GError **error)
 {
     g_return_val_if_fail(g_task_is_valid(result, self), NULL);
     return g_task_propagate_pointer(G_TASK(result), error);

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include "glance-judgement.h"
 #include "glance-picture.h"
+#include "glance-where.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,8 @@ typedef struct {
     GArray *answers;      /* of GlanceScoredAnswer, best first */
     GPtrArray *notices;   /* of GlanceNotice (glance-notices.h): what to tell the user */
     double seconds;       /* time the pass took on the worker */
+    GlanceWhere *where;   /* where the answer looked (GLANCE_WHERE_DEFAULT), for the
+                             "Show Where It Looked" picture; it costs the pass about 0.5% */
 } GlanceAskResult;
 
 void glance_ask_result_free(GlanceAskResult *result);
@@ -40,10 +43,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(GlanceAskResult, glance_ask_result_free)
 typedef struct {
     GlanceJudgement judgement;
     GPtrArray *notices;   /* of GlanceNotice (glance-notices.h): what to tell the user */
+    GlanceWhere *where[2]; /* where the verdict looked in the left and right image */
 } GlanceCompareResult;
 
 void glance_compare_result_free(GlanceCompareResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GlanceCompareResult, glance_compare_result_free)
+
+/* Image-text matching of one photo with a search's text: "why this result?". */
+typedef struct {
+    GlanceJudgement judgement;
+    GlanceWhere *where;   /* where the match looked in the photo */
+} GlanceMatchResult;
+
+void glance_match_result_free(GlanceMatchResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GlanceMatchResult, glance_match_result_free)
 
 #define GLANCE_TYPE_TASK_RUNNER (glance_task_runner_get_type())
 G_DECLARE_FINAL_TYPE(GlanceTaskRunner, glance_task_runner, GLANCE, TASK_RUNNER, GObject)
@@ -66,6 +79,11 @@ void glance_task_runner_compare_async(GlanceTaskRunner *self, const char *model_
                                       GAsyncReadyCallback callback, gpointer user_data);
 GlanceCompareResult *glance_task_runner_compare_finish(GlanceTaskRunner *self, GAsyncResult *result,
                                                        GError **error);
+
+void glance_task_runner_match_async(GlanceTaskRunner *self, const char *model_path, GlancePicture *picture,
+                                    const char *text, GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data);
+GlanceMatchResult *glance_task_runner_match_finish(GlanceTaskRunner *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS
 #endif

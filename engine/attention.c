@@ -7,6 +7,7 @@
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- relative position index, as the official code builds its three tables ---- */
 
@@ -136,6 +137,7 @@ static void qkv_bias_rows(void *arg, int begin, int end, int thread)
 typedef struct {
     GlanceContext *ctx;
     const float *lines; /* this layer's first head's line of ctx->rel.lines, or NULL */
+    float *keep;        /* (heads, n, n) where the probabilities go for a where map, or NULL */
     int n, blocks;
 } AttentionJob;
 
@@ -161,6 +163,8 @@ static void attention_items(void *arg, int begin, int end, int thread)
         for (int i = q0; i < q0 + rows; i++)
             glance_softmax_biased_row(scores + (long)(i - q0) * n, line, line ? rel->runs + rel->row_runs[i] : NULL,
                                line ? rel->row_runs[i + 1] - rel->row_runs[i] : 0, n);
+        if (j->keep) /* a where map reads this layer: keep this head's probabilities (one sequence) */
+            memcpy(j->keep + ((long)h * n + q0) * n, scores, (size_t)rows * n * sizeof(float));
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hd, n, 1.0f, scores, n, v, stride, 0.0f,
                     ctx->attn + (first + q0) * dim + h * hd, dim);
     }
@@ -173,7 +177,9 @@ void glance_attention_heads(GlanceContext *ctx, const float *q_bias, const float
     QkvBiasJob bias_job = { ctx, q_bias, v_bias, 1.0f / sqrtf((float)(m->config.dim / heads)) };
     glance_pool_run(ctx->pool, n, 0, qkv_bias_rows, &bias_job);
     int seq_len = n / ctx->seqs;
-    AttentionJob job = { ctx, NULL, seq_len, (seq_len + QUERY_BLOCK - 1) / QUERY_BLOCK };
+    AttentionJob job = { ctx, NULL, NULL, seq_len, (seq_len + QUERY_BLOCK - 1) / QUERY_BLOCK };
+    if (ctx->where_probs && layer >= ctx->where_first)
+        job.keep = ctx->where_probs;
     if (m->w.rel_pos_table)
         job.lines = ctx->rel.lines + (long)layer * heads * 2 * m->w.rel_pos_rows;
     glance_pool_run(ctx->pool, ctx->seqs * heads * job.blocks, 1, attention_items, &job);

@@ -42,6 +42,10 @@ struct GlanceContext {
     float *scores;      /* (threads, QUERY_BLOCK, n_max) per-thread attention  */
     GlanceCancelFunc cancel;
     void *cancel_data;
+    float *where_probs;  /* (heads, n, n) this layer's attention probabilities, kept
+                            only while a pass makes a where map (where.c); else NULL */
+    float *where_layers; /* (depth - where_first, n, n) head-averaged, layer by layer */
+    int where_first;     /* the first layer the map's method reads                    */
     GlanceBlockHook block_hook; /* tests only */
     void *block_hook_data;
     int block_calls;
@@ -63,5 +67,15 @@ GlanceStatus glance_relpos_prepare(GlanceContext *ctx, int n_text, int n_image, 
 /* Multi-head attention of block `layer` on ctx->qkv (n rows of q k v, before their
  * biases; ctx->seqs sequences of n / ctx->seqs rows), heads' outputs into ctx->attn. */
 void glance_attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bias, int layer, int n);
+
+/* where.c: the attention a map of where the pass looked needs. begin allocates for a
+ * fusion pass of n rows (where->method checked), keep_layer averages a layer's heads
+ * after its attention, finish turns the kept layers into the map, end frees (always
+ * call it after begin, also on failure). */
+GlanceStatus glance_where_begin(GlanceContext *ctx, const GlanceWhereMap *where, int n, GlanceError *err);
+/* keep_layer: layer >= ctx->where_first only (attention keeps no other layer). */
+void glance_where_keep_layer(GlanceContext *ctx, int layer, int n);
+void glance_where_finish(GlanceContext *ctx, int n_text, int n, GlanceWhereMap *where);
+void glance_where_end(GlanceContext *ctx);
 
 #endif

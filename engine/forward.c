@@ -157,6 +157,8 @@ static void attention(GlanceContext *ctx, const GlanceBlockWeights *b, int layer
     glance_layernorm(ctx->pool, ctx->xn, ctx->x, n, dim, b->norm1_w, b->norm1_b, c->norm_eps);
     glance_linear_matrix(ctx->pool, ctx->qkv, ctx->xn, n, ctx->seqs, &b->qkv_w, NULL, 0);
     glance_attention_heads(ctx, b->q_bias, b->v_bias, layer, n);
+    if (ctx->where_probs && layer >= ctx->where_first)
+        glance_where_keep_layer(ctx, layer, n);
     glance_linear_matrix(ctx->pool, ctx->xn, ctx->attn, n, ctx->seqs, &b->proj_w, b->proj_b, 0);
     glance_residual_add(ctx->pool, ctx->x, ctx->xn, b->gamma_1, n, dim);
 }
@@ -244,7 +246,7 @@ static void pooler(GlanceContext *ctx, const float *cls, float *out)
 
 /* Leaves the final-normed sequence in ctx->x: n_ids text rows, then the image rows. */
 static GlanceStatus fusion_pass(GlanceContext *ctx, const int32_t *ids, int n_ids, const float *pixels,
-                                int token_type, int *n_out, GlanceError *err)
+                                int token_type, GlanceWhereMap *where, int *n_out, GlanceError *err)
 {
     GlanceModel *m = ctx->model;
     const GlanceConfig *c = &m->config;
@@ -263,9 +265,14 @@ static GlanceStatus fusion_pass(GlanceContext *ctx, const int32_t *ids, int n_id
     s = glance_relpos_prepare(ctx, n_ids, n - n_ids, err);
     if (s != GLANCE_OK)
         return s;
+    if (where && (s = glance_where_begin(ctx, where, n, err)) != GLANCE_OK)
+        return s;
     s = run_blocks(ctx, 0, c->vlffn_start, n, n_ids, FFN_SPLIT, err);
     if (s == GLANCE_OK)
         s = run_blocks(ctx, c->vlffn_start, c->depth, n, n_ids, FFN_VL, err);
+    if (s == GLANCE_OK && where)
+        glance_where_finish(ctx, n_ids, n, where);
+    glance_where_end(ctx);
     if (s != GLANCE_OK)
         return s;
     glance_layernorm(ctx->pool, ctx->x, ctx->x, n, c->dim, m->w.norm_w, m->w.norm_b, c->norm_eps);
@@ -280,7 +287,7 @@ GlanceStatus glance_fusion_forward(GlanceContext *ctx, const int32_t *ids, int n
     int dim = m->config.dim, n;
     if (out && out->cls_feats)
         REQUIRE_HEAD(m, has_pooler, "pooler");
-    GlanceStatus s = fusion_pass(ctx, ids, n_ids, pixel_values, token_type, &n, err);
+    GlanceStatus s = fusion_pass(ctx, ids, n_ids, pixel_values, token_type, out ? out->where : NULL, &n, err);
     if (s != GLANCE_OK || !out)
         return s;
     if (out->raw_cls_feats)
@@ -449,7 +456,7 @@ GlanceStatus glance_mlm_forward(GlanceContext *ctx, const int32_t *ids, int n_id
         return s;
     if (pixel_values) {
         int n;
-        s = fusion_pass(ctx, ids, n_ids, pixel_values, 1, &n, err);
+        s = fusion_pass(ctx, ids, n_ids, pixel_values, 1, NULL, &n, err);
     } else {
         embed_text(ctx, ids, n_ids, ctx->x);
         s = glance_relpos_prepare(ctx, n_ids, 0, err);

@@ -73,12 +73,12 @@ static GlanceStatus prepare(const GlanceModel *m, const char *text, const Glance
 
 /* One fusion pass to the pooled [CLS]. */
 static GlanceStatus pooled(GlanceContext *ctx, const GlanceImage *image, const char *text, int token_type,
-                           float *cls, GlanceError *err)
+                           float *cls, GlanceWhereMap *where, GlanceError *err)
 {
     Prepared p;
     GlanceStatus s = prepare(glance_context_model(ctx), text, image, &p, err);
     if (s == GLANCE_OK) {
-        GlanceFusionOutputs out = { .cls_feats = cls };
+        GlanceFusionOutputs out = { .cls_feats = cls, .where = where };
         s = glance_fusion_forward(ctx, p.ids, p.n_ids, p.pixels, token_type, &out, err);
     }
     prepared_free(&p);
@@ -91,12 +91,18 @@ static GlanceStatus pooled(GlanceContext *ctx, const GlanceImage *image, const c
 GlanceStatus glance_vqa(GlanceContext *ctx, const GlanceImage *image, const char *question, float *logits,
                         GlanceError *err)
 {
+    return glance_vqa_where(ctx, image, question, logits, NULL, err);
+}
+
+GlanceStatus glance_vqa_where(GlanceContext *ctx, const GlanceImage *image, const char *question, float *logits,
+                              GlanceWhereMap *where, GlanceError *err)
+{
     const GlanceModel *m = glance_context_model(ctx);
     REQUIRE(m->config.has_vqa, GLANCE_ERR_UNSUPPORTED, "model '%s' cannot answer questions (no VQA head)", m->name);
     REQUIRE(image && question, GLANCE_ERR_INVALID, "an image and a question are needed");
     float *cls = malloc((size_t)m->config.dim * sizeof *cls);
     REQUIRE(cls, GLANCE_ERR_NOMEM, "out of memory");
-    GlanceStatus s = pooled(ctx, image, question, 1, cls, err);
+    GlanceStatus s = pooled(ctx, image, question, 1, cls, where, err);
     if (s == GLANCE_OK)
         s = glance_vqa_head(ctx, cls, logits, err);
     free(cls);
@@ -106,12 +112,18 @@ GlanceStatus glance_vqa(GlanceContext *ctx, const GlanceImage *image, const char
 GlanceStatus glance_itm(GlanceContext *ctx, const GlanceImage *image, const char *text, float logits[2],
                         GlanceError *err)
 {
+    return glance_itm_where(ctx, image, text, logits, NULL, err);
+}
+
+GlanceStatus glance_itm_where(GlanceContext *ctx, const GlanceImage *image, const char *text, float logits[2],
+                              GlanceWhereMap *where, GlanceError *err)
+{
     const GlanceModel *m = glance_context_model(ctx);
     REQUIRE(m->config.has_itm, GLANCE_ERR_UNSUPPORTED, "model '%s' has no image-text matching head", m->name);
     REQUIRE(image && text, GLANCE_ERR_INVALID, "an image and a text are needed");
     float *cls = malloc((size_t)m->config.dim * sizeof *cls);
     REQUIRE(cls, GLANCE_ERR_NOMEM, "out of memory");
-    GlanceStatus s = pooled(ctx, image, text, 1, cls, err);
+    GlanceStatus s = pooled(ctx, image, text, 1, cls, where, err);
     if (s == GLANCE_OK)
         s = glance_itm_head(ctx, cls, logits, err);
     free(cls);
@@ -121,6 +133,12 @@ GlanceStatus glance_itm(GlanceContext *ctx, const GlanceImage *image, const char
 GlanceStatus glance_nlvr2(GlanceContext *ctx, const GlanceImage *left, const GlanceImage *right,
                           const char *statement, float logits[2], GlanceError *err)
 {
+    return glance_nlvr2_where(ctx, left, right, statement, logits, NULL, err);
+}
+
+GlanceStatus glance_nlvr2_where(GlanceContext *ctx, const GlanceImage *left, const GlanceImage *right,
+                                const char *statement, float logits[2], GlanceWhereMap where[2], GlanceError *err)
+{
     const GlanceModel *m = glance_context_model(ctx);
     REQUIRE(m->config.has_nlvr2, GLANCE_ERR_UNSUPPORTED, "model '%s' cannot compare image pairs (no NLVR2 head)",
             m->name);
@@ -128,9 +146,9 @@ GlanceStatus glance_nlvr2(GlanceContext *ctx, const GlanceImage *left, const Gla
     float *cls = malloc((size_t)2 * m->config.dim * sizeof *cls);
     REQUIRE(cls, GLANCE_ERR_NOMEM, "out of memory");
     /* The right image is token type 2, as in NLVR2 fine-tuning. */
-    GlanceStatus s = pooled(ctx, left, statement, 1, cls, err);
+    GlanceStatus s = pooled(ctx, left, statement, 1, cls, where ? &where[0] : NULL, err);
     if (s == GLANCE_OK)
-        s = pooled(ctx, right, statement, 2, cls + m->config.dim, err);
+        s = pooled(ctx, right, statement, 2, cls + m->config.dim, where ? &where[1] : NULL, err);
     if (s == GLANCE_OK)
         s = glance_nlvr2_head(ctx, cls, cls + m->config.dim, logits, err);
     free(cls);

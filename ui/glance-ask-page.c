@@ -13,6 +13,7 @@
 #include "glance-notice-list.h"
 #include "glance-paths.h"
 #include "glance-text-fit.h"
+#include "glance-where-toggle.h"
 #include "glance-window.h"
 
 #define HISTORY_SHOWN 20
@@ -35,6 +36,7 @@ struct _GlanceAskPage {
     GtkLabel *answers_heading;
     GlanceNoticeList *notice_list;
     GtkListBox *answers_list;
+    GtkToggleButton *where_toggle;
     GtkBox *suggestions_box;
     GtkListBox *suggestions_list;
     GtkBox *history_box;
@@ -161,6 +163,7 @@ static void on_answered(GObject *source, GAsyncResult *result, gpointer data)
         gtk_list_box_append(self->answers_list, glance_answer_row_new(a->answer, a->score, i == 0 && !unsure));
     }
     gtk_widget_set_visible(GTK_WIDGET(self->answers_box), TRUE);
+    glance_where_overlay_picture_set_where(glance_image_drop_get_picture(self->image_drop), answers->where);
     GdkFrameClock *clock = gtk_widget_get_frame_clock(GTK_WIDGET(self));
     if (clock) {
         g_clear_signal_handler(&self->after_paint_id, clock);
@@ -195,6 +198,8 @@ static void ask(GlanceAskPage *self, const char *text)
     if (!photo || !*question)
         return;
     cancel_asking(self);
+    /* The map shown was the last answer's: none until the new one arrives. */
+    glance_where_overlay_picture_set_where(glance_image_drop_get_picture(self->image_drop), NULL);
     GlanceApplication *app = GLANCE_APPLICATION_DEFAULT;
     int top = g_settings_get_int(glance_application_get_settings(app), "answer-count");
     self->asking = g_cancellable_new();
@@ -502,6 +507,7 @@ static void glance_ask_page_class_init(GlanceAskPageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, answers_heading);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, notice_list);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, answers_list);
+    gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, where_toggle);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, suggestions_box);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, suggestions_list);
     gtk_widget_class_bind_template_child(widget_class, GlanceAskPage, history_box);
@@ -524,6 +530,7 @@ static void glance_ask_page_init(GlanceAskPage *self)
 {
     self->last_answer_ms = -1;
     gtk_widget_init_template(GTK_WIDGET(self));
+    glance_where_toggle_bind(self->where_toggle, glance_image_drop_get_picture(self->image_drop));
     on_banner_changed(self);
     update_actions(self);
 }

@@ -9,6 +9,7 @@
 #include "glance-image-drop.h"
 #include "glance-model-banner.h"
 #include "glance-notice-list.h"
+#include "glance-where-toggle.h"
 #include "glance-window.h"
 
 struct _GlanceComparePage {
@@ -24,6 +25,7 @@ struct _GlanceComparePage {
     GtkLabel *probability_label;
     GtkLevelBar *probability_bar;
     GlanceNoticeList *notice_list;
+    GtkToggleButton *where_toggle;
 
     GCancellable *judging;
     guint next_sample;
@@ -57,10 +59,18 @@ static void stop_judging(GlanceComparePage *self)
     update_actions(self);
 }
 
+/* Where the verdict looked, over each image (NULL: no verdict, no maps). */
+static void show_where(GlanceComparePage *self, GlanceWhere *const *where)
+{
+    glance_where_overlay_picture_set_where(glance_image_drop_get_picture(self->left_drop), where ? where[0] : NULL);
+    glance_where_overlay_picture_set_where(glance_image_drop_get_picture(self->right_drop), where ? where[1] : NULL);
+}
+
 static void withdraw_verdict(GlanceComparePage *self)
 {
     stop_judging(self);
     gtk_stack_set_visible_child_name(self->verdict_stack, "hint");
+    show_where(self, NULL);
 }
 
 static void on_judged(GObject *source, GAsyncResult *result, gpointer data)
@@ -90,6 +100,7 @@ static void on_judged(GObject *source, GAsyncResult *result, gpointer data)
     gtk_level_bar_set_value(self->probability_bar, judgement->probability);
     glance_notice_list_show(self->notice_list, judged->notices, -1);
     gtk_stack_set_visible_child_name(self->verdict_stack, "verdict");
+    show_where(self, judged->where);
 }
 
 static void judge(GlanceComparePage *self)
@@ -267,6 +278,7 @@ static void glance_compare_page_class_init(GlanceComparePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, probability_label);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, probability_bar);
     gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, notice_list);
+    gtk_widget_class_bind_template_child(widget_class, GlanceComparePage, where_toggle);
     gtk_widget_class_bind_template_callback(widget_class, on_photos_changed);
     gtk_widget_class_bind_template_callback(widget_class, on_layout_stacked);
     gtk_widget_class_bind_template_callback(widget_class, on_statement_changed);
@@ -286,5 +298,7 @@ static void glance_compare_page_class_init(GlanceComparePageClass *klass)
 static void glance_compare_page_init(GlanceComparePage *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
+    glance_where_toggle_bind(self->where_toggle, glance_image_drop_get_picture(self->left_drop));
+    glance_where_toggle_bind(self->where_toggle, glance_image_drop_get_picture(self->right_drop));
     update_actions(self);
 }

@@ -12,7 +12,7 @@ struct _GlanceImageDrop {
     GtkButton *open_button;
     GtkButton *sample_button;
     GtkSpinner *loading_spinner;
-    GtkPicture *picture;
+    GlanceWhereOverlayPicture *picture;
 
     GlancePhoto *photo;          /* shown */
     GCancellable *loading;       /* a photo being loaded, or NULL */
@@ -29,6 +29,7 @@ static GParamSpec *properties[N_PROPS];
 
 GlancePhoto *glance_image_drop_get_photo(GlanceImageDrop *self) { return self->photo; }
 gboolean glance_image_drop_is_loading(GlanceImageDrop *self) { return self->loading != NULL; }
+GlanceWhereOverlayPicture *glance_image_drop_get_picture(GlanceImageDrop *self) { return self->picture; }
 
 static void show_current(GlanceImageDrop *self)
 {
@@ -36,12 +37,15 @@ static void show_current(GlanceImageDrop *self)
     gtk_stack_set_visible_child_name(self->stack, self->loading ? "loading" : has_photo ? "image" : "empty");
     gtk_spinner_set_spinning(self->loading_spinner, self->loading != NULL);
     gtk_widget_action_set_enabled(GTK_WIDGET(self), "drop.clear", has_photo);
+    GdkPaintable *shown = has_photo ? GDK_PAINTABLE(glance_photo_get_texture(self->photo)) : NULL;
+    /* A map belongs to the photo it was made on. */
+    if (shown != glance_where_overlay_picture_get_paintable(self->picture))
+        glance_where_overlay_picture_set_where(self->picture, NULL);
+    glance_where_overlay_picture_set_paintable(self->picture, shown);
     if (has_photo) {
-        gtk_picture_set_paintable(self->picture, GDK_PAINTABLE(glance_photo_get_texture(self->photo)));
-        gtk_picture_set_alternative_text(self->picture, glance_photo_get_title(self->photo));
+        gtk_accessible_update_property(GTK_ACCESSIBLE(self->picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       glance_photo_get_title(self->photo), -1);
         gtk_widget_set_tooltip_text(GTK_WIDGET(self->picture), glance_photo_get_title(self->photo));
-    } else {
-        gtk_picture_set_paintable(self->picture, NULL);
     }
 }
 
@@ -348,6 +352,7 @@ static void glance_image_drop_class_init(GlanceImageDropClass *klass)
                                                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
     g_object_class_install_properties(object_class, N_PROPS, properties);
 
+    g_type_ensure(GLANCE_TYPE_WHERE_OVERLAY_PICTURE);
     gtk_widget_class_set_template_from_resource(widget_class, "/io/github/glance/Glance/ui/glance-image-drop.ui");
     gtk_widget_class_bind_template_child(widget_class, GlanceImageDrop, stack);
     gtk_widget_class_bind_template_child(widget_class, GlanceImageDrop, status_page);

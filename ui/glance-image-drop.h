@@ -4,6 +4,7 @@
 #define GLANCE_IMAGE_DROP_H
 #include <adwaita.h>
 #include "glance-photo.h"
+#include "glance-where-overlay-picture.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,8 @@ void glance_image_drop_open(GlanceImageDrop *self);
 /* Reads an image (texture or file) from the clipboard; FALSE when it holds none. */
 gboolean glance_image_drop_paste(GlanceImageDrop *self, GdkClipboard *clipboard);
 gboolean glance_image_drop_is_loading(GlanceImageDrop *self);
+/* The picture showing the photo: pages lay where their answer looked over it. */
+GlanceWhereOverlayPicture *glance_image_drop_get_picture(GlanceImageDrop *self);
 
 G_END_DECLS
 #endif

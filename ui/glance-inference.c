@@ -83,7 +83,9 @@ static void reword_error(GError **error, const char *model_path, GlanceModelTask
     case GLANCE_TASK_RUNNER_ERROR_NO_HEAD:
         g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, task == GLANCE_MODEL_TASK_VQA
             ? _("This model cannot answer questions. Choose another model for questions in Preferences.")
-            : _("This model cannot judge statements about two images. Choose another model for comparing in Preferences."));
+            : task == GLANCE_MODEL_TASK_NLVR2
+            ? _("This model cannot judge statements about two images. Choose another model for comparing in Preferences.")
+            : _("This model cannot match photos with text. Choose another model for search in Preferences."));
         break;
     default:
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Cannot open the model: %s"), original->message);
@@ -91,88 +93,97 @@ static void reword_error(GError **error, const char *model_path, GlanceModelTask
 }
 
 /* A pass queued on the runner, its result handed on with the error reworded. */
+typedef gpointer (*PassFinish)(GlanceTaskRunner *runner, GAsyncResult *result, GError **error);
+
 typedef struct {
     GTask *task;
     char *model_path;
     GlanceModelTask model_task;
+    PassFinish finish;
+    GDestroyNotify result_free;
 } Pass;
 
-static Pass *pass_new(GlanceInference *self, GlanceModelTask model_task, gpointer source_tag,
-                      GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+static Pass *pass_new(GlanceInference *self, GlanceModelTask model_task, gpointer source_tag, PassFinish finish,
+                      GDestroyNotify result_free, GCancellable *cancellable, GAsyncReadyCallback callback,
+                      gpointer user_data)
 {
     Pass *pass = g_new0(Pass, 1);
     pass->task = g_task_new(self, cancellable, callback, user_data);
     g_task_set_source_tag(pass->task, source_tag);
     pass->model_path = glance_inference_dup_model_path(self, model_task);
     pass->model_task = model_task;
+    pass->finish = finish;
+    pass->result_free = result_free;
+    glance_task_runner_set_threads(self->runner, glance_inference_get_threads(self));
     return pass;
 }
 
-static void pass_free(Pass *pass)
+static void on_pass_done(GObject *source, GAsyncResult *result, gpointer data)
 {
+    Pass *pass = data;
+    GError *error = NULL;
+    gpointer done = pass->finish(GLANCE_TASK_RUNNER(source), result, &error);
+    reword_error(&error, pass->model_path, pass->model_task);
+    if (done)
+        g_task_return_pointer(pass->task, done, pass->result_free);
+    else
+        g_task_return_error(pass->task, error);
     g_object_unref(pass->task);
     g_free(pass->model_path);
     g_free(pass);
 }
 
-static void on_asked(GObject *source, GAsyncResult *result, gpointer data)
+static gpointer pass_finish(GlanceInference *self, GAsyncResult *result, GError **error)
 {
-    Pass *pass = data;
-    GError *error = NULL;
-    GlanceAskResult *answers = glance_task_runner_ask_finish(GLANCE_TASK_RUNNER(source), result, &error);
-    reword_error(&error, pass->model_path, pass->model_task);
-    if (answers)
-        g_task_return_pointer(pass->task, answers, (GDestroyNotify)glance_ask_result_free);
-    else
-        g_task_return_error(pass->task, error);
-    pass_free(pass);
+    g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+    return g_task_propagate_pointer(G_TASK(result), error);
 }
 
 void glance_inference_ask_async(GlanceInference *self, GlancePhoto *photo, const char *question,
                                 int top, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data)
 {
-    Pass *pass = pass_new(self, GLANCE_MODEL_TASK_VQA, glance_inference_ask_async, cancellable, callback, user_data);
-    glance_task_runner_set_threads(self->runner, glance_inference_get_threads(self));
+    Pass *pass = pass_new(self, GLANCE_MODEL_TASK_VQA, glance_inference_ask_async,
+                          (PassFinish)glance_task_runner_ask_finish, (GDestroyNotify)glance_ask_result_free,
+                          cancellable, callback, user_data);
     glance_task_runner_ask_async(self->runner, pass->model_path, glance_photo_get_picture(photo), question, top,
-                                 cancellable, on_asked, pass);
+                                 cancellable, on_pass_done, pass);
 }
 
 GlanceAskResult *glance_inference_ask_finish(GlanceInference *self, GAsyncResult *result, GError **error)
 {
-    g_return_val_if_fail(g_task_is_valid(result, self), NULL);
-    return g_task_propagate_pointer(G_TASK(result), error);
-}
-
-static void on_compared(GObject *source, GAsyncResult *result, gpointer data)
-{
-    Pass *pass = data;
-    GError *error = NULL;
-    GlanceCompareResult *compared = glance_task_runner_compare_finish(GLANCE_TASK_RUNNER(source), result, &error);
-    reword_error(&error, pass->model_path, pass->model_task);
-    if (compared)
-        g_task_return_pointer(pass->task, compared, (GDestroyNotify)glance_compare_result_free);
-    else
-        g_task_return_error(pass->task, error);
-    pass_free(pass);
+    return pass_finish(self, result, error);
 }
 
 void glance_inference_compare_async(GlanceInference *self, GlancePhoto *left, GlancePhoto *right,
                                     const char *statement, GCancellable *cancellable,
                                     GAsyncReadyCallback callback, gpointer user_data)
 {
-    Pass *pass = pass_new(self, GLANCE_MODEL_TASK_NLVR2, glance_inference_compare_async, cancellable, callback,
-                          user_data);
-    glance_task_runner_set_threads(self->runner, glance_inference_get_threads(self));
+    Pass *pass = pass_new(self, GLANCE_MODEL_TASK_NLVR2, glance_inference_compare_async,
+                          (PassFinish)glance_task_runner_compare_finish, (GDestroyNotify)glance_compare_result_free,
+                          cancellable, callback, user_data);
     glance_task_runner_compare_async(self->runner, pass->model_path, glance_photo_get_picture(left),
-                                     glance_photo_get_picture(right), statement, cancellable, on_compared, pass);
+                                     glance_photo_get_picture(right), statement, cancellable, on_pass_done, pass);
 }
 
 GlanceCompareResult *glance_inference_compare_finish(GlanceInference *self, GAsyncResult *result,
                                                      GError **error)
 {
-    g_return_val_if_fail(g_task_is_valid(result, self), NULL);
-    return g_task_propagate_pointer(G_TASK(result), error);
+    return pass_finish(self, result, error);
+}
+
+void glance_inference_match_async(GlanceInference *self, GlancePicture *picture, const char *text,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+    Pass *pass = pass_new(self, GLANCE_MODEL_TASK_RETRIEVAL, glance_inference_match_async,
+                          (PassFinish)glance_task_runner_match_finish, (GDestroyNotify)glance_match_result_free,
+                          cancellable, callback, user_data);
+    glance_task_runner_match_async(self->runner, pass->model_path, picture, text, cancellable, on_pass_done, pass);
+}
+
+GlanceMatchResult *glance_inference_match_finish(GlanceInference *self, GAsyncResult *result, GError **error)
+{
+    return pass_finish(self, result, error);
 }
 
 /* ---- object ---- */

@@ -45,5 +45,11 @@ void glance_inference_compare_async(GlanceInference *self, GlancePhoto *left, Gl
 GlanceCompareResult *glance_inference_compare_finish(GlanceInference *self, GAsyncResult *result,
                                                      GError **error);
 
+/* Image-text matching of a photo with a search's text on the search model, and where it
+ * looked: "why this result?" in the photo viewer. */
+void glance_inference_match_async(GlanceInference *self, GlancePicture *picture, const char *text,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+GlanceMatchResult *glance_inference_match_finish(GlanceInference *self, GAsyncResult *result, GError **error);
+
 G_END_DECLS
 #endif

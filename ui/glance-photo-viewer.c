@@ -6,10 +6,13 @@
  * so the arrows move between photos whichever control has the focus. */
 #include "config.h"
 #include <glib/gi18n.h>
+#include "glance-answer-row.h"
+#include "glance-application.h"
 #include "glance-photo-actions.h"
 #include "glance-photo-details.h"
 #include "glance-photo-item.h"
 #include "glance-photo-viewer.h"
+#include "glance-where-overlay-picture.h"
 
 #define ZOOM_STEP 1.25
 #define ZOOM_MAX 8.0     /* photo pixels, or 4 times the fitted size for small photos */
@@ -20,13 +23,16 @@ struct _GlancePhotoViewer {
     GtkMenuButton *menu_button;
     GtkStack *stack;
     GtkScrolledWindow *scroller;
-    GtkPicture *picture;
+    GlanceWhereOverlayPicture *picture;
     AdwStatusPage *error_page;
     AdwActionRow *taken_row;
     AdwActionRow *camera_row;
     AdwActionRow *dimensions_row;
     AdwActionRow *size_row;
     AdwActionRow *folder_row;
+    GtkWidget *why_box;
+    GtkToggleButton *why_toggle;
+    GtkLabel *why_label;
 
     GtkWidget *source;           /* weak: the page whose page.* actions run ours */
     GListModel *results;
@@ -37,6 +43,8 @@ struct _GlancePhotoViewer {
     GdkTexture *texture;
     double zoom;                 /* 0 = fit; else pixels shown per photo pixel */
     double pinch_start_zoom;
+    char *search_text;           /* the search's words: "why this result?" matches them */
+    GCancellable *matching;      /* the match of the photo shown with search_text */
 };
 
 G_DEFINE_FINAL_TYPE(GlancePhotoViewer, glance_photo_viewer, ADW_TYPE_WINDOW)
@@ -45,6 +53,7 @@ guint glance_photo_viewer_get_position(GlancePhotoViewer *self) { return self->p
 const char *glance_photo_viewer_get_path(GlancePhotoViewer *self) { return self->path; }
 GdkTexture *glance_photo_viewer_get_texture(GlancePhotoViewer *self) { return self->texture; }
 double glance_photo_viewer_get_zoom(GlancePhotoViewer *self) { return self->zoom; }
+gboolean glance_photo_viewer_is_matching(GlancePhotoViewer *self) { return self->matching != NULL; }
 
 /* ---- zoom ---- */
 
@@ -140,6 +149,77 @@ static void on_pinch(GtkGestureZoom *gesture, double scale, gpointer data)
     set_zoom(self, self->pinch_start_zoom * scale);
 }
 
+/* ---- why this result? ---- */
+
+static void stop_matching(GlancePhotoViewer *self)
+{
+    if (self->matching)
+        g_cancellable_cancel(self->matching);
+    g_clear_object(&self->matching);
+}
+
+static void show_why(GlancePhotoViewer *self, const char *text)
+{
+    gtk_label_set_text(self->why_label, text ? text : "");
+    gtk_widget_set_visible(GTK_WIDGET(self->why_label), text != NULL);
+}
+
+static void on_matched(GObject *source, GAsyncResult *result, gpointer data)
+{
+    g_autoptr(GlancePhotoViewer) self = data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GlanceMatchResult) match = glance_inference_match_finish(GLANCE_INFERENCE(source), result, &error);
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;   /* another photo, or the toggle went off */
+    g_clear_object(&self->matching);
+    if (!match) {
+        show_why(self, error->message);
+        return;
+    }
+    glance_where_overlay_picture_set_where(self->picture, match->where);
+    g_autofree char *percent = glance_format_percent(match->judgement.probability);
+    /* Translators: how well the photo matches the search's words, e.g. "Matches “red car”: 84%" */
+    g_autofree char *text = g_strdup_printf(_("Matches “%s”: %s"), self->search_text, percent);
+    show_why(self, text);
+}
+
+/* The map of the search's words on the photo shown, fetched once the toggle is on. */
+static void match_shown_photo(GlancePhotoViewer *self)
+{
+    stop_matching(self);
+    if (!self->search_text || !self->path || !gtk_toggle_button_get_active(self->why_toggle) ||
+        glance_where_overlay_picture_get_where(self->picture))
+        return;
+    self->matching = g_cancellable_new();
+    show_why(self, _("Looking at the photo…"));
+    g_autoptr(GFile) file = g_file_new_for_path(self->path);
+    g_autoptr(GlancePicture) picture = glance_picture_new_for_file(file);
+    glance_inference_match_async(glance_application_get_inference(GLANCE_APPLICATION_DEFAULT), picture,
+                                 self->search_text, self->matching, on_matched, g_object_ref(self));
+}
+
+static void on_why_toggled(GlancePhotoViewer *self)
+{
+    gboolean on = gtk_toggle_button_get_active(self->why_toggle);
+    glance_where_overlay_picture_set_show_where(self->picture, on);
+    if (on) {
+        match_shown_photo(self);
+    } else {   /* the map goes with its line: on again asks again */
+        stop_matching(self);
+        glance_where_overlay_picture_set_where(self->picture, NULL);
+        show_why(self, NULL);
+    }
+}
+
+void glance_photo_viewer_set_search_text(GlancePhotoViewer *self, const char *text)
+{
+    g_free(self->search_text);
+    self->search_text = text && *text ? g_strdup(text) : NULL;
+    gtk_widget_set_visible(self->why_box, self->search_text != NULL);
+    glance_where_overlay_picture_set_where(self->picture, NULL);
+    match_shown_photo(self);
+}
+
 /* ---- loading ---- */
 
 static void show_error(GlancePhotoViewer *self, const GError *error)
@@ -163,7 +243,7 @@ static void on_pixbuf_loaded(GObject *source, GAsyncResult *result, gpointer dat
     g_autoptr(GdkPixbuf) upright = gdk_pixbuf_apply_embedded_orientation(pixbuf);
     g_set_object(&self->texture, NULL);
     self->texture = gdk_texture_new_for_pixbuf(upright);
-    gtk_picture_set_paintable(self->picture, GDK_PAINTABLE(self->texture));
+    glance_where_overlay_picture_set_paintable(self->picture, GDK_PAINTABLE(self->texture));
     gtk_stack_set_visible_child_name(self->stack, "picture");
     set_zoom(self, 0);
 }
@@ -270,7 +350,9 @@ static void show_position(GlancePhotoViewer *self, guint position)
     self->loading = g_cancellable_new();
     g_clear_object(&self->texture);
     g_clear_pointer(&self->details, glance_photo_details_free);
-    gtk_picture_set_paintable(self->picture, NULL);
+    glance_where_overlay_picture_set_paintable(self->picture, NULL);
+    glance_where_overlay_picture_set_where(self->picture, NULL);   /* the last photo's */
+    show_why(self, NULL);
     gtk_stack_set_visible_child_name(self->stack, "loading");
     set_zoom(self, 0);
 
@@ -283,6 +365,7 @@ static void show_position(GlancePhotoViewer *self, guint position)
     gtk_widget_action_set_enabled(GTK_WIDGET(self), "viewer.previous", position > 0);
     gtk_widget_action_set_enabled(GTK_WIDGET(self), "viewer.next", position + 1 < n);
     glance_photo_details_read_async(self->path, self->loading, on_details_read, self);
+    match_shown_photo(self);
 }
 
 /* ---- actions ---- */
@@ -373,6 +456,8 @@ static void glance_photo_viewer_dispose(GObject *object)
     if (self->loading)
         g_cancellable_cancel(self->loading);
     g_clear_object(&self->loading);
+    stop_matching(self);
+    g_clear_pointer(&self->search_text, g_free);
     g_clear_weak_pointer(&self->source);
     g_clear_object(&self->results);
     g_clear_object(&self->texture);
@@ -386,6 +471,7 @@ static void glance_photo_viewer_class_init(GlancePhotoViewerClass *klass)
 {
     GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
     G_OBJECT_CLASS(klass)->dispose = glance_photo_viewer_dispose;
+    g_type_ensure(GLANCE_TYPE_WHERE_OVERLAY_PICTURE);
     gtk_widget_class_set_template_from_resource(widget_class, "/io/github/glance/Glance/ui/glance-photo-viewer.ui");
     gtk_widget_class_bind_template_child(widget_class, GlancePhotoViewer, window_title);
     gtk_widget_class_bind_template_child(widget_class, GlancePhotoViewer, menu_button);
@@ -398,6 +484,10 @@ static void glance_photo_viewer_class_init(GlancePhotoViewerClass *klass)
     gtk_widget_class_bind_template_child(widget_class, GlancePhotoViewer, dimensions_row);
     gtk_widget_class_bind_template_child(widget_class, GlancePhotoViewer, size_row);
     gtk_widget_class_bind_template_child(widget_class, GlancePhotoViewer, folder_row);
+    gtk_widget_class_bind_template_child(widget_class, GlancePhotoViewer, why_box);
+    gtk_widget_class_bind_template_child(widget_class, GlancePhotoViewer, why_toggle);
+    gtk_widget_class_bind_template_child(widget_class, GlancePhotoViewer, why_label);
+    gtk_widget_class_bind_template_callback(widget_class, on_why_toggled);
     gtk_widget_class_install_action(widget_class, "viewer.previous", NULL, previous_action);
     gtk_widget_class_install_action(widget_class, "viewer.next", NULL, next_action);
     gtk_widget_class_install_action(widget_class, "viewer.zoom-in", NULL, zoom_in_action);

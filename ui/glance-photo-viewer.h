@@ -22,6 +22,11 @@ const char *glance_photo_viewer_get_path(GlancePhotoViewer *self);
 GdkTexture *glance_photo_viewer_get_texture(GlancePhotoViewer *self);
 /* 0 when the photo is fitted to the window, else pixels shown per photo pixel. */
 double glance_photo_viewer_get_zoom(GlancePhotoViewer *self);
+/* The words of the search the results came from (NULL: none, e.g. a search by a photo):
+ * "Why This Result?" lays the map of image-text matching with them over the photo. */
+void glance_photo_viewer_set_search_text(GlancePhotoViewer *self, const char *text);
+/* TRUE while that map is being made. */
+gboolean glance_photo_viewer_is_matching(GlancePhotoViewer *self);
 
 G_END_DECLS
 #endif

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "glance-application.h"
 #include "glance-compare-page.h"
+#include "glance-library-search.h"
 #include "glance-photo-actions.h"
 #include "glance-photo-viewer.h"
 #include "glance-search-page-private.h"
@@ -15,12 +16,33 @@ static void find_similar_action(GtkWidget *widget, const char *name, GVariant *p
     _glance_search_page_find_similar(GLANCE_SEARCH_PAGE(widget), g_variant_get_string(param, NULL));
 }
 
+/* The words the results were found by, for "why this result?": the query's heaviest
+ * text (shown_query's first line is the text searched); NULL for none. */
+static char *shown_search_text(GlanceSearchPage *self)
+{
+    if (!self->shown_query)
+        return NULL;
+    g_autofree char *text = g_strndup(self->shown_query, strcspn(self->shown_query, "\n"));
+    g_autoptr(GlanceQuery) query = glance_query_new();
+    if (!*g_strstrip(text) || !glance_query_parse(query, text, NULL))
+        return NULL;
+    const GlanceQueryTerm *best = NULL;
+    for (guint i = 0; i < glance_query_get_n_terms(query); i++) {
+        const GlanceQueryTerm *term = glance_query_get_term(query, i);
+        if (term->kind == GLANCE_QUERY_TEXT && term->weight > 0 && (!best || term->weight > best->weight))
+            best = term;
+    }
+    return best ? g_strdup(best->value) : NULL;
+}
+
 /* A click, Enter on a result, or Enter in the entry (the best result): the viewer. */
 void _glance_search_page_open_result(GlanceSearchPage *self, guint position)
 {
     if (position >= g_list_model_get_n_items(G_LIST_MODEL(self->results)))
         return;
     GlancePhotoViewer *viewer = glance_photo_viewer_new(GTK_WIDGET(self), G_LIST_MODEL(self->results), position);
+    g_autofree char *search_text = shown_search_text(self);
+    glance_photo_viewer_set_search_text(viewer, search_text);
     gtk_window_present(GTK_WINDOW(viewer));
 }
 

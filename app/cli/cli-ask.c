@@ -2,6 +2,7 @@
 #include "cli-common.h"
 #include "cli-commands.h"
 #include "cli-notices.h"
+#include "cli-where.h"
 #include "glance-notices.h"
 #include "glance-tasks.h"
 #include <stdio.h>
@@ -18,7 +19,11 @@ int cli_ask(int argc, char **argv)
     g_autoptr(GOptionContext) opts = g_option_context_new("IMAGE QUESTION - answer a question about an image");
     g_option_context_add_main_entries(opts, cli_common_entries, NULL);
     g_option_context_add_main_entries(opts, entries, NULL);
+    g_option_context_add_main_entries(opts, cli_where_entries, NULL);
     if (!cli_parse(opts, &argc, &argv))
+        return 2;
+    GlanceWhereMethod where_method;
+    if (!cli_where_method(&where_method))
         return 2;
     if (argc != 3)
         return cli_usage("ask needs an image and a question (try --help)");
@@ -30,9 +35,13 @@ int cli_ask(int argc, char **argv)
     int n = glance_model_num_answers(session->model);
     g_autofree float *logits = g_new0(float, MAX(n, 1));
     GError *error = NULL;
-    g_autoptr(GArray) answers = glance_task_ask(session->ctx, &session->images[0]->image, argv[2], top,
-                                                logits, &error);
+    g_autoptr(GlanceWhere) where = NULL;
+    g_autoptr(GArray) answers = glance_task_ask_where(session->ctx, &session->images[0]->image, argv[2], top,
+                                                      logits, where_method, cli_where_wanted() ? &where : NULL,
+                                                      &error);
     if (!answers)
+        return cli_fail_error(error);
+    if (cli_where_image_path() && !cli_where_write_image(session->images[0], where, cli_where_image_path(), &error))
         return cli_fail_error(error);
     g_autoptr(GPtrArray) notices = glance_notices_for_ask(session->model, &session->images[0]->image, argv[2],
                                                           answers, &error);
@@ -62,6 +71,8 @@ int cli_ask(int argc, char **argv)
         json_builder_end_array(b);
         if (with_logits)
             cli_json_add_floats(b, "logits", logits, n);
+        if (where)
+            cli_where_add_json(b, where_method, where);
         glance_notices_add_json(b, notices);
         json_builder_end_object(b);
         cli_print_json(b);
@@ -70,6 +81,8 @@ int cli_ask(int argc, char **argv)
             GlanceAnswer *a = &g_array_index(answers, GlanceAnswer, i);
             printf("%5.1f%%  %s\n", 100.0 * a->score, a->answer);
         }
+        if (where)
+            cli_where_print(where, NULL);
         cli_print_notices(notices);
     }
     return 0;

@@ -64,7 +64,9 @@ static int bench_engine(int argc, char **argv)
 {
     double min_seconds = 2.0;
     int size = 640;
+    g_autofree char *only = NULL;
     GOptionEntry entries[] = {
+        { "passes", 0, 0, G_OPTION_ARG_STRING, &only, "Time only these passes (comma-separated names)", "LIST" },
         { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &min_seconds, "Time per figure (default 2)", "S" },
         { "image-size", 0, 0, G_OPTION_ARG_INT, &size, "Side of the input picture before resizing (640)", "N" },
         { NULL },
@@ -102,7 +104,12 @@ static int bench_engine(int argc, char **argv)
         { "embed_image", c->has_itc },
         { "embed_text", c->has_itc },
         { "embed_image_batch", c->has_itc }, /* per image, BATCH at a time */
+        { "vqa_where", c->has_vqa },          /* vqa and the map of where it looked */
     };
+    int grid_rows, grid_cols;
+    glance_where_grid(session->model, &grid_rows, &grid_cols);
+    g_autofree float *where_weights = g_new(float, grid_rows * grid_cols);
+    GlanceWhereMap where = { .method = GLANCE_WHERE_DEFAULT, .weights = where_weights };
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "model");
@@ -114,6 +121,11 @@ static int bench_engine(int argc, char **argv)
     for (gsize i = 0; i < G_N_ELEMENTS(passes); i++) {
         if (!passes[i].enabled)
             continue;
+        if (only) {
+            g_auto(GStrv) wanted = g_strsplit(only, ",", -1);
+            if (!g_strv_contains((const char *const *)wanted, passes[i].name))
+                continue;
+        }
         int calls = 0;
         double seconds = 0;
         GlanceStatus s = GLANCE_OK;
@@ -128,6 +140,7 @@ static int bench_engine(int argc, char **argv)
             TIME_CALLS(min_seconds, &calls, &seconds, s = glance_embed_images(ctx, batch, BATCH, 0, out, &err));
             seconds /= BATCH;
             break;
+        case 7: TIME_CALLS(min_seconds, &calls, &seconds, s = glance_vqa_where(ctx, &image, question, out, &where, &err)); break;
         }
         if (s != GLANCE_OK)
             return cli_fail("%s: %s", passes[i].name, err.message);

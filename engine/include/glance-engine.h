@@ -212,16 +212,58 @@ GlanceStatus glance_resize_rgb8(const GlanceImage *image, int size, uint8_t *out
 GlanceStatus glance_preprocess_image(const GlanceModel *model, const GlanceImage *image,
                                      float *pixel_values, GlanceError *err);
 
+/* ---- where it looked ---- */
+/* A map over the image's patch grid of how much the pooled [CLS] (what the VQA, ITM
+ * and NLVR2 heads read) rests on each patch, from the fusion layers' attention; see
+ * docs/where-it-looked.md. Asking for one keeps the attention probabilities of the
+ * pass (about heads * n^2 floats more memory, n = text + image tokens); without it
+ * the pass is unchanged. */
+typedef enum {
+    GLANCE_WHERE_ROLLOUT,    /* attention rollout over every layer (Abnar & Zuidema 2020):
+                                heads averaged, the residual identity added, layers chained */
+    GLANCE_WHERE_VL_ROLLOUT, /* the same over the VL-FFN layers (vlffn_start..depth) only */
+    GLANCE_WHERE_LAST_LAYER, /* the last layer's [CLS] attention, heads averaged         */
+    GLANCE_WHERE_N_METHODS
+} GlanceWhereMethod;
+
+/* The method the front ends use, chosen by the pointing game (docs/where-it-looked.md). */
+#define GLANCE_WHERE_DEFAULT GLANCE_WHERE_LAST_LAYER
+
+typedef struct {
+    GlanceWhereMethod method; /* in: how to compute the map                             */
+    int rows, cols;           /* out: the patch grid (image_size / patch_size each)     */
+    float *weights;           /* in: caller's rows * cols floats (glance_where_grid);
+                                 out: row-major over the square image the model saw,
+                                 each >= 0, summing to 1                                */
+} GlanceWhereMap;
+
+/* The patch grid of the model's maps: weights of a GlanceWhereMap need rows * cols. */
+void glance_where_grid(const GlanceModel *model, int *rows, int *cols);
+/* Names for front ends and measurement: "rollout", "vl-rollout", "last-layer". */
+const char *glance_where_method_name(GlanceWhereMethod method);
+/* GLANCE_WHERE_N_METHODS when the name is none of them. */
+GlanceWhereMethod glance_where_method_from_name(const char *name);
+
 /* ---- tasks (text and images as the user gives them) ---- */
 /* VQA: num_answers logits (scores are sigmoid(logit)). */
 GlanceStatus glance_vqa(GlanceContext *ctx, const GlanceImage *image, const char *question,
                         float *logits, GlanceError *err);
+/* The same, and where (may be NULL) receives the map of where it looked. */
+GlanceStatus glance_vqa_where(GlanceContext *ctx, const GlanceImage *image, const char *question,
+                              float *logits, GlanceWhereMap *where, GlanceError *err);
 /* NLVR2: logits[0] = false, logits[1] = true. */
 GlanceStatus glance_nlvr2(GlanceContext *ctx, const GlanceImage *left, const GlanceImage *right,
                           const char *statement, float logits[2], GlanceError *err);
+/* The same, and where (may be NULL) receives two maps: where[0] the left image's,
+ * where[1] the right's. */
+GlanceStatus glance_nlvr2_where(GlanceContext *ctx, const GlanceImage *left, const GlanceImage *right,
+                                const char *statement, float logits[2], GlanceWhereMap where[2],
+                                GlanceError *err);
 /* Image-text matching: logits[0] = no match, logits[1] = match. */
 GlanceStatus glance_itm(GlanceContext *ctx, const GlanceImage *image, const char *text,
                         float logits[2], GlanceError *err);
+GlanceStatus glance_itm_where(GlanceContext *ctx, const GlanceImage *image, const char *text,
+                              float logits[2], GlanceWhereMap *where, GlanceError *err);
 /* Dual encoder, L2-normalised ITC vectors of glance_model_embed_dim() floats.
  * vl != 0 selects the VL-FFN path (itc_vl_*_proj) of pre-trained checkpoints. */
 GlanceStatus glance_embed_image(GlanceContext *ctx, const GlanceImage *image, int vl,
@@ -243,6 +285,7 @@ typedef struct {
     float *raw_cls_feats; /* (dim) final-normed text [CLS], may be NULL         */
     float *text_feats;    /* (n_ids, dim), may be NULL                          */
     float *image_feats;   /* (1 + patches, dim), may be NULL                    */
+    GlanceWhereMap *where; /* where the pooled [CLS] looked, may be NULL        */
 } GlanceFusionOutputs;
 
 /* Fusion encoder on token ids and normalised pixels; token_type 1 or 2. */

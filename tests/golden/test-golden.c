@@ -202,7 +202,7 @@ static void run_fusion(Golden *g, JsonObject *c, const char *id)
     int dim = g->dim, max_len = glance_model_config(g->model)->max_text_len;
     float *cls = g_new(float, dim), *raw = g_new(float, dim);
     float *text_feats = g_new(float, g->n_ids[t] * dim), *image_feats = g_new(float, 4096 * dim);
-    GlanceFusionOutputs out = { cls, raw, text_feats, image_feats };
+    GlanceFusionOutputs out = { .cls_feats = cls, .raw_cls_feats = raw, .text_feats = text_feats, .image_feats = image_feats };
     GlanceError err = { 0 };
     BlockTrace trace = { 0 };
     JsonObject *debug = json_object_has_member(c, "debug") ? json_object_get_object_member(c, "debug") : NULL;

@@ -302,7 +302,7 @@ static void run_case(GlanceContext *ctx, const GlanceConfig *cfg, const char *ou
         float *cls = g_new(float, dim), *raw = g_new(float, dim);
         float *text = g_new(float, (size_t)n_ids * dim);
         float *image = g_new(float, (size_t)(1 + patches) * dim);
-        GlanceFusionOutputs o = {cls, raw, text, image};
+        GlanceFusionOutputs o = { .cls_feats = cls, .raw_cls_feats = raw, .text_feats = text, .image_feats = image };
         int token_type = (int)json_object_get_int_member(c, "token_type");
         if (ok(glance_fusion_forward(ctx, ids, n_ids, pixels, token_type, &o, &err),
                &err, "glance_fusion_forward", where)) {
@@ -339,7 +339,7 @@ static void run_case(GlanceContext *ctx, const GlanceConfig *cfg, const char *ou
         float *left = load_pixels(outdir, json_object_get_string_member(c, "left"), cfg->image_size);
         float *right = load_pixels(outdir, json_object_get_string_member(c, "right"), cfg->image_size);
         float *cls_l = g_new(float, dim), *cls_r = g_new(float, dim), logits[2];
-        GlanceFusionOutputs ol = {cls_l, NULL, NULL, NULL}, or_ = {cls_r, NULL, NULL, NULL};
+        GlanceFusionOutputs ol = { .cls_feats = cls_l }, or_ = { .cls_feats = cls_r };
         if (!left || !right)
             fail(where, "cannot load the input pixels");
         else if (ok(glance_fusion_forward(ctx, ids, n_ids, left, 1, &ol, &err), &err, "fusion left", where) &&

@@ -30,6 +30,7 @@
 #include "glance-photo-tile.h"
 #include "glance-preferences-window.h"
 #include "glance-search-page.h"
+#include "glance-where-overlay-picture.h"
 #include "glance-window.h"
 #include "ui-harness.h"
 
@@ -150,7 +151,9 @@ gboolean label_with_prefix(GtkWidget *widget, gconstpointer prefix)
 static gboolean picture_showing_something(GtkWidget *widget, gconstpointer data)
 {
     (void)data;
-    return GTK_IS_PICTURE(widget) && gtk_picture_get_paintable(GTK_PICTURE(widget)) != NULL;
+    return (GTK_IS_PICTURE(widget) && gtk_picture_get_paintable(GTK_PICTURE(widget)) != NULL) ||
+           (GLANCE_IS_WHERE_OVERLAY_PICTURE(widget) &&
+            glance_where_overlay_picture_get_paintable(GLANCE_WHERE_OVERLAY_PICTURE(widget)) != NULL);
 }
 
 static GtkWidget *page(const char *name)
@@ -767,6 +770,8 @@ static gboolean similar_results(gpointer data)
     return top && glance_photo_item_get_score(top) > 0.999 && first_tile() != NULL;
 }
 
+static void viewer_why_this_result(const char *path, const char *query);
+
 static void search_the_library(void)
 {
     const char *folder = g_getenv("GLANCE_TEST_LIBRARY");
@@ -815,6 +820,7 @@ static void search_the_library(void)
     CHECK(want_path && g_str_equal(shown_path, want_path), "the first result is %s (glance-cli: %s)", shown_path,
           want_path ? want_path : "nothing");
     screenshot(GTK_WIDGET(window), "search");
+    viewer_why_this_result(shown_path, query);
 
     /* "Find similar" on the best result, with Precise on (re-checking needs words: a
      * search by photo alone is left as ranked, with no error and no stale results): a
@@ -833,6 +839,172 @@ static void search_the_library(void)
           "the most similar photo is the photo itself");
     screenshot(GTK_WIDGET(window), "search-similar");
     g_settings_set_boolean(glance_application_get_settings(app), "precise-search", FALSE);
+}
+
+/* ---- where it looked ---- */
+
+/* A picture as its next frame draws it (its own snapshot: a GtkWidgetPaintable would
+ * give the last frame, before the change under test), BGRA; NULL when nothing is drawn. */
+static GBytes *render_picture(GtkWidget *picture)
+{
+    int width = gtk_widget_get_width(picture), height = gtk_widget_get_height(picture);
+    GtkSnapshot *snapshot = gtk_snapshot_new();
+    GTK_WIDGET_GET_CLASS(picture)->snapshot(picture, snapshot);
+    g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node(snapshot);
+    if (!node || width <= 0 || height <= 0)
+        return NULL;
+    GskRenderer *renderer = gtk_native_get_renderer(gtk_widget_get_native(picture));
+    g_autoptr(GdkTexture) texture = gsk_renderer_render_texture(renderer, node,
+                                                                &GRAPHENE_RECT_INIT(0, 0, width, height));
+    gsize size = (gsize)width * height * 4;
+    guint8 *data = g_malloc(size);
+    gdk_texture_download(texture, data, width * 4);
+    return g_bytes_new_take(data, size);
+}
+
+/* The share of pixels of two renderings that differ by more than 8 in some channel. */
+static double changed_share(GBytes *a, GBytes *b)
+{
+    if (!a || !b || g_bytes_get_size(a) != g_bytes_get_size(b))
+        return 1.0;
+    gsize n = g_bytes_get_size(a) / 4, changed = 0;
+    const guint8 *pa = g_bytes_get_data(a, NULL), *pb = g_bytes_get_data(b, NULL);
+    for (gsize i = 0; i < n; i++)
+        for (int c = 0; c < 4; c++)
+            if (abs(pa[i * 4 + c] - pb[i * 4 + c]) > 8) {
+                changed++;
+                break;
+            }
+    return n ? (double)changed / n : 0.0;
+}
+
+/* The map a picture holds equals glance-cli's "where" for the same pass. */
+static void map_is_cli(GtkWidget *picture, JsonObject *cli_where, const char *what)
+{
+    const GlanceWhere *where = glance_where_overlay_picture_get_where(GLANCE_WHERE_OVERLAY_PICTURE(picture));
+    JsonArray *grid = cli_where ? json_object_get_array_member(cli_where, "grid") : NULL;
+    JsonArray *weights = cli_where ? json_object_get_array_member(cli_where, "weights") : NULL;
+    CHECK(where && grid && weights, "%s: the picture holds a map, and glance-cli gives one", what);
+    if (!where || !grid || !weights)
+        return;
+    gboolean same_grid = json_array_get_int_element(grid, 0) == where->rows &&
+                         json_array_get_int_element(grid, 1) == where->cols &&
+                         json_array_get_length(weights) == (guint)(where->rows * where->cols);
+    CHECK(same_grid, "%s: the map is %d x %d, as glance-cli's", what, where->rows, where->cols);
+    double worst = 0;
+    for (guint i = 0; same_grid && i < json_array_get_length(weights); i++)
+        worst = fmax(worst, fabs(json_array_get_double_element(weights, i) - where->weights[i]));
+    CHECK(same_grid && worst < 1e-5, "%s: the map is glance-cli's (largest difference %g)", what, worst);
+}
+
+/* The toggle turns the map on and off over `picture`: drawn differently with it on, as
+ * before with it off. */
+static void toggle_draws_map(GtkToggleButton *toggle, GtkWidget *picture, const char *what)
+{
+    gtk_toggle_button_set_active(toggle, FALSE);
+    g_autoptr(GBytes) off = render_picture(picture);
+    gtk_toggle_button_set_active(toggle, TRUE);
+    g_autoptr(GBytes) on = render_picture(picture);
+    double share = changed_share(off, on);
+    CHECK(off && glance_where_overlay_picture_get_drawing_where(GLANCE_WHERE_OVERLAY_PICTURE(picture)) &&
+          share > 0.10, "%s: the toggle on lays the map over the photo (%.0f%% of the picture changed)", what,
+          share * 100);
+    gtk_toggle_button_set_active(toggle, FALSE);
+    g_autoptr(GBytes) off_again = render_picture(picture);
+    double back = changed_share(off, off_again);
+    CHECK(back < 0.001 && !glance_where_overlay_picture_get_drawing_where(GLANCE_WHERE_OVERLAY_PICTURE(picture)),
+          "%s: the toggle off shows the photo alone again (%.2f%% differs)", what, back * 100);
+}
+
+static JsonObject *cli_where_of(JsonObject *cli, const char *side)
+{
+    JsonObject *where = cli && json_object_has_member(cli, "where") ? json_object_get_object_member(cli, "where")
+                                                                     : NULL;
+    return side && where ? json_object_get_object_member(where, side) : where;
+}
+
+static gboolean ask_where_cleared(gpointer picture)
+{
+    return glance_where_overlay_picture_get_where(picture) == NULL;
+}
+
+/* Ask: after an answer, "Show Where It Looked" lays glance-cli's map over the photo, and
+ * the choice is remembered; a new question takes the old map away until its answer. */
+static void ask_where_it_looked(void)
+{
+    GtkWidget *ask = page("ask");
+    GtkWidget *toggle = find(ask, button_labelled, "Show _Where It Looked");
+    GtkWidget *picture = find(ask, is_type, GSIZE_TO_POINTER(GLANCE_TYPE_WHERE_OVERLAY_PICTURE));
+    GtkWidget *entry = find(ask, entry_with_placeholder, "Ask a question…");
+    GlancePhoto *photo = glance_ask_page_get_photo(GLANCE_ASK_PAGE(ask));
+    CHECK(toggle && GTK_IS_TOGGLE_BUTTON(toggle), "Ask: “Show Where It Looked” is offered with the answers");
+    CHECK(picture != NULL, "Ask: the photo is shown in the where-it-looked picture");
+    if (!toggle || !GTK_IS_TOGGLE_BUTTON(toggle) || !picture || !entry || !photo || !glance_photo_get_file(photo))
+        return;
+    g_autofree char *image = g_file_get_path(glance_photo_get_file(photo));
+    const char *question = gtk_editable_get_text(GTK_EDITABLE(entry));
+    g_autoptr(JsonObject) cli = cli_json((const char *[]){ "ask", image, question, "--where", NULL });
+    map_is_cli(picture, cli_where_of(cli, NULL), "Ask");
+    toggle_draws_map(GTK_TOGGLE_BUTTON(toggle), picture, "Ask");
+
+    GSettings *settings = glance_application_get_settings(app);
+    gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(toggle), TRUE);
+    CHECK(g_settings_get_boolean(settings, "show-where"), "Ask: the toggle is remembered (show-where)");
+    screenshot(GTK_WIDGET(window), "ask-where");
+
+    press_enter(entry);
+    CHECK(ask_where_cleared(picture), "Ask: asking again takes the last answer's map away at once");
+    CHECK(wait_for(ask_page_done, NULL, 120), "Ask: the question is answered again");
+    CHECK(glance_where_overlay_picture_get_drawing_where(GLANCE_WHERE_OVERLAY_PICTURE(picture)),
+          "Ask: the new answer's map is drawn (the toggle stayed on)");
+    g_settings_set_boolean(settings, "show-where", FALSE);
+    CHECK(!gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(toggle)), "Ask: the toggle follows the setting");
+}
+
+/* A toggle button by its tooltip, what a person reads on an icon-only one. */
+static gboolean toggle_with_tooltip(GtkWidget *widget, gconstpointer tooltip)
+{
+    return GTK_IS_TOGGLE_BUTTON(widget) && g_strcmp0(gtk_widget_get_tooltip_text(widget), tooltip) == 0;
+}
+
+/* Compare: one map over each image, both from the verdict's pass, with one toggle. */
+static void compare_where_it_looked(void)
+{
+    GtkWidget *compare = page("compare");
+    GtkWidget *toggle = find(compare, toggle_with_tooltip, "Show Where It Looked");
+    g_autoptr(GPtrArray) all = g_ptr_array_new();
+    collect(compare, is_type, GSIZE_TO_POINTER(GLANCE_TYPE_WHERE_OVERLAY_PICTURE), all);
+    g_autoptr(GPtrArray) pictures = g_ptr_array_new();
+    for (guint i = 0; i < all->len; i++)
+        if (shown(all->pdata[i]))
+            g_ptr_array_add(pictures, all->pdata[i]);
+    CHECK(toggle && GTK_IS_TOGGLE_BUTTON(toggle), "Compare: “Show Where It Looked” is offered beside the statement");
+    CHECK(pictures->len == 2, "Compare: both images are where-it-looked pictures (%u)", pictures->len);
+    if (!toggle || !GTK_IS_TOGGLE_BUTTON(toggle) || pictures->len != 2)
+        return;
+    GtkWidget *entry = find(compare, entry_with_placeholder, "Write a statement about the two images…");
+    const GlanceSamplePair *pair = glance_samples_get_pair(glance_application_get_samples(app), 0);
+    g_autoptr(JsonObject) cli = entry ? cli_json((const char *[]){ "compare", pair->left, pair->right,
+                                                   gtk_editable_get_text(GTK_EDITABLE(entry)), "--where", NULL })
+                                      : NULL;
+    /* The pictures in the order the page lays them out: left, then right. */
+    graphene_point_t a, b;
+    gboolean placed = gtk_widget_compute_point(pictures->pdata[0], compare, &GRAPHENE_POINT_INIT(0, 0), &a) &&
+                      gtk_widget_compute_point(pictures->pdata[1], compare, &GRAPHENE_POINT_INIT(0, 0), &b);
+    gboolean swap = placed && (b.x < a.x || (b.x == a.x && b.y < a.y));
+    GtkWidget *left = pictures->pdata[swap ? 1 : 0], *right = pictures->pdata[swap ? 0 : 1];
+    map_is_cli(left, cli_where_of(cli, "left"), "Compare, left image");
+    map_is_cli(right, cli_where_of(cli, "right"), "Compare, right image");
+    toggle_draws_map(GTK_TOGGLE_BUTTON(toggle), left, "Compare, left image");
+    toggle_draws_map(GTK_TOGGLE_BUTTON(toggle), right, "Compare, right image");
+    gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(toggle), TRUE);
+    screenshot(GTK_WIDGET(window), "compare-where");
+    /* A changed statement withdraws the verdict and its maps. */
+    gtk_editable_set_text(GTK_EDITABLE(entry), "there is a blue object");
+    CHECK(!glance_where_overlay_picture_get_where(GLANCE_WHERE_OVERLAY_PICTURE(left)) &&
+          !glance_where_overlay_picture_get_where(GLANCE_WHERE_OVERLAY_PICTURE(right)),
+          "Compare: a new statement takes both maps away");
+    gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(toggle), FALSE);
 }
 
 /* ---- the photo viewer ---- */
@@ -921,6 +1093,53 @@ static GlancePhotoViewer *open_result(const char *path)
         return NULL;
     gtk_widget_activate_action(grid, "list.activate-item", "u", position);
     return wait_for(viewer_shows, (gpointer)path, 30) ? shown_viewer() : NULL;
+}
+
+static gboolean viewer_matched(gpointer viewer)
+{
+    GtkWidget *picture = find(viewer, is_type, GSIZE_TO_POINTER(GLANCE_TYPE_WHERE_OVERLAY_PICTURE));
+    return !glance_photo_viewer_is_matching(viewer) && picture &&
+           glance_where_overlay_picture_get_where(GLANCE_WHERE_OVERLAY_PICTURE(picture)) != NULL;
+}
+
+/* The viewer of a result of a search by words: "Why This Result?" fetches the map of
+ * those words on the photo (image-text matching, as glance-cli match) and lays it over. */
+static void viewer_why_this_result(const char *path, const char *query)
+{
+    GlancePhotoViewer *viewer = open_result(path);
+    CHECK(viewer != NULL, "Viewer: %s opens from the results for “%s”", path, query);
+    if (!viewer)
+        return;
+    GtkWidget *v = GTK_WIDGET(viewer);
+    wait_for_paint();
+    GtkWidget *toggle = find(v, button_labelled, "_Why This Result?");
+    GtkWidget *picture = find(v, is_type, GSIZE_TO_POINTER(GLANCE_TYPE_WHERE_OVERLAY_PICTURE));
+    CHECK(toggle && GTK_IS_TOGGLE_BUTTON(toggle) && picture, "Viewer: “Why This Result?” is offered");
+    if (toggle && GTK_IS_TOGGLE_BUTTON(toggle) && picture) {
+        CHECK(!glance_where_overlay_picture_get_where(GLANCE_WHERE_OVERLAY_PICTURE(picture)),
+              "Viewer: no map is made before it is asked for");
+        g_autoptr(GBytes) off = render_picture(picture);
+        gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(toggle), TRUE);
+        CHECK(wait_for(viewer_matched, viewer, 60), "Viewer: the toggle fetches the map of “%s”", query);
+        g_autoptr(GBytes) on = render_picture(picture);
+        double share = changed_share(off, on);
+        CHECK(share > 0.10, "Viewer: the map is laid over the photo (%.0f%% of the picture changed)", share * 100);
+        g_autoptr(JsonObject) cli = cli_json((const char *[]){ "match", path, query, "--where", NULL });
+        map_is_cli(picture, cli_where_of(cli, NULL), "Viewer");
+        g_autofree char *percent = cli ? percent_of(json_object_get_double_member(cli, "probability")) : NULL;
+        g_autofree char *says = g_strdup_printf("Matches “%s”: %s", query, percent ? percent : "?");
+        CHECK(find(v, label_with_text, says) != NULL, "Viewer: it says “%s”", says);
+        screenshot(v, "viewer-why");
+        gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(toggle), FALSE);
+        g_autoptr(GBytes) off_again = render_picture(picture);
+        CHECK(changed_share(off, off_again) < 0.001, "Viewer: the toggle off shows the photo alone again");
+        gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(toggle), TRUE);
+        CHECK(wait_for(viewer_matched, viewer, 60) && find(v, label_with_text, says) != NULL,
+              "Viewer: on again, the map and “%s” are back", says);
+        gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(toggle), FALSE);
+    }
+    press_key(v, GDK_KEY_Escape);
+    CHECK(wait_for(viewer_closed, NULL, 10), "Viewer: Escape closes it");
 }
 
 /* From the Search page: the viewer on a photo, and one of its actions run. */
@@ -1106,6 +1325,8 @@ static void view_photos(void)
     CHECK(find(v, row_says, size) != NULL, "the viewer shows the file size, %s", size);
     CHECK(find(v, row_says, folder) != NULL, "the viewer shows the folder, %s", folder);
     CHECK(find(v, label_with_text, "camera.jpg") != NULL, "the viewer's title is the file name");
+    CHECK(find(v, button_labelled, "_Why This Result?") == NULL,
+          "a search by a photo has no words: the viewer offers no “Why This Result?”");
     CHECK(glance_photo_viewer_get_zoom(viewer) == 0, "the photo opens fitted to the window");
     press_key(v, GDK_KEY_plus);
     double zoomed = glance_photo_viewer_get_zoom(viewer);
@@ -1471,7 +1692,8 @@ static gboolean pasted_photo_shown(gpointer data)
     (void)data;
     GlancePhoto *photo = glance_ask_page_get_photo(GLANCE_ASK_PAGE(page("ask")));
     GtkWidget *picture = find(page("ask"), picture_showing_something, NULL);
-    return photo && picture && g_strcmp0(gtk_picture_get_alternative_text(GTK_PICTURE(picture)), "Pasted Image") == 0;
+    /* The photo's title names it on hover (and to screen readers). */
+    return photo && picture && g_strcmp0(gtk_widget_get_tooltip_text(picture), "Pasted Image") == 0;
 }
 
 /* Ctrl+V with an image on the clipboard (a screenshot, say): it becomes the photo, and
@@ -2238,9 +2460,11 @@ int main(int argc, char **argv)
 
     banners_with_builtin_model();
     ask_a_question();
+    ask_where_it_looked();
     long_question_hint();
     ask_about_a_real_photo();
     compare_a_pair();
+    compare_where_it_looked();
     compare_real_photos();
     dialogs_and_messages();
     search_the_library();
