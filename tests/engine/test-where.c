@@ -169,6 +169,8 @@ static void check_last_layer_reference(void)
 
     /* LayerNorm of every row, q of row 0 and k of every row, softmax per head. */
     const GlanceBlockWeights *b = &m->w.blocks[c->depth - 1];
+    /* The reference reads the F32 qkv weights; a reduced-precision file has none. */
+    CHECK(b->qkv_w.kind == GLANCE_MATRIX_F32 && b->qkv_w.f32, "the reference needs an F32 model");
     float *xn = malloc((size_t)n * dim * sizeof(float)), *k = malloc((size_t)n * dim * sizeof(float));
     float *q = malloc((size_t)dim * sizeof(float));
     for (int i = 0; i < n; i++) {
