@@ -40,16 +40,26 @@ static int pair_row(const GlanceModel *m, int n_text, int q, int k)
                       : m->rel_image_rows + 1; /* image -> text */
 }
 
-/* Each (layer, head) gets a line: its column of the table, then that column reversed,
- * so a run of keys whose rows count down is also an ascending slice. */
-static void build_lines(GlanceContext *ctx)
+/* Each head of the layer being run gets a line: its column of the table, then that
+ * column reversed, so a run of keys whose rows count down is also an ascending slice.
+ * Made per layer, on the pool (a few microseconds a head), so the copies of all
+ * layers (twice the table) never sit in memory. */
+typedef struct {
+    GlanceContext *ctx;
+    int layer;
+} LinesJob;
+
+static void build_lines(void *arg, int begin, int end, int thread)
 {
-    const GlanceModel *m = ctx->model;
+    (void)thread;
+    const LinesJob *j = arg;
+    const GlanceModel *m = j->ctx->model;
     int rows = m->w.rel_pos_rows, cols = m->config.depth * m->config.heads;
-    for (int c = 0; c < cols; c++) {
-        float *line = ctx->rel.lines + (long)c * 2 * rows;
+    for (int h = begin; h < end; h++) {
+        float *line = j->ctx->rel.lines + (long)h * 2 * rows;
+        const float *column = m->w.rel_pos_table + (long)j->layer * m->config.heads + h;
         for (int r = 0; r < rows; r++)
-            line[r] = line[2 * rows - 1 - r] = m->w.rel_pos_table[(long)r * cols + c];
+            line[r] = line[2 * rows - 1 - r] = column[(long)r * cols];
     }
 }
 
@@ -101,8 +111,6 @@ GlanceStatus glance_relpos_prepare(GlanceContext *ctx, int n_text, int n_image, 
     RelPosBias *rel = &ctx->rel;
     if (!ctx->model->w.rel_pos_table || (rel->n_text == n_text && rel->n_image == n_image))
         return GLANCE_OK;
-    if (rel->n_text == -1)
-        build_lines(ctx);
     rel->n_text = rel->n_image = -2; /* no shape until the runs are complete */
     GlanceStatus s = build_runs(ctx, n_text, n_text + n_image, err);
     if (s == GLANCE_OK) {
@@ -126,7 +134,7 @@ static void qkv_bias_rows(void *arg, int begin, int end, int thread)
     const QkvBiasJob *j = arg;
     int dim = j->ctx->model->config.dim;
     for (int i = begin; i < end; i++) {
-        float *row = j->ctx->qkv + (long)i * 3 * dim;
+        float *row = j->ctx->work + (long)i * 3 * dim;
         for (int c = 0; c < dim; c++) {
             row[c] = (row[c] + j->q_bias[c]) * j->scale; /* q is scaled before q k^T, as officially */
             row[2 * dim + c] += j->v_bias[c];
@@ -136,7 +144,7 @@ static void qkv_bias_rows(void *arg, int begin, int end, int thread)
 
 typedef struct {
     GlanceContext *ctx;
-    const float *lines; /* this layer's first head's line of ctx->rel.lines, or NULL */
+    const float *lines; /* ctx->rel.lines, made for this layer, or NULL */
     float *keep;        /* (heads, n, n) where the probabilities go for a where map, or NULL */
     int n, blocks;
 } AttentionJob;
@@ -147,14 +155,14 @@ static void attention_items(void *arg, int begin, int end, int thread)
     GlanceContext *ctx = j->ctx;
     const GlanceModel *m = ctx->model;
     int dim = m->config.dim, hd = dim / m->config.heads, stride = 3 * dim, n = j->n;
-    float *scores = ctx->scores + (long)thread * QUERY_BLOCK * ctx->n_max;
+    float *scores = (float *)ctx->scratch + (long)thread * QUERY_BLOCK * ctx->n_max;
     for (int item = begin; item < end; item++) {
         int h = item / j->blocks % m->config.heads, q0 = (item % j->blocks) * QUERY_BLOCK;
         long first = item / j->blocks / m->config.heads * (long)n; /* the sequence's first row */
         int rows = n - q0 < QUERY_BLOCK ? n - q0 : QUERY_BLOCK;
-        const float *q = ctx->qkv + (first + q0) * stride + h * hd;
-        const float *k = ctx->qkv + first * stride + dim + h * hd;
-        const float *v = ctx->qkv + first * stride + 2 * dim + h * hd;
+        const float *q = ctx->work + (first + q0) * stride + h * hd;
+        const float *k = ctx->work + first * stride + dim + h * hd;
+        const float *v = ctx->work + first * stride + 2 * dim + h * hd;
         /* Hot spot for long sequences: (rows, hd) x (hd, n), then (rows, n) x (n, hd). */
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, hd, 1.0f, q, stride, k, stride, 0.0f,
                     scores, n);
@@ -166,7 +174,7 @@ static void attention_items(void *arg, int begin, int end, int thread)
         if (j->keep) /* a where map reads this layer: keep this head's probabilities (one sequence) */
             memcpy(j->keep + ((long)h * n + q0) * n, scores, (size_t)rows * n * sizeof(float));
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hd, n, 1.0f, scores, n, v, stride, 0.0f,
-                    ctx->attn + (first + q0) * dim + h * hd, dim);
+                    ctx->xn + (first + q0) * dim + h * hd, dim);
     }
 }
 
@@ -180,7 +188,10 @@ void glance_attention_heads(GlanceContext *ctx, const float *q_bias, const float
     AttentionJob job = { ctx, NULL, NULL, seq_len, (seq_len + QUERY_BLOCK - 1) / QUERY_BLOCK };
     if (ctx->where_probs && layer >= ctx->where_first)
         job.keep = ctx->where_probs;
-    if (m->w.rel_pos_table)
-        job.lines = ctx->rel.lines + (long)layer * heads * 2 * m->w.rel_pos_rows;
+    if (m->w.rel_pos_table) {
+        LinesJob lines_job = { ctx, layer };
+        glance_pool_run(ctx->pool, heads, 1, build_lines, &lines_job);
+        job.lines = ctx->rel.lines;
+    }
     glance_pool_run(ctx->pool, ctx->seqs * heads * job.blocks, 1, attention_items, &job);
 }

@@ -14,8 +14,9 @@
 /* The relative-position bias, laid out for the fused bias + softmax. */
 typedef struct {
     int n_text, n_image; /* shape the runs were built for; -1 before the first pass */
-    float *lines;        /* (depth*heads, 2*rows): a (layer, head)'s column of the
-                            table, then the same reversed                           */
+    float *lines;        /* (heads, 2*rows): the layer being run's column of the table
+                            per head, then the same reversed (one layer at a time:
+                            all of them would be twice the table, 4 MB at VLMo-Base) */
     BiasRun *runs;       /* every query's runs of bias, query after query           */
     int n_runs, runs_cap;
     int *row_runs;       /* (n_max+1) query q's runs are [row_runs[q], row_runs[q+1]) */
@@ -25,21 +26,28 @@ typedef struct {
 struct GlanceContext {
     GlanceModel *model;
     int n_max;          /* longest sequence: max_text_len + 1 + patches       */
-    int rows_cap;       /* rows of x, xn, qkv, attn, hidden: n_max, or more
-                           after a batched pass (context_reserve)             */
-    int hidden_width;   /* max(mlp_hidden, 3*p*p)                             */
+    int rows_cap;       /* rows of x, xn, work: n_max, or more after a batched
+                           pass (context_reserve)                              */
+    int work_width;     /* max(3*dim, mlp_hidden, 3*p*p)                       */
     int seqs;           /* sequences side by side in x this pass (a batch of
                            images); attention never mixes them. 1 otherwise */
     float *x;           /* (n, dim) residual stream                           */
-    float *xn;          /* (n, dim) normed input of a sub-layer               */
-    float *qkv;         /* (n, 3*dim)                                         */
-    float *attn;        /* (n, dim) heads' outputs, then projected            */
-    float *hidden;      /* (n, mlp_hidden) FFN activations; im2col patches    */
+    float *xn;          /* (n, dim) normed input of a sub-layer; the heads'
+                           outputs (the q k v product has read the normed x) */
+    float *work;        /* (n, work_width), one buffer for what is never live
+                           at the same time: q k v (n, 3*dim) during attention,
+                           then the projected heads (n, dim), then the FFN's
+                           hidden activations (n, mlp_hidden); im2col patches */
     float *head_a, *head_b; /* (max(2*dim, vocab, answers)) head scratch      */
     RelPosBias rel;
     int threads;        /* requested; 0: the process default (glance_set_threads) */
     GlancePool *pool;   /* glance_pool_threads(pool) threads, made by context_prepare */
-    float *scores;      /* (threads, QUERY_BLOCK, n_max) per-thread attention  */
+    /* Per-pass scratch, shared because its users never overlap: attention's scores
+     * (threads, QUERY_BLOCK, n_max floats), then each reduced-precision GEMM's
+     * quantised activations (glance_lowp_scratch_bytes). Sized ahead by
+     * glance_context_fit_scratch, so a pass allocates nothing. */
+    void *scratch;
+    size_t scratch_bytes;
     GlanceCancelFunc cancel;
     void *cancel_data;
     float *where_probs;  /* (heads, n, n) this layer's attention probabilities, kept
@@ -55,8 +63,10 @@ struct GlanceContext {
  * the wanted thread count changed. */
 GlanceStatus glance_context_prepare(GlanceContext *ctx, GlanceError *err);
 void glance_context_free_threads(GlanceContext *ctx);
-/* Makes the row buffers hold at least `rows` rows. */
+/* Makes the row buffers hold at least `rows` rows (and the scratch fit them). */
 GlanceStatus glance_context_reserve(GlanceContext *ctx, int rows, GlanceError *err);
+/* Grows ctx->scratch to what the current threads and rows_cap need. */
+GlanceStatus glance_context_fit_scratch(GlanceContext *ctx, GlanceError *err);
 /* Dual encoder on `count` preprocessed images at once (engine/forward.c). */
 GlanceStatus glance_image_forward_batch(GlanceContext *ctx, const float *pixel_values, int count, int vl, float *vectors,
                                  GlanceError *err);
@@ -64,8 +74,8 @@ GlanceStatus glance_image_forward_batch(GlanceContext *ctx, const float *pixel_v
 /* Builds ctx->rel's runs for a sequence of n_text text then n_image image tokens,
  * unless it already holds that shape (the runs serve every layer and head). */
 GlanceStatus glance_relpos_prepare(GlanceContext *ctx, int n_text, int n_image, GlanceError *err);
-/* Multi-head attention of block `layer` on ctx->qkv (n rows of q k v, before their
- * biases; ctx->seqs sequences of n / ctx->seqs rows), heads' outputs into ctx->attn. */
+/* Multi-head attention of block `layer` on ctx->work (n rows of q k v, before their
+ * biases; ctx->seqs sequences of n / ctx->seqs rows), heads' outputs into ctx->xn. */
 void glance_attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bias, int layer, int n);
 
 /* where.c: the attention a map of where the pass looked needs. begin allocates for a

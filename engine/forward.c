@@ -29,21 +29,22 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
         return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
     ctx->model = model;
     size_t n = (size_t)(c->max_text_len + 1 + model->num_patches);
-    size_t patch_len = (size_t)3 * c->patch_size * c->patch_size;
-    size_t hidden = (size_t)c->mlp_hidden > patch_len ? (size_t)c->mlp_hidden : patch_len;
-    ctx->hidden_width = (int)hidden;
+    size_t work = (size_t)3 * c->patch_size * c->patch_size;
+    if ((size_t)c->mlp_hidden > work) work = (size_t)c->mlp_hidden;
+    if ((size_t)3 * c->dim > work) work = (size_t)3 * c->dim;
+    ctx->work_width = (int)work;
     size_t head = (size_t)2 * c->dim;
     if ((size_t)c->vocab_size > head) head = (size_t)c->vocab_size;
     if ((size_t)c->num_answers > head) head = (size_t)c->num_answers;
-    int failed = glance_context_reserve(ctx, (int)n, NULL) != GLANCE_OK;
     ctx->n_max = (int)n;
+    int failed = glance_context_reserve(ctx, (int)n, NULL) != GLANCE_OK;
     ctx->head_a = scratch(head, sizeof(float), &failed);
     ctx->head_b = scratch(head, sizeof(float), &failed);
     ctx->rel.n_text = ctx->rel.n_image = -1;
     if (model->w.rel_pos_table) {
         ctx->rel.row_runs = scratch(n + 1, sizeof(int), &failed);
         ctx->rel.row_index = scratch(n, sizeof(int), &failed);
-        ctx->rel.lines = scratch((size_t)2 * model->w.rel_pos_rows * c->heads * c->depth, sizeof(float), &failed);
+        ctx->rel.lines = scratch((size_t)2 * model->w.rel_pos_rows * c->heads, sizeof(float), &failed);
     }
     if (failed) {
         glance_context_free(ctx);
@@ -58,15 +59,47 @@ GlanceStatus glance_context_reserve(GlanceContext *ctx, int rows, GlanceError *e
     if (rows <= ctx->rows_cap)
         return GLANCE_OK;
     size_t n = (size_t)rows, dim = (size_t)ctx->model->config.dim;
-    float **buffers[] = { &ctx->x, &ctx->xn, &ctx->qkv, &ctx->attn, &ctx->hidden };
-    size_t widths[] = { dim, dim, 3 * dim, dim, (size_t)ctx->hidden_width };
-    for (int i = 0; i < 5; i++) {
+    float **buffers[] = { &ctx->x, &ctx->xn, &ctx->work };
+    size_t widths[] = { dim, dim, (size_t)ctx->work_width };
+    for (int i = 0; i < 3; i++) {
         float *grown = realloc(*buffers[i], n * widths[i] * sizeof(float));
         if (!grown)
             return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory for %d rows of activations", rows);
         *buffers[i] = grown;
     }
     ctx->rows_cap = rows;
+    return glance_context_fit_scratch(ctx, err);
+}
+
+/* The widest activations a reduced-precision GEMM of this model quantises. */
+static size_t lowp_bytes(const GlanceModel *m, int rows)
+{
+    size_t most = 0;
+    for (int l = 0; l < m->config.depth; l++) {
+        const GlanceBlockWeights *b = &m->w.blocks[l];
+        const GlanceMatrix *all[] = { &b->qkv_w, &b->proj_w, &b->text.fc1_w, &b->text.fc2_w, &b->imag.fc1_w,
+                                      &b->imag.fc2_w, &b->vl.fc1_w, &b->vl.fc2_w };
+        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+            size_t bytes = glance_lowp_scratch_bytes(all[i]->kind, rows, all[i]->cols);
+            most = bytes > most ? bytes : most;
+        }
+    }
+    return most;
+}
+
+GlanceStatus glance_context_fit_scratch(GlanceContext *ctx, GlanceError *err)
+{
+    int threads = ctx->pool ? glance_pool_threads(ctx->pool) : 1;
+    size_t need = (size_t)threads * QUERY_BLOCK * ctx->n_max * sizeof(float);
+    size_t lowp = lowp_bytes(ctx->model, ctx->rows_cap);
+    need = lowp > need ? lowp : need;
+    if (need <= ctx->scratch_bytes)
+        return GLANCE_OK;
+    void *grown = realloc(ctx->scratch, need);
+    if (!grown)
+        return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory for %zu bytes of scratch", need);
+    ctx->scratch = grown;
+    ctx->scratch_bytes = need;
     return GLANCE_OK;
 }
 
@@ -75,7 +108,7 @@ void glance_context_free(GlanceContext *ctx)
     if (!ctx)
         return;
     glance_context_free_threads(ctx);
-    free(ctx->x); free(ctx->xn); free(ctx->qkv); free(ctx->attn); free(ctx->hidden);
+    free(ctx->x); free(ctx->xn); free(ctx->work); free(ctx->scratch);
     free(ctx->head_a); free(ctx->head_b); free(ctx->rel.lines); free(ctx->rel.runs);
     free(ctx->rel.row_runs); free(ctx->rel.row_index);
     free(ctx);
@@ -125,7 +158,7 @@ static int embed_image(GlanceContext *ctx, const float *pixels, int token_type, 
     const GlanceWeights *w = &m->w;
     int dim = c->dim, p = c->patch_size, side = m->patches_side, size = c->image_size;
     int patch_len = 3 * p * p;
-    float *cols = ctx->hidden;
+    float *cols = ctx->work;
     for (int py = 0; py < side; py++)
         for (int px = 0; px < side; px++) {
             float *col = cols + (long)(py * side + px) * patch_len;
@@ -155,12 +188,13 @@ static void attention(GlanceContext *ctx, const GlanceBlockWeights *b, int layer
     int dim = c->dim;
 
     glance_layernorm(ctx->pool, ctx->xn, ctx->x, n, dim, b->norm1_w, b->norm1_b, c->norm_eps);
-    glance_linear_matrix(ctx->pool, ctx->qkv, ctx->xn, n, ctx->seqs, &b->qkv_w, NULL, 0);
-    glance_attention_heads(ctx, b->q_bias, b->v_bias, layer, n);
+    glance_linear_matrix(ctx->pool, ctx->scratch, ctx->work, ctx->xn, n, ctx->seqs, &b->qkv_w, NULL, 0);
+    glance_attention_heads(ctx, b->q_bias, b->v_bias, layer, n); /* heads into xn */
     if (ctx->where_probs && layer >= ctx->where_first)
         glance_where_keep_layer(ctx, layer, n);
-    glance_linear_matrix(ctx->pool, ctx->xn, ctx->attn, n, ctx->seqs, &b->proj_w, b->proj_b, 0);
-    glance_residual_add(ctx->pool, ctx->x, ctx->xn, b->gamma_1, n, dim);
+    /* q k v are spent: the projection goes back into work. */
+    glance_linear_matrix(ctx->pool, ctx->scratch, ctx->work, ctx->xn, n, ctx->seqs, &b->proj_w, b->proj_b, 0);
+    glance_residual_add(ctx->pool, ctx->x, ctx->work, b->gamma_1, n, dim);
 }
 
 static void expert(GlanceContext *ctx, const GlanceExpertWeights *e, const float *gamma, int first, int count)
@@ -171,8 +205,8 @@ static void expert(GlanceContext *ctx, const GlanceExpertWeights *e, const float
         return;
     float *x = ctx->x + (long)first * dim, *xn = ctx->xn + (long)first * dim;
     glance_layernorm(ctx->pool, xn, x, count, dim, e->norm_w, e->norm_b, c->norm_eps);
-    glance_linear_matrix(ctx->pool, ctx->hidden, xn, count, ctx->seqs, &e->fc1_w, e->fc1_b, 1);
-    glance_linear_matrix(ctx->pool, xn, ctx->hidden, count, ctx->seqs, &e->fc2_w, e->fc2_b, 0);
+    glance_linear_matrix(ctx->pool, ctx->scratch, ctx->work, xn, count, ctx->seqs, &e->fc1_w, e->fc1_b, 1);
+    glance_linear_matrix(ctx->pool, ctx->scratch, xn, ctx->work, count, ctx->seqs, &e->fc2_w, e->fc2_b, 0);
     glance_residual_add(ctx->pool, x, xn, gamma, count, dim);
 }
 

@@ -88,24 +88,40 @@ static void run(GlancePool *pool, int items, int grain, PoolFunc fn, LowpJob *jo
         fn(job, 0, items, 0);
 }
 
-void glance_lowp_gemm(GlancePool *pool, float *out, const float *in, int n, const GlanceMatrix *w)
+/* Rows for a whole last block of 16: the AMX kernels load 16 rows at a time. */
+static size_t padded_rows(int n)
+{
+    return (size_t)(n + 15) / 16 * 16;
+}
+
+/* The AVX2 Q8 kernel reads the activations widened to int16 as well. */
+static int q8_wants_q16(void)
+{
+    return !glance_cpu()->avx512_vnni && glance_cpu()->avx2;
+}
+
+size_t glance_lowp_scratch_bytes(GlanceMatrixKind kind, int n, int cols)
+{
+    size_t cells = padded_rows(n) * (size_t)cols;
+    if (kind == GLANCE_MATRIX_Q8) /* per-row scale and sum, then int8 (and int16) values */
+        return (size_t)n * 8 + cells * (q8_wants_q16() ? 3 : 1);
+    if (kind == GLANCE_MATRIX_BF16)
+        return cells * 2;
+    return 0;
+}
+
+void glance_lowp_gemm(GlancePool *pool, void *scratch, float *out, const float *in, int n, const GlanceMatrix *w)
 {
     LowpJob job = { .in = in, .w = w, .out = out };
     job.acts.n = n;
     job.acts.cols = w->cols;
     job.acts.x = in;
-    char *block = NULL;
-    /* Rows for a whole last block of 16: the AMX kernels load 16 rows at a time. */
-    int n_pad = (n + 15) / 16 * 16;
-    size_t cells = (size_t)n_pad * w->cols, pad = (size_t)(n_pad - n) * w->cols;
-    /* One block: the activations in their kernel's form, then per-row numbers. */
-    size_t bytes = w->kind == GLANCE_MATRIX_Q8 ? cells * (1 + (glance_cpu()->avx2 ? 2 : 0)) : cells * 2;
-    if (w->kind != GLANCE_MATRIX_F16 && !(block = malloc(bytes + (size_t)n * 8 + 64)))
-        abort(); /* as glance_linear's BLAS would: a pass has no error path for a few MB */
+    char *block = scratch;
+    size_t cells = padded_rows(n) * w->cols, pad = (padded_rows(n) - (size_t)n) * w->cols;
     if (w->kind == GLANCE_MATRIX_Q8) {
         job.scale = (float *)block;
         job.sum = (int32_t *)(block + (size_t)n * 4);
-        job.q16 = !glance_cpu()->avx512_vnni && glance_cpu()->avx2 ? (int16_t *)(block + (size_t)n * 8) : NULL;
+        job.q16 = q8_wants_q16() ? (int16_t *)(block + (size_t)n * 8) : NULL;
         job.q = (int8_t *)(block + (size_t)n * 8 + (job.q16 ? cells * 2 : 0));
         job.acts.q = job.q;
         job.acts.q16 = job.q16;
@@ -125,5 +141,4 @@ void glance_lowp_gemm(GlancePool *pool, float *out, const float *in, int n, cons
     /* Chunks of 4 panels keep the kernels on their widest tile. */
     job.panels_per_chunk = (job.panels_per_chunk + 3) / 4 * 4;
     run(pool, (panels + job.panels_per_chunk - 1) / job.panels_per_chunk, 1, gemm_panels, &job);
-    free(block);
 }

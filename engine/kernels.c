@@ -105,14 +105,14 @@ static void bias_gelu_rows(void *arg, int begin, int end, int thread)
         gelu_rows(j->out + (long)begin * j->cols, end - begin, j->cols, j->cols);
 }
 
-void glance_linear_matrix(GlancePool *pool, float *out, const float *in, int n, int groups, const GlanceMatrix *w,
-                          const float *b, int gelu)
+void glance_linear_matrix(GlancePool *pool, void *scratch, float *out, const float *in, int n, int groups,
+                          const GlanceMatrix *w, const float *b, int gelu)
 {
     if (w->kind == GLANCE_MATRIX_F32) {
         glance_linear_grouped(pool, out, in, n, groups, w->cols, w->f32, b, w->rows, gelu);
         return;
     }
-    glance_lowp_gemm(pool, out, in, n, w);
+    glance_lowp_gemm(pool, scratch, out, in, n, w);
     if (!b && !gelu)
         return;
     BiasJob job = { out, b, w->rows, gelu };

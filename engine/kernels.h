@@ -16,9 +16,10 @@ void glance_linear(GlancePool *pool, float *out, const float *in, int n, int in_
 void glance_linear_grouped(GlancePool *pool, float *out, const float *in, int n, int groups, int in_dim, const float *w,
                     const float *b, int out_dim, int gelu);
 /* glance_linear_grouped on a big layer's weight, whatever its form (matrix.h): F32
- * through BLAS, Q8, BF16 and F16 through their kernels, then bias and GELU. */
-void glance_linear_matrix(GlancePool *pool, float *out, const float *in, int n, int groups, const GlanceMatrix *w,
-                          const float *b, int gelu);
+ * through BLAS, Q8, BF16 and F16 through their kernels (with `scratch` of
+ * glance_lowp_scratch_bytes), then bias and GELU. */
+void glance_linear_matrix(GlancePool *pool, void *scratch, float *out, const float *in, int n, int groups,
+                          const GlanceMatrix *w, const float *b, int gelu);
 /* Row-wise LayerNorm; out may equal in. Statistics in double, as PyTorch's result is exact to float. */
 void glance_layernorm(GlancePool *pool, float *out, const float *in, int n, int dim, const float *w, const float *b,
                float eps);

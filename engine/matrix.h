@@ -11,6 +11,7 @@
 #ifndef GLANCE_MATRIX_H
 #define GLANCE_MATRIX_H
 #include "pool.h"
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum {
@@ -34,9 +35,14 @@ typedef struct {
 /* out (n, w->rows) = in (n, w->cols) @ w^T for a Q8, BF16 or F16 matrix: the activations
  * are quantised per row (Q8: int8 with one scale per row; BF16: rounded to bf16; F16:
  * kept F32), then the output columns are split across the pool. out must not overlap
- * in. Bias and GELU are the caller's (glance_linear_matrix in kernels.c). Each row's
+ * in; scratch holds glance_lowp_scratch_bytes(w->kind, n, w->cols). Bias and GELU are the caller's (glance_linear_matrix in kernels.c). Each row's
  * result depends on that row alone, so batching never changes a number. */
-void glance_lowp_gemm(GlancePool *pool, float *out, const float *in, int n, const GlanceMatrix *w);
+void glance_lowp_gemm(GlancePool *pool, void *scratch, float *out, const float *in, int n, const GlanceMatrix *w);
+/* Bytes of `scratch` glance_lowp_gemm needs for n rows into a matrix of this kind with
+ * `cols` columns: the activations in the kernel's form (0 for F32 and F16). The caller
+ * provides it (a context's scratch), so a pass never allocates and cannot fail for
+ * memory halfway. */
+size_t glance_lowp_scratch_bytes(GlanceMatrixKind kind, int n, int cols);
 
 /* BF16 panels back to a row-major F32 matrix (CPUs without the BF16 kernel). */
 void glance_unpack_bf16_panels(float *out, const uint8_t *panels, int rows, int cols);

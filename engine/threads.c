@@ -34,8 +34,6 @@ void glance_context_free_threads(GlanceContext *ctx)
 {
     glance_pool_free(ctx->pool);
     ctx->pool = NULL;
-    free(ctx->scores);
-    ctx->scores = NULL;
 }
 
 GlanceStatus glance_context_prepare(GlanceContext *ctx, GlanceError *err)
@@ -49,10 +47,11 @@ GlanceStatus glance_context_prepare(GlanceContext *ctx, GlanceError *err)
     glance_context_free_threads(ctx);
     openblas_set_num_threads(1);
     ctx->pool = glance_pool_new(wanted);
-    ctx->scores = malloc((size_t)wanted * QUERY_BLOCK * ctx->n_max * sizeof(float));
-    if (!ctx->pool || !ctx->scores) {
-        glance_context_free_threads(ctx);
+    if (!ctx->pool)
         return glance_fail(err, GLANCE_ERR_NOMEM, "cannot start %d engine threads", wanted);
-    }
-    return GLANCE_OK;
+    /* Each thread's attention scores live in the shared scratch. */
+    GlanceStatus s = glance_context_fit_scratch(ctx, err);
+    if (s != GLANCE_OK)
+        glance_context_free_threads(ctx);
+    return s;
 }

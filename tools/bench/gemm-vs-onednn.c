@@ -104,9 +104,15 @@ int main(int argc, char **argv)
 
     glance_quantise_q8(W, (int)N, (int)K, q, scale);
     GlanceMatrix gq = { .kind = GLANCE_MATRIX_Q8, .panels = q, .scale = scale, .rows = (int)N, .cols = (int)K };
-    TIME("Glance q8 (quantising incl.)", glance_lowp_gemm(NULL, C, A, (int)M, &gq));
+    size_t scratch_bytes = glance_lowp_scratch_bytes(GLANCE_MATRIX_Q8, (int)M, (int)K);
+    if (glance_lowp_scratch_bytes(GLANCE_MATRIX_BF16, (int)M, (int)K) > scratch_bytes)
+        scratch_bytes = glance_lowp_scratch_bytes(GLANCE_MATRIX_BF16, (int)M, (int)K);
+    void *scratch = malloc(scratch_bytes);
+    if (!scratch)
+        return 1;
+    TIME("Glance q8 (quantising incl.)", glance_lowp_gemm(NULL, scratch, C, A, (int)M, &gq));
     glance_pack_bf16(W, (int)N, (int)K, b);
     GlanceMatrix gb = { .kind = GLANCE_MATRIX_BF16, .panels = b, .rows = (int)N, .cols = (int)K };
-    TIME("Glance bf16 (rounding incl.)", glance_lowp_gemm(NULL, C, A, (int)M, &gb));
+    TIME("Glance bf16 (rounding incl.)", glance_lowp_gemm(NULL, scratch, C, A, (int)M, &gb));
     return 0;
 }
