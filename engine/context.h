@@ -28,7 +28,9 @@ struct GlanceContext {
     int n_max;          /* longest sequence: max_text_len + 1 + patches       */
     int rows_cap;       /* rows of x, xn, work: n_max, or more after a batched
                            pass (context_reserve)                              */
-    int work_width;     /* max(3*dim, mlp_hidden, 3*p*p)                       */
+    int work_width;     /* max(3*dim, 3*p*p), and mlp_hidden if an FFN is F32  */
+    int ffn_rows;       /* rows of FFN hidden activations work holds at once   */
+    int ffn_rows_max;   /* tests only (glance_context_set_ffn_rows): 0 or fewer */
     int seqs;           /* sequences side by side in x this pass (a batch of
                            images); attention never mixes them. 1 otherwise */
     float *x;           /* (n, dim) residual stream                           */
@@ -37,7 +39,9 @@ struct GlanceContext {
     float *work;        /* (n, work_width), one buffer for what is never live
                            at the same time: q k v (n, 3*dim) during attention,
                            then the projected heads (n, dim), then the FFN's
-                           hidden activations (n, mlp_hidden); im2col patches */
+                           hidden activations (ffn_rows, mlp_hidden); im2col
+                           patches, and behind them the image they are cut
+                           from (at least 2 * patches * 3*p*p floats)          */
     float *head_a, *head_b; /* (max(2*dim, vocab, answers)) head scratch      */
     RelPosBias rel;
     int threads;        /* requested; 0: the process default (glance_set_threads) */
@@ -65,6 +69,9 @@ GlanceStatus glance_context_prepare(GlanceContext *ctx, GlanceError *err);
 void glance_context_free_threads(GlanceContext *ctx);
 /* Makes the row buffers hold at least `rows` rows (and the scratch fit them). */
 GlanceStatus glance_context_reserve(GlanceContext *ctx, int rows, GlanceError *err);
+/* Where a preprocessed image goes before a single-image pass: behind the im2col
+ * patches in ctx->work, so it needs no buffer of its own (valid until the pass). */
+float *glance_context_pixels(GlanceContext *ctx);
 /* Grows ctx->scratch to what the current threads and rows_cap need. */
 GlanceStatus glance_context_fit_scratch(GlanceContext *ctx, GlanceError *err);
 /* Dual encoder on `count` preprocessed images at once (engine/forward.c). */

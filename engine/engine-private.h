@@ -13,5 +13,8 @@ GlanceStatus glance_fail(GlanceError *err, GlanceStatus status, const char *fmt,
  * `call` counts block calls within one pass. */
 typedef void (*GlanceBlockHook)(void *user_data, int call, const float *x, int n, int dim);
 void glance_context_set_block_hook(GlanceContext *ctx, GlanceBlockHook hook, void *user_data);
+/* Test hook: at most `rows` rows of FFN hidden activations at a time for the
+ * reduced-precision FFNs (0: as many as the work buffer holds). */
+void glance_context_set_ffn_rows(GlanceContext *ctx, int rows);
 
 #endif

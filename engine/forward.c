@@ -19,6 +19,21 @@ static void *scratch(size_t count, size_t size, int *failed)
     return p;
 }
 
+static int f32_ffn(const GlanceExpertWeights *e)
+{
+    return e->fc1_w.kind == GLANCE_MATRIX_F32 || e->fc2_w.kind == GLANCE_MATRIX_F32;
+}
+
+static int any_f32_expert(const GlanceModel *m)
+{
+    for (int l = 0; l < m->config.depth; l++) {
+        const GlanceBlockWeights *b = &m->w.blocks[l];
+        if (f32_ffn(&b->text) || f32_ffn(&b->imag) || (l >= m->config.vlffn_start && f32_ffn(&b->vl)))
+            return 1;
+    }
+    return 0;
+}
+
 GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceError *err)
 {
     if (!model || !out)
@@ -30,8 +45,11 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
     ctx->model = model;
     size_t n = (size_t)(c->max_text_len + 1 + model->num_patches);
     size_t work = (size_t)3 * c->patch_size * c->patch_size;
-    if ((size_t)c->mlp_hidden > work) work = (size_t)c->mlp_hidden;
     if ((size_t)3 * c->dim > work) work = (size_t)3 * c->dim;
+    /* An F32 FFN runs on all rows at once (BLAS repacks the weights per call); the
+     * other kinds' rows are independent and their weights need no packing, so their
+     * hidden activations are made a part of the rows at a time (ffn_rows). */
+    if (any_f32_expert(model) && (size_t)c->mlp_hidden > work) work = (size_t)c->mlp_hidden;
     ctx->work_width = (int)work;
     size_t head = (size_t)2 * c->dim;
     if ((size_t)c->vocab_size > head) head = (size_t)c->vocab_size;
@@ -58,28 +76,43 @@ GlanceStatus glance_context_reserve(GlanceContext *ctx, int rows, GlanceError *e
 {
     if (rows <= ctx->rows_cap)
         return GLANCE_OK;
-    size_t n = (size_t)rows, dim = (size_t)ctx->model->config.dim;
+    const GlanceModel *m = ctx->model;
+    size_t n = (size_t)rows, dim = (size_t)m->config.dim;
+    /* work also holds a preprocessed image behind its im2col patches (glance_context_pixels). */
+    size_t patches = (size_t)m->num_patches * 3 * m->config.patch_size * m->config.patch_size;
+    size_t work = n * ctx->work_width > 2 * patches ? n * ctx->work_width : 2 * patches;
     float **buffers[] = { &ctx->x, &ctx->xn, &ctx->work };
-    size_t widths[] = { dim, dim, (size_t)ctx->work_width };
+    size_t floats[] = { n * dim, n * dim, work };
     for (int i = 0; i < 3; i++) {
-        float *grown = realloc(*buffers[i], n * widths[i] * sizeof(float));
+        float *grown = realloc(*buffers[i], floats[i] * sizeof(float));
         if (!grown)
             return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory for %d rows of activations", rows);
         *buffers[i] = grown;
     }
     ctx->rows_cap = rows;
+    ctx->ffn_rows = (int)(work / (size_t)m->config.mlp_hidden);
     return glance_context_fit_scratch(ctx, err);
 }
 
-/* The widest activations a reduced-precision GEMM of this model quantises. */
-static size_t lowp_bytes(const GlanceModel *m, int rows)
+float *glance_context_pixels(GlanceContext *ctx)
 {
+    const GlanceConfig *c = &ctx->model->config;
+    return ctx->work + (size_t)ctx->model->num_patches * 3 * c->patch_size * c->patch_size;
+}
+
+/* The most activations a reduced-precision GEMM of this model quantises: all rows
+ * for fc1, qkv and proj, ffn_rows for fc2 (its input is the FFN hidden). */
+static size_t lowp_bytes(const GlanceContext *ctx)
+{
+    const GlanceModel *m = ctx->model;
+    int ffn_rows = ctx->ffn_rows < ctx->rows_cap ? ctx->ffn_rows : ctx->rows_cap;
     size_t most = 0;
     for (int l = 0; l < m->config.depth; l++) {
         const GlanceBlockWeights *b = &m->w.blocks[l];
-        const GlanceMatrix *all[] = { &b->qkv_w, &b->proj_w, &b->text.fc1_w, &b->text.fc2_w, &b->imag.fc1_w,
-                                      &b->imag.fc2_w, &b->vl.fc1_w, &b->vl.fc2_w };
+        const GlanceMatrix *all[] = { &b->qkv_w, &b->proj_w, &b->text.fc1_w, &b->imag.fc1_w, &b->vl.fc1_w,
+                                      &b->text.fc2_w, &b->imag.fc2_w, &b->vl.fc2_w };
         for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+            int rows = i < 5 ? ctx->rows_cap : ffn_rows;
             size_t bytes = glance_lowp_scratch_bytes(all[i]->kind, rows, all[i]->cols);
             most = bytes > most ? bytes : most;
         }
@@ -91,7 +124,7 @@ GlanceStatus glance_context_fit_scratch(GlanceContext *ctx, GlanceError *err)
 {
     int threads = ctx->pool ? glance_pool_threads(ctx->pool) : 1;
     size_t need = (size_t)threads * QUERY_BLOCK * ctx->n_max * sizeof(float);
-    size_t lowp = lowp_bytes(ctx->model, ctx->rows_cap);
+    size_t lowp = lowp_bytes(ctx);
     need = lowp > need ? lowp : need;
     if (need <= ctx->scratch_bytes)
         return GLANCE_OK;
@@ -121,6 +154,11 @@ void glance_context_set_cancel(GlanceContext *ctx, GlanceCancelFunc func, void *
 }
 
 GlanceModel *glance_context_model(GlanceContext *ctx) { return ctx->model; }
+
+void glance_context_set_ffn_rows(GlanceContext *ctx, int rows)
+{
+    ctx->ffn_rows_max = rows > 0 ? rows : 0;
+}
 
 void glance_context_set_block_hook(GlanceContext *ctx, GlanceBlockHook hook, void *user_data)
 {
@@ -201,13 +239,20 @@ static void expert(GlanceContext *ctx, const GlanceExpertWeights *e, const float
 {
     const GlanceConfig *c = &ctx->model->config;
     int dim = c->dim;
-    if (count <= 0)
-        return;
-    float *x = ctx->x + (long)first * dim, *xn = ctx->xn + (long)first * dim;
-    glance_layernorm(ctx->pool, xn, x, count, dim, e->norm_w, e->norm_b, c->norm_eps);
-    glance_linear_matrix(ctx->pool, ctx->scratch, ctx->work, xn, count, ctx->seqs, &e->fc1_w, e->fc1_b, 1);
-    glance_linear_matrix(ctx->pool, ctx->scratch, xn, ctx->work, count, ctx->seqs, &e->fc2_w, e->fc2_b, 0);
-    glance_residual_add(ctx->pool, x, xn, gamma, count, dim);
+    /* The hidden activations of ffn_rows rows fit in work; an F32 FFN always has room
+     * for all rows (and its row groups stay whole). */
+    int step = f32_ffn(e) ? count : ctx->ffn_rows;
+    if (ctx->ffn_rows_max > 0 && ctx->ffn_rows_max < step && !f32_ffn(e))
+        step = ctx->ffn_rows_max;
+    for (int r = 0; r < count; r += step) {
+        int rows = count - r < step ? count - r : step;
+        float *x = ctx->x + (long)(first + r) * dim, *xn = ctx->xn + (long)(first + r) * dim;
+        int groups = rows == count ? ctx->seqs : 1;
+        glance_layernorm(ctx->pool, xn, x, rows, dim, e->norm_w, e->norm_b, c->norm_eps);
+        glance_linear_matrix(ctx->pool, ctx->scratch, ctx->work, xn, rows, groups, &e->fc1_w, e->fc1_b, 1);
+        glance_linear_matrix(ctx->pool, ctx->scratch, xn, ctx->work, rows, groups, &e->fc2_w, e->fc2_b, 0);
+        glance_residual_add(ctx->pool, x, xn, gamma, rows, dim);
+    }
 }
 
 static void block(GlanceContext *ctx, int layer, int n, int n_text, FfnRoute route)

@@ -31,23 +31,23 @@ GlanceStatus glance_preprocess_image(const GlanceModel *model, const GlanceImage
     return s;
 }
 
-/* Inputs of one fusion pass, prepared from what the user gave. */
+/* Inputs of one pass, prepared from what the user gave. */
 typedef struct {
     int32_t *ids;
     int n_ids;
-    float *pixels;
+    float *pixels; /* in the context's work buffer (glance_context_pixels): not freed */
 } Prepared;
 
 static void prepared_free(Prepared *p)
 {
     free(p->ids);
-    free(p->pixels);
 }
 
-static GlanceStatus prepare(const GlanceModel *m, const char *text, const GlanceImage *image, Prepared *p,
+static GlanceStatus prepare(GlanceContext *ctx, const char *text, const GlanceImage *image, Prepared *p,
                             GlanceError *err)
 {
     memset(p, 0, sizeof *p);
+    const GlanceModel *m = glance_context_model(ctx);
     const GlanceConfig *c = &m->config;
     if (text) {
         const char *t = text;
@@ -63,9 +63,7 @@ static GlanceStatus prepare(const GlanceModel *m, const char *text, const Glance
             return s;
     }
     if (image) {
-        p->pixels = malloc((size_t)3 * c->image_size * c->image_size * sizeof(float));
-        if (!p->pixels)
-            return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
+        p->pixels = glance_context_pixels(ctx);
         return glance_preprocess_image(m, image, p->pixels, err);
     }
     return GLANCE_OK;
@@ -76,7 +74,7 @@ static GlanceStatus pooled(GlanceContext *ctx, const GlanceImage *image, const c
                            float *cls, GlanceWhereMap *where, GlanceError *err)
 {
     Prepared p;
-    GlanceStatus s = prepare(glance_context_model(ctx), text, image, &p, err);
+    GlanceStatus s = prepare(ctx, text, image, &p, err);
     if (s == GLANCE_OK) {
         GlanceFusionOutputs out = { .cls_feats = cls, .where = where };
         s = glance_fusion_forward(ctx, p.ids, p.n_ids, p.pixels, token_type, &out, err);
@@ -160,7 +158,7 @@ GlanceStatus glance_embed_image(GlanceContext *ctx, const GlanceImage *image, in
 {
     REQUIRE(image, GLANCE_ERR_INVALID, "no image");
     Prepared p;
-    GlanceStatus s = prepare(glance_context_model(ctx), NULL, image, &p, err);
+    GlanceStatus s = prepare(ctx, NULL, image, &p, err);
     if (s == GLANCE_OK)
         s = glance_image_forward(ctx, p.pixels, vl, vector, err);
     prepared_free(&p);
@@ -188,7 +186,7 @@ GlanceStatus glance_embed_text(GlanceContext *ctx, const char *text, int vl, flo
 {
     REQUIRE(text, GLANCE_ERR_INVALID, "no text");
     Prepared p;
-    GlanceStatus s = prepare(glance_context_model(ctx), text, NULL, &p, err);
+    GlanceStatus s = prepare(ctx, text, NULL, &p, err);
     if (s == GLANCE_OK)
         s = glance_text_forward(ctx, p.ids, p.n_ids, vl, vector, err);
     prepared_free(&p);

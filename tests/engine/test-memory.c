@@ -1,0 +1,225 @@
+/* test-memory.c — the engine's memory during a pass (docs/performance.md, "Memory").
+ *
+ *   test-memory chunks   A reduced-precision FFN makes its hidden activations a part of
+ *                        the rows at a time (ctx->ffn_rows): forced down to 7 rows, the
+ *                        q8, bf16 and f16 imports of the golden checkpoint give the same
+ *                        VQA, NLVR2, image (batched too) and text outputs, bit for bit,
+ *                        as in one part.
+ *   test-memory limits   Under an address-space limit (RLIMIT_AS) anywhere from a few KB
+ *                        above what the process holds to more than a pass needs, making
+ *                        a context and a batched pass on the q8 import either succeed with
+ *                        the same vectors or fail with GLANCE_ERR_NOMEM and a message (a
+ *                        pass never aborts), and a failed pass leaves its context fit for
+ *                        the next one. Not run under ASan: its allocator reserves its heap
+ *                        up front, out of RLIMIT_AS's reach, and aborts when it runs out. */
+#include "check.h"
+#include "engine-private.h"
+#include <glib.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+enum { COUNT = 3, BIG = 24, LIMIT_STEPS = 96 };
+
+static gboolean sh(const char *cmd)
+{
+    if (system(cmd) == 0)
+        return TRUE;
+    fprintf(stderr, "FAIL %s\n", cmd);
+    return FALSE;
+}
+
+/* The golden checkpoint imported with --dtype `dtype` into the test's temp dir. */
+static char *import_golden(const char *dtype, const char *subdir)
+{
+    const char *tmp = g_getenv("GLANCE_TEST_TMP"), *cli = g_getenv("GLANCE_CLI");
+    if (!tmp || !cli) {
+        fprintf(stderr, "FAIL run through meson test\n");
+        return NULL;
+    }
+    g_autofree char *dir = g_build_filename(tmp, subdir, NULL);
+    g_mkdir_with_parents(dir, 0755);
+    g_autofree char *name = g_strconcat("golden-", dtype, ".safetensors", NULL);
+    char *path = g_build_filename(dir, name, NULL);
+    g_autofree char *cmd = g_strdup_printf(
+        "'%s' import ../shared/golden/vlmo-ref-a/vlmo-ref-a.pt --vocab ../shared/vocab/bert-base-uncased-vocab.txt "
+        "--answers ../shared/vqa/vqav2-answers-3129.txt --dtype %s -o '%s' >/dev/null",
+        cli, dtype, path);
+    if (!sh(cmd)) {
+        g_free(path);
+        return NULL;
+    }
+    return path;
+}
+
+static guint8 *make_picture(int w, int h, int seed)
+{
+    guint8 *p = g_malloc((gsize)w * h * 3);
+    for (int i = 0; i < w * h * 3; i++)
+        p[i] = (guint8)(((i + seed * 7919) * 2654435761u) >> 24);
+    return p;
+}
+
+typedef struct {
+    float vqa[4096], nlvr2[2];
+    float images[COUNT][1024], text[1024];
+} Outputs;
+
+static int run_tasks(GlanceContext *ctx, const GlanceImage *images, Outputs *out)
+{
+    GlanceError err = { 0 };
+    memset(out, 0, sizeof *out);
+    int ok = glance_vqa(ctx, &images[0], "what color is the square?", out->vqa, &err) == GLANCE_OK &&
+             glance_nlvr2(ctx, &images[0], &images[1], "both images are the same", out->nlvr2, &err) == GLANCE_OK &&
+             glance_embed_images(ctx, images, COUNT, 0, &out->images[0][0], &err) == GLANCE_OK &&
+             glance_embed_text(ctx, "a red square", 0, out->text, &err) == GLANCE_OK;
+    CHECK(ok, "tasks: %s", err.message);
+    return ok;
+}
+
+static void check_chunks(const char *dtype, const GlanceImage *images)
+{
+    g_autofree char *path = import_golden(dtype, "memory-chunks");
+    GlanceModel *model = NULL;
+    GlanceError err = { 0 };
+    if (!path || glance_model_open(path, &model, &err) != GLANCE_OK) {
+        CHECK(0, "%s: %s", dtype, err.message);
+        return;
+    }
+    static Outputs whole, parts;
+    GlanceContext *ctx = NULL;
+    CHECK(glance_context_new(model, &ctx, &err) == GLANCE_OK, "context: %s", err.message);
+    if (ctx && run_tasks(ctx, images, &whole)) {
+        glance_context_set_ffn_rows(ctx, 7);
+        /* every pass here has more than 7 rows, so the parts run; a wrong offset in
+         * them would change the outputs */
+        if (run_tasks(ctx, images, &parts)) {
+            int same = !memcmp(&whole, &parts, sizeof whole);
+            CHECK(same, "%s: FFN in parts of 7 rows changed the outputs", dtype);
+            printf("%s %s: FFN in parts of 7 rows, outputs bit-identical\n", same ? "ok  " : "FAIL", dtype);
+        }
+    }
+    glance_context_free(ctx);
+    glance_model_close(model);
+}
+
+/* The process's address space in bytes (/proc/self/statm, first field). */
+static long address_space(void)
+{
+    long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f || fscanf(f, "%ld", &pages) != 1)
+        pages = -1;
+    if (f)
+        fclose(f);
+    return pages < 0 ? -1 : pages * sysconf(_SC_PAGESIZE);
+}
+
+static void limit_to(long bytes)
+{
+    struct rlimit r;
+    getrlimit(RLIMIT_AS, &r);
+    r.rlim_cur = bytes < 0 ? r.rlim_max : (rlim_t)bytes;
+    CHECK(setrlimit(RLIMIT_AS, &r) == 0, "setrlimit");
+}
+
+static void check_limits(const GlanceImage *one)
+{
+    /* Every block of 64 KB or more mapped on its own and unmapped when freed, so the
+     * limit meets each such allocation of a pass (instead of free heap left over from
+     * an earlier one): glibc's adaptive threshold would move them onto the heap. */
+    mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024);
+    g_autofree char *path = import_golden("q8", "memory-limits");
+    GlanceModel *model = NULL;
+    GlanceError err = { 0 };
+    if (!path || glance_model_open(path, &model, &err) != GLANCE_OK) {
+        CHECK(0, "q8: %s", err.message);
+        return;
+    }
+    GlanceImage big[BIG];
+    for (int i = 0; i < BIG; i++)
+        big[i] = one[i % COUNT];
+    int dim = glance_model_embed_dim(model);
+    float *want = g_new0(float, BIG * dim), *got = g_new0(float, BIG * dim);
+    GlanceContext *ctx = NULL;
+    if (glance_context_new(model, &ctx, &err) != GLANCE_OK ||
+        glance_embed_images(ctx, big, BIG, 0, want, &err) != GLANCE_OK)
+        CHECK(0, "reference: %s", err.message);
+    glance_context_free(ctx);
+
+    int refused = 0, passed = 0, contexts_refused = 0;
+    for (int step = 0; step < LIMIT_STEPS; step++) {
+        long margin = 16384L + step * 65536L; /* up to about 6 MB: more than the batch needs */
+        /* A context under the limit. */
+        ctx = NULL;
+        memset(&err, 0, sizeof err);
+        limit_to(address_space() + margin);
+        GlanceStatus s = glance_context_new(model, &ctx, &err);
+        limit_to(-1);
+        if (s != GLANCE_OK) {
+            CHECK(s == GLANCE_ERR_NOMEM && err.message[0], "context under a limit: status %d, '%s'", s, err.message);
+            contexts_refused++;
+        }
+        glance_context_free(ctx);
+
+        /* A batch that grows a context's buffers, under the limit. The context, its
+         * threads and BLAS's buffers are made first, as in an application. */
+        ctx = NULL;
+        if (glance_context_new(model, &ctx, &err) != GLANCE_OK ||
+            glance_embed_image(ctx, &one[0], 0, got, &err) != GLANCE_OK) {
+            CHECK(0, "context: %s", err.message);
+            glance_context_free(ctx);
+            break;
+        }
+        memset(&err, 0, sizeof err);
+        limit_to(address_space() + margin);
+        s = glance_embed_images(ctx, big, BIG, 0, got, &err);
+        limit_to(-1);
+        if (s == GLANCE_OK) {
+            CHECK(!memcmp(got, want, (size_t)BIG * dim * sizeof(float)), "margin %ld: vectors differ", margin);
+            passed++;
+        } else {
+            CHECK(s == GLANCE_ERR_NOMEM && err.message[0], "margin %ld: status %d, '%s'", margin, s, err.message);
+            refused++;
+            /* the failed pass changed nothing the next one relies on */
+            CHECK(glance_embed_images(ctx, big, BIG, 0, got, &err) == GLANCE_OK, "after a refusal: %s", err.message);
+            CHECK(!memcmp(got, want, (size_t)BIG * dim * sizeof(float)), "after a refusal: vectors differ");
+        }
+        glance_context_free(ctx);
+    }
+    printf("%s limits: %d batches refused for memory, %d ran; %d contexts refused\n",
+           refused && passed && contexts_refused ? "ok  " : "FAIL", refused, passed, contexts_refused);
+    /* the sweep must reach both sides, or it tested nothing */
+    CHECK(refused > 0 && passed > 0 && contexts_refused > 0, "the limits never (or always) refused");
+    g_free(want);
+    g_free(got);
+    glance_model_close(model);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2 || (strcmp(argv[1], "chunks") && strcmp(argv[1], "limits"))) {
+        fprintf(stderr, "usage: test-memory chunks|limits\n");
+        return 2;
+    }
+    guint8 *pixels[COUNT];
+    GlanceImage images[COUNT];
+    for (int i = 0; i < COUNT; i++) {
+        int w = 40 + 13 * i, h = 30 + 7 * i;
+        pixels[i] = make_picture(w, h, i);
+        images[i] = (GlanceImage){ pixels[i], w, h, 3 * w };
+    }
+    if (!strcmp(argv[1], "chunks")) {
+        const char *dtypes[] = { "q8", "bf16", "f16" };
+        for (int i = 0; i < 3; i++)
+            check_chunks(dtypes[i], images);
+    } else {
+        check_limits(images);
+    }
+    for (int i = 0; i < COUNT; i++)
+        g_free(pixels[i]);
+    return check_summary(argv[1]);
+}
