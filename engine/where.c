@@ -55,7 +55,10 @@ GlanceStatus glance_where_begin(GlanceContext *ctx, const GlanceWhereMap *where,
         return glance_fail(err, GLANCE_ERR_INVALID, "no buffer for the where map");
     ctx->where_first = first_layer(c, where->method);
     size_t square = (size_t)n * n;
-    ctx->where_probs = malloc((size_t)c->heads * square * sizeof(float));
+    /* where_probs also holds finish's two rolled-out rows (2n doubles), so that
+     * finish, which cannot fail, allocates nothing. */
+    size_t probs = (size_t)c->heads * square * sizeof(float), rows = (size_t)2 * n * sizeof(double);
+    ctx->where_probs = malloc(probs > rows ? probs : rows);
     ctx->where_layers = malloc((size_t)(c->depth - ctx->where_first) * square * sizeof(float));
     if (!ctx->where_probs || !ctx->where_layers) {
         glance_where_end(ctx);
@@ -84,14 +87,11 @@ void glance_where_finish(GlanceContext *ctx, int n_text, int n, GlanceWhereMap *
     const GlanceModel *m = ctx->model;
     int depth = m->config.depth, patches = m->num_patches;
     size_t square = (size_t)n * n;
-    /* Two n-vectors: the rolled-out [CLS] row and the next one. */
-    double *row = calloc((size_t)2 * n, sizeof *row), *next = row ? row + n : NULL;
+    /* Two n-vectors: the rolled-out [CLS] row and the next one, in the spent
+     * probabilities' buffer (begin sized it for them). */
+    double *row = (double *)(void *)ctx->where_probs, *next = row + n;
     glance_where_grid(m, &where->rows, &where->cols);
-    if (!row) { /* cannot happen after begin's far larger allocations; stay defined */
-        for (int p = 0; p < patches; p++)
-            where->weights[p] = 1.0f / (float)patches;
-        return;
-    }
+    memset(row, 0, (size_t)n * sizeof *row);
     row[0] = 1.0; /* the text [CLS], the row the pooler reads */
     for (int l = depth - 1; l >= ctx->where_first; l--) {
         const float *mean = ctx->where_layers + (size_t)(l - ctx->where_first) * square;
@@ -114,7 +114,6 @@ void glance_where_finish(GlanceContext *ctx, int n_text, int n, GlanceWhereMap *
         total += patch[p];
     for (int p = 0; p < patches; p++)
         where->weights[p] = total > 0.0 ? (float)(patch[p] / total) : 1.0f / (float)patches;
-    free(row);
 }
 
 void glance_where_end(GlanceContext *ctx)
