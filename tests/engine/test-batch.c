@@ -4,19 +4,12 @@
  * for the single-image and fusion passes that follow. */
 #include "glance-engine.h"
 #include "check.h"
+#include "noise-pictures.h"
 #include <glib.h>
 #include <math.h>
 #include <string.h>
 
 enum { COUNT = 3 };
-
-static guint8 *make_picture(int w, int h, int seed)
-{
-    guint8 *p = g_malloc((gsize)w * h * 3);
-    for (int i = 0; i < w * h * 3; i++)
-        p[i] = (guint8)(((i + seed * 7919) * 2654435761u) >> 24);
-    return p;
-}
 
 static double max_difference(const float *a, const float *b, int n)
 {
@@ -38,11 +31,7 @@ static void test_batch(GlanceModel *model, int threads)
     int dim = glance_model_embed_dim(model);
     guint8 *pixels[COUNT];
     GlanceImage images[COUNT];
-    for (int i = 0; i < COUNT; i++) {
-        int w = 40 + 13 * i, h = 30 + 7 * i;
-        pixels[i] = make_picture(w, h, i);
-        images[i] = (GlanceImage){ pixels[i], w, h, 3 * w };
-    }
+    make_pictures(COUNT, pixels, images);
     float *alone = g_new0(float, COUNT * dim), *together = g_new0(float, COUNT * dim);
     float logits_before[2], logits_after[2];
     CHECK(glance_itm(ctx, &images[0], "a red square", logits_before, &err) == GLANCE_OK, "itm: %s", err.message);

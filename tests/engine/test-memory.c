@@ -13,6 +13,7 @@
  *                        the next one. Not run under ASan: its allocator reserves its heap
  *                        up front, out of RLIMIT_AS's reach, and aborts when it runs out. */
 #include "check.h"
+#include "noise-pictures.h"
 #include "engine-private.h"
 #include <glib.h>
 #include <malloc.h>
@@ -52,14 +53,6 @@ static char *import_golden(const char *dtype, const char *subdir)
         return NULL;
     }
     return path;
-}
-
-static guint8 *make_picture(int w, int h, int seed)
-{
-    guint8 *p = g_malloc((gsize)w * h * 3);
-    for (int i = 0; i < w * h * 3; i++)
-        p[i] = (guint8)(((i + seed * 7919) * 2654435761u) >> 24);
-    return p;
 }
 
 typedef struct {
@@ -207,11 +200,7 @@ int main(int argc, char **argv)
     }
     guint8 *pixels[COUNT];
     GlanceImage images[COUNT];
-    for (int i = 0; i < COUNT; i++) {
-        int w = 40 + 13 * i, h = 30 + 7 * i;
-        pixels[i] = make_picture(w, h, i);
-        images[i] = (GlanceImage){ pixels[i], w, h, 3 * w };
-    }
+    make_pictures(COUNT, pixels, images);
     if (!strcmp(argv[1], "chunks")) {
         const char *dtypes[] = { "q8", "bf16", "f16" };
         for (int i = 0; i < 3; i++)
