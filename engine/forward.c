@@ -89,9 +89,17 @@ GlanceStatus glance_context_reserve(GlanceContext *ctx, int rows, GlanceError *e
             return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory for %d rows of activations", rows);
         *buffers[i] = grown;
     }
+    /* The rows count only once the scratch fits them too: a refusal here must leave a
+     * context whose next, smaller pass still finds its scratch big enough. */
+    int old_rows = ctx->rows_cap, old_ffn_rows = ctx->ffn_rows;
     ctx->rows_cap = rows;
     ctx->ffn_rows = (int)(work / (size_t)m->config.mlp_hidden);
-    return glance_context_fit_scratch(ctx, err);
+    GlanceStatus s = glance_context_fit_scratch(ctx, err);
+    if (s != GLANCE_OK) {
+        ctx->rows_cap = old_rows;
+        ctx->ffn_rows = old_ffn_rows;
+    }
+    return s;
 }
 
 float *glance_context_pixels(GlanceContext *ctx)
