@@ -1,4 +1,7 @@
-/* test-memory.c — the engine's memory during a pass (docs/performance.md, "Memory").
+/* test-memory.c — the engine's memory during a pass (docs/performance.md, "Memory
+ * during a VQA pass"). Both checks run once per kernel path (GLANCE_CPU unset, avx512,
+ * avx2, generic), each in a child, as the path is chosen once per process and the
+ * paths' scratch needs differ (the AVX2 q8 kernel also reads an int16 copy).
  *
  *   test-memory chunks   A reduced-precision FFN makes its hidden activations a part of
  *                        the rows at a time (ctx->ffn_rows): forced down to 7 rows, the
@@ -194,14 +197,29 @@ static void check_limits(const GlanceImage *one)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2 || (strcmp(argv[1], "chunks") && strcmp(argv[1], "limits"))) {
+    const char *checks[] = { "chunks", "limits", "chunks-here", "limits-here" };
+    int check = -1;
+    for (int i = 0; argc == 2 && i < 4; i++)
+        check = !strcmp(argv[1], checks[i]) ? i : check;
+    if (check < 0) {
         fprintf(stderr, "usage: test-memory chunks|limits\n");
         return 2;
+    }
+    if (check < 2) {
+        const char *paths[] = { "", "avx512", "avx2", "generic" };
+        int failed = 0;
+        for (int i = 0; i < 4; i++) {
+            g_autofree char *cmd = g_strdup_printf("GLANCE_CPU='%s' '%s' %s-here", paths[i], argv[0], argv[1]);
+            printf("GLANCE_CPU=%s: ", paths[i][0] ? paths[i] : "(unset)");
+            fflush(stdout);
+            failed += !sh(cmd);
+        }
+        return failed ? 1 : 0;
     }
     guint8 *pixels[COUNT];
     GlanceImage images[COUNT];
     make_pictures(COUNT, pixels, images);
-    if (!strcmp(argv[1], "chunks")) {
+    if (check == 2) {
         const char *dtypes[] = { "q8", "bf16", "f16" };
         for (int i = 0; i < 3; i++)
             check_chunks(dtypes[i], images);
