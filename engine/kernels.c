@@ -38,6 +38,10 @@ typedef struct {
     int n, group_rows, in_dim, out_dim, gelu, cols_per_chunk;
 } LinearJob;
 
+/* Multiply-adds per call below which OpenBLAS may take its small-matrix kernels
+ * (0.3.21 on AVX-512: 100^3), whose sums are grouped differently; a margin above it. */
+#define GEMM_SMALL_MACS (8.0 * 100 * 100 * 100)
+
 /* One slice of output columns: its GEMM, bias and activation while the slice is warm. */
 static void linear_columns(void *arg, int begin, int end, int thread)
 {
@@ -47,17 +51,21 @@ static void linear_columns(void *arg, int begin, int end, int thread)
     int c1 = end * j->cols_per_chunk < j->out_dim ? end * j->cols_per_chunk : j->out_dim;
     if (c1 <= c0)
         return;
-    /* Hot spot: every projection and FFN of the model lands here. */
-    for (int r = 0; r < j->n; r += j->group_rows)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, j->group_rows, c1 - c0, j->in_dim, 1.0f,
-                    j->in + (long)r * j->in_dim, j->in_dim, j->w + (long)c0 * j->in_dim, j->in_dim, 0.0f,
-                    j->out + (long)r * j->out_dim + c0, j->out_dim);
+    /* The bias goes in first and the GEMM adds to it (beta = 1): with beta = 0 OpenBLAS
+     * clears C in a pass of its own, and the bias would take another. */
     if (j->b)
-        for (int i = 0; i < j->n; i++) {
-            float *row = j->out + (long)i * j->out_dim + c0;
-            for (int c = 0; c < c1 - c0; c++)
-                row[c] += j->b[c0 + c];
-        }
+        for (int i = 0; i < j->n; i++)
+            memcpy(j->out + (long)i * j->out_dim + c0, j->b + c0, (size_t)(c1 - c0) * sizeof(float));
+    float beta = j->b ? 1.0f : 0.0f;
+    /* Outside the small-matrix kernels a row's sums do not depend on how many rows share
+     * the call, so a batch is one GEMM and the weights are packed once for all its
+     * sequences; below that, one GEMM per sequence keeps each bit for bit its own. */
+    int rows = (double)j->group_rows * (c1 - c0) * j->in_dim > GEMM_SMALL_MACS ? j->n : j->group_rows;
+    /* Hot spot: every projection and FFN of the model lands here. */
+    for (int r = 0; r < j->n; r += rows)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, c1 - c0, j->in_dim, 1.0f,
+                    j->in + (long)r * j->in_dim, j->in_dim, j->w + (long)c0 * j->in_dim, j->in_dim, beta,
+                    j->out + (long)r * j->out_dim + c0, j->out_dim);
     if (j->gelu)
         gelu_rows(j->out + c0, j->n, c1 - c0, j->out_dim);
 }

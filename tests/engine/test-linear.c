@@ -1,0 +1,76 @@
+/* test-linear.c — glance_linear_grouped at VLMo-Base shapes: each group's rows are bit
+ * for bit those of a call on that group alone (a batch runs as one GEMM above the
+ * small-matrix size, so this holds only if BLAS sums a row the same whatever the row
+ * count), the bias (added inside the GEMM) and GELU are right against a double-precision
+ * product, and a thread count changes nothing. */
+#include "kernels.h"
+#include "check.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { SEQ = 197, GROUPS = 3 }; /* one 224-px image's tokens, three images */
+
+static float *random_floats(long count, unsigned seed)
+{
+    float *p = malloc((size_t)count * sizeof *p);
+    for (long i = 0; i < count; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        p[i] = (float)((seed >> 8) & 0xffff) / 32768.0f - 1.0f;
+    }
+    return p;
+}
+
+/* Largest difference from the exact in @ w^T + b (then GELU), relative to the row's scale. */
+static double worst_error(const float *out, const float *in, const float *w, const float *b, int n, int in_dim,
+                          int out_dim, int gelu)
+{
+    double worst = 0;
+    for (int i = 0; i < n; i += 37) /* a sample of rows, every column */
+        for (int c = 0; c < out_dim; c++) {
+            double sum = b ? b[c] : 0;
+            for (int k = 0; k < in_dim; k++)
+                sum += (double)in[(long)i * in_dim + k] * w[(long)c * in_dim + k];
+            if (gelu)
+                sum = 0.5 * sum * (1 + erf(sum / sqrt(2)));
+            worst = fmax(worst, fabs(out[(long)i * out_dim + c] - sum) / sqrt(in_dim));
+        }
+    return worst;
+}
+
+static void test_shape(int in_dim, int out_dim, int with_bias, int gelu)
+{
+    int n = SEQ * GROUPS;
+    float *in = random_floats((long)n * in_dim, 1), *w = random_floats((long)out_dim * in_dim, 2);
+    float *b = with_bias ? random_floats(out_dim, 3) : NULL;
+    float *together = malloc((size_t)n * out_dim * sizeof(float));
+    float *alone = malloc((size_t)n * out_dim * sizeof(float));
+    for (int threads = 1; threads <= 2; threads++) {
+        GlancePool *pool = glance_pool_new(threads);
+        memset(together, 0x7f, (size_t)n * out_dim * sizeof(float)); /* stale numbers must not survive */
+        glance_linear_grouped(pool, together, in, n, GROUPS, in_dim, w, b, out_dim, gelu);
+        for (int g = 0; g < GROUPS; g++)
+            glance_linear(pool, alone + (long)g * SEQ * out_dim, in + (long)g * SEQ * in_dim, SEQ, in_dim, w, b,
+                          out_dim, gelu);
+        CHECK(!memcmp(together, alone, (size_t)n * out_dim * sizeof(float)),
+              "%d threads, %d -> %d: a group's rows differ from the group alone", threads, in_dim, out_dim);
+        double err = worst_error(together, in, w, b, n, in_dim, out_dim, gelu);
+        CHECK(err < 1e-5, "%d threads, %d -> %d%s%s: off by %.3g", threads, in_dim, out_dim, b ? " + bias" : "",
+              gelu ? ", GELU" : "", err);
+        glance_pool_free(pool);
+    }
+    free(in);
+    free(w);
+    free(b);
+    free(together);
+    free(alone);
+}
+
+int main(void)
+{
+    test_shape(768, 2304, 0, 0); /* qkv: no bias */
+    test_shape(768, 3072, 1, 1); /* fc1 */
+    test_shape(3072, 768, 1, 0); /* fc2 */
+    test_shape(24, 40, 1, 0);    /* below the small-matrix size: one GEMM per group */
+    return check_summary("linear");
+}
