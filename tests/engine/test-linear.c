@@ -5,6 +5,7 @@
  * product, a thread count changes nothing, and the GEMM library starts no threads of
  * its own (oneDNN's OpenMP must stay at one thread per caller). */
 #include "kernels.h"
+#include "sgemm.h"
 #include "check.h"
 #include <dirent.h>
 #include <math.h>
@@ -85,6 +86,8 @@ static void test_shape(int groups, int in_dim, int out_dim, int with_bias, int g
 
 int main(void)
 {
+    printf("GEMM library %s; a batch as one call: %s\n", glance_sgemm_library(),
+           glance_sgemm_rows_independent() ? "yes" : "no");
     test_shape(3, 768, 2304, 0, 0); /* qkv: no bias */
     test_shape(3, 768, 3072, 1, 1); /* fc1 */
     test_shape(3, 3072, 768, 1, 0); /* fc2 */
