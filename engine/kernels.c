@@ -3,6 +3,7 @@
  * MULTIVERSION are compiled for AVX-512, AVX2+FMA and plain x86-64, and the loader
  * picks one for the CPU at hand (GCC's target_clones), so one binary runs anywhere. */
 #include "kernels.h"
+#include "sgemm.h"
 #include "vecmath.h"
 #include <cblas.h>
 #include <math.h>
@@ -35,8 +36,12 @@ void glance_gelu(float *x, long count)
 typedef struct {
     float *out;
     const float *in, *w, *b;
-    int n, group_rows, in_dim, out_dim, gelu, cols_per_chunk;
+    int n, group_rows, in_dim, out_dim, gelu, cols_per_chunk, merge_groups;
 } LinearJob;
+
+/* Multiply-adds per call below which BLAS may take small-matrix kernels (OpenBLAS
+ * 0.3.21 on AVX-512: 100^3), whose sums are grouped differently; a margin above it. */
+#define GEMM_SMALL_MACS (8.0 * 100 * 100 * 100)
 
 /* One slice of output columns: its GEMM, bias and activation while the slice is warm. */
 static void linear_columns(void *arg, int begin, int end, int thread)
@@ -47,17 +52,20 @@ static void linear_columns(void *arg, int begin, int end, int thread)
     int c1 = end * j->cols_per_chunk < j->out_dim ? end * j->cols_per_chunk : j->out_dim;
     if (c1 <= c0)
         return;
-    /* Hot spot: every projection and FFN of the model lands here. */
-    for (int r = 0; r < j->n; r += j->group_rows)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, j->group_rows, c1 - c0, j->in_dim, 1.0f,
-                    j->in + (long)r * j->in_dim, j->in_dim, j->w + (long)c0 * j->in_dim, j->in_dim, 0.0f,
-                    j->out + (long)r * j->out_dim + c0, j->out_dim);
+    /* The bias goes in first and the GEMM adds to it (beta = 1): with beta = 0 OpenBLAS
+     * clears C in a pass of its own, and the bias would take another. */
     if (j->b)
-        for (int i = 0; i < j->n; i++) {
-            float *row = j->out + (long)i * j->out_dim + c0;
-            for (int c = 0; c < c1 - c0; c++)
-                row[c] += j->b[c0 + c];
-        }
+        for (int i = 0; i < j->n; i++)
+            memcpy(j->out + (long)i * j->out_dim + c0, j->b + c0, (size_t)(c1 - c0) * sizeof(float));
+    float beta = j->b ? 1.0f : 0.0f;
+    /* Where a row's sums do not depend on how many rows share the call, a batch is one
+     * GEMM and the weights are packed once for all its sequences; elsewhere one GEMM
+     * per sequence keeps each bit for bit what it is alone. */
+    int rows = j->merge_groups ? j->n : j->group_rows;
+    /* Hot spot: every projection and FFN of the model lands here. */
+    for (int r = 0; r < j->n; r += rows)
+        glance_sgemm_nt(rows, c1 - c0, j->in_dim, j->in + (long)r * j->in_dim, j->in_dim, j->w + (long)c0 * j->in_dim,
+                        j->in_dim, beta, j->out + (long)r * j->out_dim + c0, j->out_dim);
     if (j->gelu)
         gelu_rows(j->out + c0, j->n, c1 - c0, j->out_dim);
 }
@@ -76,8 +84,10 @@ void glance_linear_grouped(GlancePool *pool, float *out, const float *in, int n,
     int threads = pool ? glance_pool_threads(pool) : 1;
     int per = (out_dim + threads - 1) / threads;
     per = (per + 15) / 16 * 16;
-    LinearJob job = { out, in, w, b, n, n / groups, in_dim, out_dim, gelu, per };
-    int chunks = (out_dim + per - 1) / per;
+    int chunks = (out_dim + per - 1) / per, narrowest = out_dim - (chunks - 1) * per;
+    int small = (double)(n / groups) * narrowest * in_dim <= GEMM_SMALL_MACS;
+    int merge = groups > 1 && !small && glance_sgemm_rows_independent();
+    LinearJob job = { out, in, w, b, n, n / groups, in_dim, out_dim, gelu, per, merge };
     if (pool)
         glance_pool_run(pool, chunks, 1, linear_columns, &job);
     else
