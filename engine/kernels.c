@@ -3,6 +3,7 @@
  * MULTIVERSION are compiled for AVX-512, AVX2+FMA and plain x86-64, and the loader
  * picks one for the CPU at hand (GCC's target_clones), so one binary runs anywhere. */
 #include "kernels.h"
+#include "gemm-f32-small.h"
 #include "vecmath.h"
 #include <cblas.h>
 #include <math.h>
@@ -32,6 +33,19 @@ void glance_gelu(float *x, long count)
     gelu_rows(x, 1, (int)count, 0);
 }
 
+MULTIVERSION
+void glance_bias_gelu(float *out, long ldo, int rows, int cols, const float *b, int gelu)
+{
+    if (b)
+        for (int i = 0; i < rows; i++) {
+            float *row = out + i * ldo;
+            for (int c = 0; c < cols; c++)
+                row[c] += b[c];
+        }
+    if (gelu)
+        gelu_rows(out, rows, cols, ldo);
+}
+
 typedef struct {
     float *out;
     const float *in, *w, *b;
@@ -47,19 +61,21 @@ static void linear_columns(void *arg, int begin, int end, int thread)
     int c1 = end * j->cols_per_chunk < j->out_dim ? end * j->cols_per_chunk : j->out_dim;
     if (c1 <= c0)
         return;
+    const float *b = j->b ? j->b + c0 : NULL;
+    /* Short groups (a text): the weights are the whole cost, read once by the small-n
+     * kernel, which adds bias and GELU itself. Each row's numbers depend on that row
+     * alone there, as they do per group with BLAS. */
+    if (j->group_rows <= GLANCE_SMALL_N_MAX) {
+        glance_sgemm_small(j->out + c0, j->out_dim, j->in, j->n, j->in_dim, j->w + (long)c0 * j->in_dim, c1 - c0, b,
+                           j->gelu);
+        return;
+    }
     /* Hot spot: every projection and FFN of the model lands here. */
     for (int r = 0; r < j->n; r += j->group_rows)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, j->group_rows, c1 - c0, j->in_dim, 1.0f,
                     j->in + (long)r * j->in_dim, j->in_dim, j->w + (long)c0 * j->in_dim, j->in_dim, 0.0f,
                     j->out + (long)r * j->out_dim + c0, j->out_dim);
-    if (j->b)
-        for (int i = 0; i < j->n; i++) {
-            float *row = j->out + (long)i * j->out_dim + c0;
-            for (int c = 0; c < c1 - c0; c++)
-                row[c] += j->b[c0 + c];
-        }
-    if (j->gelu)
-        gelu_rows(j->out + c0, j->n, c1 - c0, j->out_dim);
+    glance_bias_gelu(j->out + c0, j->out_dim, j->n, c1 - c0, b, j->gelu);
 }
 
 void glance_linear(GlancePool *pool, float *out, const float *in, int n, int in_dim, const float *w, const float *b,

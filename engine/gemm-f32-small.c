@@ -1,0 +1,229 @@
+/* gemm-f32-small.c — glance_sgemm_small (gemm-f32-small.h). At a dozen rows every
+ * projection is bound by reading its weights, and BLAS first copies (packs) its weight
+ * slice: each weight read twice and written once. Here W is read once, row-major as
+ * stored: a tile of a few outputs' weight rows is fetched while the first rows go past,
+ * then stays in L1 for the rest; bias and GELU follow per block of columns while the
+ * block is warm.
+ *
+ * The sum order is fixed so that AVX-512 and AVX2 agree bit for bit: 16 partial sums per
+ * (row, output), lane l taking k = l mod 16 by fused multiply-add in k order (past the
+ * end of a row, masked loads add 0 x 0), folded as s8[l] = p[l] + p[l + 8], then
+ * s4 = s8[l] + s8[l + 4], s2, s1. The folds are transpose-adds: 16 (AVX-512) or 4
+ * (AVX2) dot products are folded at once into one vector, lane 4t + o holding row t,
+ * output o of the tile. */
+#include "gemm-f32-small.h"
+#include "cpu.h"
+#include "kernels.h"
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_X86 1
+#endif
+
+/* Columns per block: the tiles of a block are done for all rows, then its bias and
+ * GELU, on a patch (n x 64 floats) still in L1. */
+#define BLOCK_COLS 64
+
+/* A tile: outputs' weight rows w[o], input rows x[t] (repeated where a tile hangs over
+ * the edge), the sums into res[4 * t + o]. */
+typedef void (*TileFunc)(const float *const *w, const float *const *x, int k, float *res);
+
+/* Plain C: the same 16 lanes and fold, multiply and add apart (no FMA assumed). */
+static void tile_generic(const float *const *w, const float *const *x, int k, float *res)
+{
+    for (int t = 0; t < 4; t++)
+        for (int o = 0; o < 4; o++) {
+            float p[16] = { 0 };
+            int body = k / 16 * 16;
+            for (int j = 0; j < body; j += 16)
+                for (int l = 0; l < 16; l++)
+                    p[l] += w[o][j + l] * x[t][j + l];
+            for (int l = 0; l < k - body; l++)
+                p[l] += w[o][body + l] * x[t][body + l];
+            for (int step = 8; step >= 1; step /= 2)
+                for (int l = 0; l < step; l++)
+                    p[l] += p[l + step];
+            res[4 * t + o] = p[0];
+        }
+}
+
+#ifdef HAVE_X86
+#define AVX512_INLINE __attribute__((target("avx512f,avx2,fma"), always_inline)) static inline
+#define AVX2_INLINE __attribute__((target("avx2,fma"), always_inline)) static inline
+
+/* Shuffles within 128-bit blocks: [a0 a1 b0 b1], [a2 a3 b2 b3] and [a0 a2 b0 b2], [a1 a3 b1 b3]. */
+#define LOW_PAIRS _MM_SHUFFLE(1, 0, 1, 0)
+#define HIGH_PAIRS _MM_SHUFFLE(3, 2, 3, 2)
+#define EVEN_LANES _MM_SHUFFLE(2, 0, 2, 0)
+#define ODD_LANES _MM_SHUFFLE(3, 1, 3, 1)
+
+/* [a's s8, b's s8]: the first fold of two dot products' 16 lanes. */
+AVX512_INLINE __m512 fold8_512(__m512 a, __m512 b)
+{
+    return _mm512_add_ps(_mm512_shuffle_f32x4(a, b, LOW_PAIRS), _mm512_shuffle_f32x4(a, b, HIGH_PAIRS));
+}
+
+/* [a's s8, b's s8], [c's, d's] -> 128-bit blocks [a's s4, b's s4, c's s4, d's s4]. */
+AVX512_INLINE __m512 fold4_512(__m512 ab, __m512 cd)
+{
+    return _mm512_add_ps(_mm512_shuffle_f32x4(ab, cd, EVEN_LANES), _mm512_shuffle_f32x4(ab, cd, ODD_LANES));
+}
+
+/* In each 128-bit block: [p's s2, q's s2], then [p's s1, q's s1, r's, s's]. */
+AVX512_INLINE __m512 fold2_512(__m512 p, __m512 q)
+{
+    return _mm512_add_ps(_mm512_shuffle_ps(p, q, LOW_PAIRS), _mm512_shuffle_ps(p, q, HIGH_PAIRS));
+}
+
+AVX512_INLINE __m512 fold1_512(__m512 p, __m512 q)
+{
+    return _mm512_add_ps(_mm512_shuffle_ps(p, q, EVEN_LANES), _mm512_shuffle_ps(p, q, ODD_LANES));
+}
+
+/* Named accumulators (GCC keeps an array of zmm in memory): c<o><t>. */
+#define STEP_512(t, xv)                                                                           \
+    do {                                                                                          \
+        c0##t = _mm512_fmadd_ps(w0, xv, c0##t);                                                   \
+        c1##t = _mm512_fmadd_ps(w1, xv, c1##t);                                                   \
+        c2##t = _mm512_fmadd_ps(w2, xv, c2##t);                                                   \
+        c3##t = _mm512_fmadd_ps(w3, xv, c3##t);                                                   \
+    } while (0)
+#define STEPS_512(load)                                                                           \
+    do {                                                                                          \
+        __m512 w0 = load(w[0]), w1 = load(w[1]), w2 = load(w[2]), w3 = load(w[3]);                \
+        __m512 x0 = load(x[0]);                                                                   \
+        STEP_512(0, x0);                                                                          \
+        __m512 x1 = load(x[1]);                                                                   \
+        STEP_512(1, x1);                                                                          \
+        __m512 x2 = load(x[2]);                                                                   \
+        STEP_512(2, x2);                                                                          \
+        __m512 x3 = load(x[3]);                                                                   \
+        STEP_512(3, x3);                                                                          \
+    } while (0)
+
+/* Hot spot: 4 outputs x 4 rows, 16 lanes of k a step. */
+__attribute__((target("avx512f,avx2,fma")))
+static void tile_avx512(const float *const *w, const float *const *x, int k, float *res)
+{
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+    __m512 c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    int j = 0;
+#define LOAD_FULL(row) _mm512_loadu_ps((row) + j)
+    for (; j + 16 <= k; j += 16)
+        STEPS_512(LOAD_FULL);
+    if (j < k) {
+        __mmask16 m = (__mmask16)((1u << (k - j)) - 1);
+#define LOAD_MASKED(row) _mm512_maskz_loadu_ps(m, (row) + j)
+        STEPS_512(LOAD_MASKED);
+    }
+    /* Dot products d = 4o + t; the folds leave d's sum in lane 4t + o. */
+    __m512 p0 = fold8_512(c00, c01), p1 = fold8_512(c02, c03), p2 = fold8_512(c10, c11), p3 = fold8_512(c12, c13);
+    __m512 p4 = fold8_512(c20, c21), p5 = fold8_512(c22, c23), p6 = fold8_512(c30, c31), p7 = fold8_512(c32, c33);
+    __m512 q0 = fold4_512(p0, p1), q1 = fold4_512(p2, p3), q2 = fold4_512(p4, p5), q3 = fold4_512(p6, p7);
+    _mm512_storeu_ps(res, fold1_512(fold2_512(q0, q1), fold2_512(q2, q3)));
+}
+
+/* On ymm the 16 lanes are two accumulators, low (l < 8) and high. */
+AVX2_INLINE __m256 fold8_256(__m256 low, __m256 high)
+{
+    return _mm256_add_ps(low, high);
+}
+
+/* [a's s8], [b's s8] -> [a's s4, b's s4]. */
+AVX2_INLINE __m256 fold4_256(__m256 a, __m256 b)
+{
+    return _mm256_add_ps(_mm256_permute2f128_ps(a, b, 0x20), _mm256_permute2f128_ps(a, b, 0x31));
+}
+
+#define STEP_256(t, xl, xh)                                                                       \
+    do {                                                                                          \
+        c0##t##l = _mm256_fmadd_ps(w0l, xl, c0##t##l);                                            \
+        c0##t##h = _mm256_fmadd_ps(w0h, xh, c0##t##h);                                            \
+        c1##t##l = _mm256_fmadd_ps(w1l, xl, c1##t##l);                                            \
+        c1##t##h = _mm256_fmadd_ps(w1h, xh, c1##t##h);                                            \
+    } while (0)
+#define STEPS_256(load)                                                                           \
+    do {                                                                                          \
+        __m256 w0l = load(w[0], 0), w0h = load(w[0], 8), w1l = load(w[1], 0), w1h = load(w[1], 8); \
+        __m256 x0l = load(x[0], 0), x0h = load(x[0], 8);                                          \
+        STEP_256(0, x0l, x0h);                                                                    \
+        __m256 x1l = load(x[1], 0), x1h = load(x[1], 8);                                          \
+        STEP_256(1, x1l, x1h);                                                                    \
+    } while (0)
+
+/* 2 outputs x 2 rows; res gets lanes 4t + o for o, t < 2. */
+__attribute__((target("avx2,fma")))
+static void tile_avx2(const float *const *w, const float *const *x, int k, float *res)
+{
+    __m256 c00l = _mm256_setzero_ps(), c00h = c00l, c01l = c00l, c01h = c00l;
+    __m256 c10l = c00l, c10h = c00l, c11l = c00l, c11h = c00l;
+    int j = 0;
+#define LOAD8_FULL(row, half) _mm256_loadu_ps((row) + j + (half))
+    for (; j + 16 <= k; j += 16)
+        STEPS_256(LOAD8_FULL);
+    if (j < k) {
+        /* maskload takes lanes whose mask has the sign bit: lane i of half h while j + h + i < k */
+        __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        __m256i m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(k - j), lane);
+        __m256i m8 = _mm256_cmpgt_epi32(_mm256_set1_epi32(k - j - 8), lane);
+#define LOAD8_MASKED(row, half) _mm256_maskload_ps((row) + j + (half), (half) ? m8 : m0)
+        STEPS_256(LOAD8_MASKED);
+    }
+    /* Dot products d = 2o + t: [d0 s4, d1 s4], [d2, d3] -> blocks [d0 s2, d2 s2], [d1, d3]
+     * -> [d0, d2, d0, d2], [d1, d3, d1, d3]: lane 4t + o. */
+    __m256 a = fold4_256(fold8_256(c00l, c00h), fold8_256(c01l, c01h));
+    __m256 b = fold4_256(fold8_256(c10l, c10h), fold8_256(c11l, c11h));
+    __m256 p = _mm256_add_ps(_mm256_shuffle_ps(a, b, LOW_PAIRS), _mm256_shuffle_ps(a, b, HIGH_PAIRS));
+    __m256 s = _mm256_add_ps(_mm256_shuffle_ps(p, p, EVEN_LANES), _mm256_shuffle_ps(p, p, ODD_LANES));
+    _mm256_storeu_ps(res, s);
+}
+#endif
+
+GlanceSmallPath glance_sgemm_small_path(void)
+{
+    const GlanceCpu *cpu = glance_cpu();
+    return cpu->avx512 ? GLANCE_SMALL_AVX512 : cpu->avx2 ? GLANCE_SMALL_AVX2 : GLANCE_SMALL_GENERIC;
+}
+
+void glance_sgemm_small_on(GlanceSmallPath path, float *out, long ldo, const float *in, int n, int in_dim,
+                           const float *w, int cols, const float *b, int gelu)
+{
+    TileFunc tile = tile_generic;
+    int tile_outs = 4, tile_rows = 4;
+#ifdef HAVE_X86
+    if (path == GLANCE_SMALL_AVX512) {
+        tile = tile_avx512;
+    } else if (path == GLANCE_SMALL_AVX2) {
+        tile = tile_avx2;
+        tile_outs = tile_rows = 2;
+    }
+#else
+    (void)path;
+#endif
+    for (int c0 = 0; c0 < cols; c0 += BLOCK_COLS) {
+        int c1 = c0 + BLOCK_COLS < cols ? c0 + BLOCK_COLS : cols;
+        for (int o = c0; o < c1; o += tile_outs) {
+            /* Past the edge a tile repeats its last output or row; only real ones are stored. */
+            const float *w_rows[4], *x_rows[4];
+            for (int q = 0; q < 4; q++)
+                w_rows[q] = w + (long)(o + q < c1 ? o + q : c1 - 1) * in_dim;
+            int outs = c1 - o < tile_outs ? c1 - o : tile_outs;
+            for (int r = 0; r < n; r += tile_rows) {
+                for (int t = 0; t < 4; t++)
+                    x_rows[t] = in + (long)(r + t < n ? r + t : n - 1) * in_dim;
+                float res[16];
+                tile(w_rows, x_rows, in_dim, res);
+                int rows = n - r < tile_rows ? n - r : tile_rows;
+                for (int t = 0; t < rows; t++)
+                    for (int q = 0; q < outs; q++)
+                        out[(long)(r + t) * ldo + o + q] = res[4 * t + q];
+            }
+        }
+        glance_bias_gelu(out + c0, ldo, n, c1 - c0, b ? b + c0 : NULL, gelu);
+    }
+}
+
+void glance_sgemm_small(float *out, long ldo, const float *in, int n, int in_dim, const float *w, int cols,
+                        const float *b, int gelu)
+{
+    glance_sgemm_small_on(glance_sgemm_small_path(), out, ldo, in, n, in_dim, w, cols, b, gelu);
+}
