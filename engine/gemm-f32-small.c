@@ -5,15 +5,16 @@
  * then stays in L1 for the rest; bias and GELU follow per block of columns while the
  * block is warm.
  *
- * The sum order is fixed so that AVX-512 and AVX2 agree bit for bit: 16 partial sums per
+ * The sum order is fixed so that every path gives the same bits: 16 partial sums per
  * (row, output), lane l taking k = l mod 16 by fused multiply-add in k order (past the
  * end of a row, masked loads add 0 x 0), folded as s8[l] = p[l] + p[l + 8], then
  * s4 = s8[l] + s8[l + 4], s2, s1. The folds are transpose-adds: 16 (AVX-512) or 4
  * (AVX2) dot products are folded at once into one vector, lane 4t + o holding row t,
- * output o of the tile. */
+ * output o of the tile. Plain C does the same with fmaf. */
 #include "gemm-f32-small.h"
 #include "cpu.h"
 #include "kernels.h"
+#include <math.h>
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define HAVE_X86 1
@@ -27,7 +28,15 @@
  * the edge), the sums into res[4 * t + o]. */
 typedef void (*TileFunc)(const float *const *w, const float *const *x, int k, float *res);
 
-/* Plain C: the same 16 lanes and fold, multiply and add apart (no FMA assumed). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define MULTIVERSION
+#endif
+
+/* Plain C: the same 16 lanes, fused multiply-adds and fold, so the same bits. fmaf is one
+ * instruction in the clones for CPUs with FMA and libm's exact emulation elsewhere. */
+MULTIVERSION
 static void tile_generic(const float *const *w, const float *const *x, int k, float *res)
 {
     for (int t = 0; t < 4; t++)
@@ -36,9 +45,10 @@ static void tile_generic(const float *const *w, const float *const *x, int k, fl
             int body = k / 16 * 16;
             for (int j = 0; j < body; j += 16)
                 for (int l = 0; l < 16; l++)
-                    p[l] += w[o][j + l] * x[t][j + l];
-            for (int l = 0; l < k - body; l++)
-                p[l] += w[o][body + l] * x[t][body + l];
+                    p[l] = fmaf(w[o][j + l], x[t][j + l], p[l]);
+            /* past the end the vector paths add 0 x 0, which turns a -0 sum into +0 */
+            for (int l = 0; l < 16 && body < k; l++)
+                p[l] = l < k - body ? fmaf(w[o][body + l], x[t][body + l], p[l]) : p[l] + 0.0f;
             for (int step = 8; step >= 1; step /= 2)
                 for (int l = 0; l < step; l++)
                     p[l] += p[l + step];

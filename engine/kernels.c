@@ -3,6 +3,7 @@
  * MULTIVERSION are compiled for AVX-512, AVX2+FMA and plain x86-64, and the loader
  * picks one for the CPU at hand (GCC's target_clones), so one binary runs anywhere. */
 #include "kernels.h"
+#include "cpu.h"
 #include "gemm-f32-small.h"
 #include "vecmath.h"
 #include <cblas.h>
@@ -64,8 +65,9 @@ static void linear_columns(void *arg, int begin, int end, int thread)
     const float *b = j->b ? j->b + c0 : NULL;
     /* Short groups (a text): the weights are the whole cost, read once by the small-n
      * kernel, which adds bias and GELU itself. Each row's numbers depend on that row
-     * alone there, as they do per group with BLAS. */
-    if (j->group_rows <= GLANCE_SMALL_N_MAX) {
+     * alone there, as they do per group with BLAS. A CPU without FMA would run its plain
+     * C path on emulated fmaf: BLAS is faster there. */
+    if (j->group_rows <= GLANCE_SMALL_N_MAX && glance_cpu()->fma_hardware) {
         glance_sgemm_small(j->out + c0, j->out_dim, j->in, j->n, j->in_dim, j->w + (long)c0 * j->in_dim, c1 - c0, b,
                            j->gelu);
         return;
