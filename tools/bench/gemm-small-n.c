@@ -119,7 +119,10 @@ int main(int argc, char **argv)
     int max_rows = 0;
     for (int r = 0; rows[r]; r++)
         max_rows = MAX(max_rows, atoi(rows[r]));
-    float *in = g_new(float, (long)max_rows * 4 * DIM), *out = g_new(float, (long)max_rows * 4 * DIM);
+    /* Aligned as the engine's activations are (glance_context_reserve). */
+    size_t act_bytes = ((size_t)max_rows * 4 * DIM * sizeof(float) + 63) / 64 * 64;
+    float *in = aligned_alloc(64, act_bytes), *out = aligned_alloc(64, act_bytes);
+    if (getenv("MISALIGN")) in += 4;
     for (long k = 0; k < (long)max_rows * 4 * DIM; k++)
         in[k] = (float)(k % 97 - 48) * 0.01f;
 
@@ -143,8 +146,9 @@ int main(int argc, char **argv)
     for (int i = 0; i < LAYERS * N_SHAPES; i++)
         g_free(weights[i]);
     g_free(bias);
-    g_free(in);
-    g_free(out);
+    if (getenv("MISALIGN")) in -= 4;
+    free(in);
+    free(out);
     glance_pool_free(pool);
     return 0;
 }
