@@ -11,7 +11,7 @@
 typedef enum {
     GLANCE_SMALL_GENERIC, /* plain C (fmaf)                                           */
     GLANCE_SMALL_AVX2,    /* AVX2 + FMA: 2 outputs x 2 rows a tile                    */
-    GLANCE_SMALL_AVX512,  /* AVX-512 F: 4 outputs x 4 rows a tile                     */
+    GLANCE_SMALL_AVX512,  /* AVX-512 F: 4 outputs x 6 rows a tile (4 for <= 4 rows)   */
 } GlanceSmallPath;
 
 /* out[i * ldo + c] = sum_k in[i * in_dim + k] * w[c * in_dim + k] (+ b[c], then exact
