@@ -26,6 +26,7 @@ static void detect(void)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
     __builtin_cpu_init();
+    cpu.fma_hardware = __builtin_cpu_supports("fma");
     cpu.avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
     cpu.avx512 = cpu.avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
     cpu.avx512_vnni = cpu.avx512 && __builtin_cpu_supports("avx512vnni");
@@ -40,7 +41,9 @@ static void detect(void)
         cpu.amx = 0;
         cpu.avx512 = cpu.avx512_vnni = cpu.avx512_bf16 = 0;
     } else if (force && !strcmp(force, "generic")) {
+        int fma = cpu.fma_hardware;
         memset(&cpu, 0, sizeof cpu);
+        cpu.fma_hardware = fma;
     }
     if (cpu.amx)
         cpu.amx = amx_permitted();

@@ -81,12 +81,21 @@ GlanceStatus glance_context_reserve(GlanceContext *ctx, int rows, GlanceError *e
     /* work also holds a preprocessed image behind its im2col patches (glance_context_pixels). */
     size_t patches = (size_t)m->num_patches * 3 * m->config.patch_size * m->config.patch_size;
     size_t work = n * ctx->work_width > 2 * patches ? n * ctx->work_width : 2 * patches;
+    size_t old = (size_t)ctx->rows_cap, old_work = old * ctx->work_width > 2 * patches ? old * ctx->work_width : 2 * patches;
     float **buffers[] = { &ctx->x, &ctx->xn, &ctx->work };
     size_t floats[] = { n * dim, n * dim, work };
+    size_t kept[] = { old * dim, old * dim, old ? old_work : 0 };
     for (int i = 0; i < 3; i++) {
-        float *grown = realloc(*buffers[i], floats[i] * sizeof(float));
+        /* On 64 bytes: rows of activations (dims are multiples of 16) then start a cache
+         * line, and the small-n kernel's 64-byte loads never straddle two (half its
+         * speed). malloc's large blocks sit 16 bytes past a page. */
+        size_t bytes = (floats[i] * sizeof(float) + 63) / 64 * 64;
+        float *grown = aligned_alloc(64, bytes);
         if (!grown)
             return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory for %d rows of activations", rows);
+        if (*buffers[i])
+            memcpy(grown, *buffers[i], kept[i] * sizeof(float));
+        free(*buffers[i]);
         *buffers[i] = grown;
     }
     /* The rows count only once the scratch fits them too: a refusal here must leave a

@@ -4,6 +4,8 @@
  * picks one for the CPU at hand (GCC's target_clones), so one binary runs anywhere. */
 #include "kernels.h"
 #include "sgemm.h"
+#include "cpu.h"
+#include "gemm-f32-small.h"
 #include "vecmath.h"
 #include <cblas.h>
 #include <math.h>
@@ -33,6 +35,19 @@ void glance_gelu(float *x, long count)
     gelu_rows(x, 1, (int)count, 0);
 }
 
+MULTIVERSION
+void glance_bias_gelu(float *out, long ldo, int rows, int cols, const float *b, int gelu)
+{
+    if (b)
+        for (int i = 0; i < rows; i++) {
+            float *row = out + i * ldo;
+            for (int c = 0; c < cols; c++)
+                row[c] += b[c];
+        }
+    if (gelu)
+        gelu_rows(out, rows, cols, ldo);
+}
+
 typedef struct {
     float *out;
     const float *in, *w, *b;
@@ -52,6 +67,16 @@ static void linear_columns(void *arg, int begin, int end, int thread)
     int c1 = end * j->cols_per_chunk < j->out_dim ? end * j->cols_per_chunk : j->out_dim;
     if (c1 <= c0)
         return;
+    const float *b = j->b ? j->b + c0 : NULL;
+    /* Short groups (a text): the weights are the whole cost, read once by the small-n
+     * kernel, which adds bias and GELU itself. Each row's numbers depend on that row
+     * alone there, as they do per group with BLAS. A CPU without FMA would run its plain
+     * C path on emulated fmaf: BLAS is faster there. */
+    if (j->group_rows <= GLANCE_SMALL_N_MAX && glance_cpu()->fma_hardware) {
+        glance_sgemm_small(j->out + c0, j->out_dim, j->in, j->n, j->in_dim, j->w + (long)c0 * j->in_dim, c1 - c0, b,
+                           j->gelu);
+        return;
+    }
     /* The bias goes in first and the GEMM adds to it (beta = 1): with beta = 0 OpenBLAS
      * clears C in a pass of its own, and the bias would take another. */
     if (j->b)

@@ -20,6 +20,9 @@ void glance_linear_grouped(GlancePool *pool, float *out, const float *in, int n,
  * glance_lowp_scratch_bytes), then bias and GELU. */
 void glance_linear_matrix(GlancePool *pool, void *scratch, float *out, const float *in, int n, int groups,
                           const GlanceMatrix *w, const float *b, int gelu);
+/* out[i * ldo + c] += b[c] (b may be NULL), then exact GELU if `gelu`, for rows < rows and
+ * c < cols: a GEMM's epilogue on its slice while the slice is warm. */
+void glance_bias_gelu(float *out, long ldo, int rows, int cols, const float *b, int gelu);
 /* Row-wise LayerNorm; out may equal in. Statistics in double, as PyTorch's result is exact to float. */
 void glance_layernorm(GlancePool *pool, float *out, const float *in, int n, int dim, const float *w, const float *b,
                float eps);
