@@ -211,14 +211,21 @@ class Batches:
             for i in range(size)])
         return {"pixels": np.stack(pixels), "ids": ids, "mask": mask, "truth": truth}
 
-    def vqa(self, step, size, objects=(1, 6), variants=True):
+    def vqa(self, step, size, objects=(1, 6), variants=True, type_shares=None):
+        """type_shares, e.g. {"position": 0.25}: that share of the questions is of that
+        type (the rest drawn as usual); without it no extra random number is drawn."""
         rng = self._rng("vqa", step)
         pixels, texts, labels, types = [], [], [], []
         for _ in range(size):
-            question = None
+            qtype = _pick_type(rng, type_shares) if type_shares else None
+            question, tries = None, 0
             while question is None:
+                tries += 1
+                if tries > 1000:
+                    raise ValueError(f"no {qtype} question fits scenes of {objects} objects")
                 scene = self._scene(rng, objects)
-                question = sw.sample_question(scene, rng, variants=variants)
+                question = (sw.ask(scene, qtype, rng, variants) if qtype else
+                            sw.sample_question(scene, rng, variants=variants))
             pixels.append(sw.render(scene, self.image_size))
             texts.append(question.text)
             labels.append(ANSWER_INDEX[question.answer])
@@ -239,6 +246,18 @@ class Batches:
         ids, mask = self._encode(texts)
         return {"left": np.stack(left), "right": np.stack(right), "ids": ids, "mask": mask,
                 "labels": torch.tensor(labels)}
+
+
+def _pick_type(rng, type_shares):
+    """A question type by its share, or None (the usual uniform draw) for the rest."""
+    u, total = rng.random(), 0.0
+    for qtype in sorted(type_shares):
+        if qtype not in sw.QUESTION_TYPES:
+            raise ValueError(f"type_shares: unknown question type {qtype!r}")
+        total += type_shares[qtype]
+        if u < total:
+            return qtype
+    return None
 
 
 # ---- one training step's batches, made ahead in a worker process ----
@@ -265,7 +284,8 @@ def step_batches(batches, stage, step):
     if "itc" in tasks:
         out["captions"] = batches.captions(step, tasks["itc"]["batch"], objects)
     if "vqa" in tasks:
-        out["vqa"] = batches.vqa(step, tasks["vqa"]["batch"], objects)
+        out["vqa"] = batches.vqa(step, tasks["vqa"]["batch"], objects,
+                                 type_shares=tasks["vqa"].get("type_shares"))
     if "nlvr2" in tasks:
         out["nlvr2"] = batches.nlvr2(step, tasks["nlvr2"]["batch"], objects)
     return out

@@ -8,7 +8,8 @@
    stopped after every step and resumed (as after a kill).  Both must end with the
    same weights, and the exported Glance file must give the trained model's outputs.
 3. The data options: "scene+position" MIM targets, layout mixing (off: no extra
-   random draw), captions with positions, and the data-worker process.
+   random draw), question-type shares, captions with positions, and the data-worker
+   process.
 
 Run: /usr/bin/python3 tools/train/smoke_test.py  (prints one summary line; exit 1 on failure)
 """
@@ -222,6 +223,28 @@ def check_layout_mix():
     assert not np.array_equal(a["vqa"]["pixels"], b["vqa"]["pixels"]), "the mix changed nothing"
 
 
+def check_type_shares():
+    """type_shares gives its types their share of a VQA batch; without it the batch is
+    the one a run without the option gets (no extra draw); an unknown type is refused."""
+    vocab = reduced_vocab(load_vocab(train.FULL_VOCAB), data.shapeworld_texts())
+    batches = data.Batches(5, 48, 12, Tokenizer(vocab), 40)
+    plain = batches.vqa(3, 40)
+    again = batches.vqa(3, 40, type_shares={})
+    assert plain["types"] == again["types"], "an empty type_shares changed the batch"
+    focused = batches.vqa(3, 40, type_shares={"position": 0.5})
+    share = focused["types"].count("position") / 40
+    assert 0.35 <= share <= 0.8, f"position share {share} for a share of 0.5"
+    assert plain["types"].count("position") / 40 < 0.3, "position is common without it"
+    stage = copy.deepcopy(TINY["stages"][3])
+    stage["tasks"]["vqa"]["type_shares"] = {"position": 1.0}
+    assert set(data.step_batches(batches, stage, 0)["vqa"]["types"]) == {"position"}
+    try:
+        batches.vqa(3, 4, type_shares={"wherever": 0.5})
+    except ValueError:
+        return
+    raise AssertionError("an unknown question type was accepted")
+
+
 def check_caption_positions():
     """caption_positions: a share of training captions say where things are, in the
     vocabulary (no [UNK], no truncation at 40 tokens); `truth` marks each image's own
@@ -299,7 +322,7 @@ def main():
     start = time.time()
     failed = []
     checks = (check_each_stage_fits_a_batch, check_position_targets, check_layout_mix,
-              check_caption_positions, check_worker_delivers_every_step,
+              check_type_shares, check_caption_positions, check_worker_delivers_every_step,
               check_resume_and_export)
     for check in checks:
         try:
