@@ -52,6 +52,7 @@ typedef struct {
     float *out;
     const float *in, *w, *b;
     int n, group_rows, in_dim, out_dim, gelu, cols_per_chunk, merge_groups;
+    GlanceSgemmLibrary library;
 } LinearJob;
 
 /* Multiply-adds per call below which BLAS may take small-matrix kernels (OpenBLAS
@@ -89,20 +90,31 @@ static void linear_columns(void *arg, int begin, int end, int thread)
     int rows = j->merge_groups ? j->n : j->group_rows;
     /* Hot spot: every projection and FFN of the model lands here. */
     for (int r = 0; r < j->n; r += rows)
-        glance_sgemm_nt(rows, c1 - c0, j->in_dim, j->in + (long)r * j->in_dim, j->in_dim, j->w + (long)c0 * j->in_dim,
+        glance_sgemm_nt(j->library, rows, c1 - c0, j->in_dim, j->in + (long)r * j->in_dim, j->in_dim, j->w + (long)c0 * j->in_dim,
                         j->in_dim, beta, j->out + (long)r * j->out_dim + c0, j->out_dim);
     if (j->gelu)
         gelu_rows(j->out + c0, j->n, c1 - c0, j->out_dim);
 }
 
+static void linear_run(GlancePool *pool, float *out, const float *in, int n, int groups, int in_dim, const float *w,
+                       const float *b, int out_dim, int gelu, int best_library);
+
+/* The patch embedding and the heads: OpenBLAS (or the small-n kernel), so that a q8 or
+ * bf16 model, whose big layers never come here, never loads oneDNN. */
 void glance_linear(GlancePool *pool, float *out, const float *in, int n, int in_dim, const float *w, const float *b,
             int out_dim, int gelu)
 {
-    glance_linear_grouped(pool, out, in, n, 1, in_dim, w, b, out_dim, gelu);
+    linear_run(pool, out, in, n, 1, in_dim, w, b, out_dim, gelu, 0);
 }
 
 void glance_linear_grouped(GlancePool *pool, float *out, const float *in, int n, int groups, int in_dim, const float *w,
                     const float *b, int out_dim, int gelu)
+{
+    linear_run(pool, out, in, n, groups, in_dim, w, b, out_dim, gelu, 1);
+}
+
+static void linear_run(GlancePool *pool, float *out, const float *in, int n, int groups, int in_dim, const float *w,
+                       const float *b, int out_dim, int gelu, int best_library)
 {
     /* Columns, not rows, are split: each thread then streams only its share of the
      * weights, which are the larger operand at every sequence length used here. */
@@ -111,8 +123,10 @@ void glance_linear_grouped(GlancePool *pool, float *out, const float *in, int n,
     per = (per + 15) / 16 * 16;
     int chunks = (out_dim + per - 1) / per, narrowest = out_dim - (chunks - 1) * per;
     int small = (double)(n / groups) * narrowest * in_dim <= GEMM_SMALL_MACS;
-    int merge = groups > 1 && !small && glance_sgemm_rows_independent();
-    LinearJob job = { out, in, w, b, n, n / groups, in_dim, out_dim, gelu, per, merge };
+    int short_rows = n / groups <= GLANCE_SMALL_N_MAX && glance_cpu()->fma_hardware; /* no GEMM library */
+    GlanceSgemmLibrary library = best_library && !short_rows ? glance_sgemm_best() : GLANCE_SGEMM_OPENBLAS;
+    int merge = groups > 1 && !small && glance_sgemm_rows_independent(library);
+    LinearJob job = { out, in, w, b, n, n / groups, in_dim, out_dim, gelu, per, merge, library };
     if (pool)
         glance_pool_run(pool, chunks, 1, linear_columns, &job);
     else

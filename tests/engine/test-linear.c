@@ -9,6 +9,7 @@
 #include "check.h"
 #include <dirent.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,8 +66,8 @@ static void test_shape(int groups, int in_dim, int out_dim, int with_bias, int g
         memset(together, 0x7f, (size_t)n * out_dim * sizeof(float)); /* stale numbers must not survive */
         glance_linear_grouped(pool, together, in, n, groups, in_dim, w, b, out_dim, gelu);
         for (int g = 0; g < groups; g++)
-            glance_linear(pool, alone + (long)g * SEQ * out_dim, in + (long)g * SEQ * in_dim, SEQ, in_dim, w, b,
-                          out_dim, gelu);
+            glance_linear_grouped(pool, alone + (long)g * SEQ * out_dim, in + (long)g * SEQ * in_dim, SEQ, 1, in_dim,
+                                  w, b, out_dim, gelu);
         CHECK(!memcmp(together, alone, (size_t)n * out_dim * sizeof(float)),
               "%d threads, %d groups, %d -> %d: a group's rows differ from the group alone", threads, groups, in_dim,
               out_dim);
@@ -84,10 +85,49 @@ static void test_shape(int groups, int in_dim, int out_dim, int with_bias, int g
     free(alone);
 }
 
+/* Whether a shared object whose name starts with `prefix` is mapped into this process. */
+static int library_mapped(const char *prefix)
+{
+    FILE *maps = fopen("/proc/self/maps", "r");
+    char line[4096];
+    int found = 0;
+    while (maps && !found && fgets(line, sizeof line, maps)) {
+        const char *name = strrchr(line, '/');
+        found = name && !strncmp(name + 1, prefix, strlen(prefix));
+    }
+    if (maps)
+        fclose(maps);
+    return found;
+}
+
+/* glance_linear (the patch embedding, the heads: what q8 and bf16 models run in fp32)
+ * never loads oneDNN; the big layers' glance_linear_grouped loads it where it exists. */
+static void test_onednn_loaded_only_for_big_layers(void)
+{
+    int in_dim = 768, out_dim = 768;
+    float *in = random_floats((long)SEQ * in_dim, 4), *w = random_floats((long)out_dim * in_dim, 5);
+    float *out = malloc((size_t)SEQ * out_dim * sizeof(float));
+    GlancePool *pool = glance_pool_new(2);
+    CHECK(!library_mapped("libdnnl"), "oneDNN is mapped before any product");
+    glance_linear(pool, out, in, SEQ, in_dim, w, NULL, out_dim, 0);
+    CHECK(worst_error(out, in, w, NULL, SEQ, in_dim, out_dim, 0) < 1e-5, "glance_linear is off");
+    CHECK(!library_mapped("libdnnl"), "glance_linear (patch embedding, heads) loaded oneDNN");
+    glance_linear_grouped(pool, out, in, SEQ, 1, in_dim, w, NULL, out_dim, 0);
+    GlanceSgemmLibrary best = glance_sgemm_best();
+    CHECK(library_mapped("libdnnl") == (best == GLANCE_SGEMM_ONEDNN), "the big layers use %s, libdnnl %s mapped",
+          glance_sgemm_library_name(best), library_mapped("libdnnl") ? "is" : "is not");
+    glance_pool_free(pool);
+    free(in);
+    free(w);
+    free(out);
+}
+
 int main(void)
 {
-    printf("GEMM library %s; a batch as one call: %s\n", glance_sgemm_library(),
-           glance_sgemm_rows_independent() ? "yes" : "no");
+    test_onednn_loaded_only_for_big_layers();
+    GlanceSgemmLibrary best = glance_sgemm_best();
+    printf("GEMM library %s; a batch as one call: %s\n", glance_sgemm_library_name(best),
+           glance_sgemm_rows_independent(best) ? "yes" : "no");
     test_shape(3, 768, 2304, 0, 0); /* qkv: no bias */
     test_shape(3, 768, 3072, 1, 1); /* fc1 */
     test_shape(3, 3072, 768, 1, 0); /* fc2 */
