@@ -1,4 +1,4 @@
-/* glance-progress-relay.c — coalesced delivery through g_main_context_invoke_full. */
+/* glance-progress-relay.c — coalesced delivery through an idle source on the caller's context. */
 #include "glance-progress-relay.h"
 
 struct _GlanceProgressRelay {
@@ -82,6 +82,18 @@ void glance_progress_relay_push(GlanceProgressRelay *relay, gconstpointer state)
         relay->state_free(older);
     if (!queued) {
         g_object_ref(relay->task);
-        g_main_context_invoke_full(relay->context, G_PRIORITY_DEFAULT, deliver_latest, relay, release_task);
+        glance_context_post(relay->context, deliver_latest, relay, release_task);
     }
+}
+
+void glance_context_post(GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify notify)
+{
+    /* A source, never g_main_context_invoke_full: that runs func right here when no
+     * thread owns the context at this moment (a caller between starting its task and
+     * running its loop), i.e. on the worker thread. */
+    GSource *source = g_idle_source_new();
+    g_source_set_priority(source, G_PRIORITY_DEFAULT);
+    g_source_set_callback(source, func, data, notify);
+    g_source_attach(source, context);
+    g_source_unref(source);
 }

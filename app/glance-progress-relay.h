@@ -28,5 +28,10 @@ GlanceProgressRelay *glance_progress_relay_new(GTask *task, GBoxedCopyFunc copy,
 void glance_progress_relay_push(GlanceProgressRelay *relay, gconstpointer state);
 void glance_progress_relay_free(GlanceProgressRelay *relay);
 
+/* Any thread: runs func(data) on the thread that runs `context`, at default priority,
+ * after what is queued there already, then notify(data) — unlike
+ * g_main_context_invoke_full, never on the calling thread. */
+void glance_context_post(GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify notify);
+
 G_END_DECLS
 #endif

@@ -16,6 +16,7 @@
 #include "glance-library-scan.h"
 #include "glance-exif.h"
 #include "glance-image.h"
+#include "glance-progress-relay.h"
 #include "glance-tasks.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -817,7 +818,7 @@ static void queue_progress(const GlanceIndexProgress *progress, gpointer data)
     q->progress.current_path = q->current_path = g_strdup(progress->current_path);
     q->progress.failed_path = q->failed_path = g_strdup(progress->failed_path);
     q->progress.failed_reason = q->failed_reason = g_strdup(progress->failed_reason);
-    g_main_context_invoke_full(sink->context, G_PRIORITY_DEFAULT, deliver_progress, q, free_queued_progress);
+    glance_context_post(sink->context, deliver_progress, q, free_queued_progress);
 }
 
 typedef struct {
@@ -853,7 +854,7 @@ static void index_thread(GTask *task, gpointer source, gpointer data, GCancellab
      * before and before the result: progress_destroy never runs in this thread. */
     ProgressSink *sink = g_steal_pointer(&d->sink);
     if (sink)
-        g_main_context_invoke_full(sink->context, G_PRIORITY_DEFAULT, release_sink, sink, NULL);
+        glance_context_post(sink->context, release_sink, sink, NULL);
     if (ok)
         g_task_return_boolean(task, TRUE);
     else
