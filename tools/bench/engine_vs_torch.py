@@ -195,6 +195,7 @@ def chart(rows, results, path):
     ax.set_title("Glance engine vs PyTorch eager (fp32), VLMo-Base, 2 threads, interleaved rounds", fontsize=10)
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.savefig(path, dpi=110)
     print(f"chart: {path}", file=sys.stderr)
 
