@@ -51,7 +51,7 @@ void glance_bias_gelu(float *out, long ldo, int rows, int cols, const float *b, 
 typedef struct {
     float *out;
     const float *in, *w, *b;
-    int n, group_rows, in_dim, out_dim, gelu, cols_per_chunk, merge_groups;
+    int n, group_rows, in_dim, out_dim, gelu, cols_per_chunk, merge_groups, small_n;
     GlanceSgemmLibrary library;
 } LinearJob;
 
@@ -73,7 +73,7 @@ static void linear_columns(void *arg, int begin, int end, int thread)
      * kernel, which adds bias and GELU itself. Each row's numbers depend on that row
      * alone there, as they do per group with BLAS. A CPU without FMA would run its plain
      * C path on emulated fmaf: BLAS is faster there. */
-    if (j->group_rows <= GLANCE_SMALL_N_MAX && glance_cpu()->fma_hardware) {
+    if (j->small_n) {
         glance_sgemm_small(j->out + c0, j->out_dim, j->in, j->n, j->in_dim, j->w + (long)c0 * j->in_dim, c1 - c0, b,
                            j->gelu);
         return;
@@ -123,10 +123,11 @@ static void linear_run(GlancePool *pool, float *out, const float *in, int n, int
     per = (per + 15) / 16 * 16;
     int chunks = (out_dim + per - 1) / per, narrowest = out_dim - (chunks - 1) * per;
     int small = (double)(n / groups) * narrowest * in_dim <= GEMM_SMALL_MACS;
-    int short_rows = n / groups <= GLANCE_SMALL_N_MAX && glance_cpu()->fma_hardware; /* no GEMM library */
-    GlanceSgemmLibrary library = best_library && !short_rows ? glance_sgemm_best() : GLANCE_SGEMM_OPENBLAS;
+    /* Short groups go to the small-n kernel (linear_columns), which needs no GEMM library. */
+    int small_n = n / groups <= GLANCE_SMALL_N_MAX && glance_cpu()->fma_hardware;
+    GlanceSgemmLibrary library = best_library && !small_n ? glance_sgemm_best() : GLANCE_SGEMM_OPENBLAS;
     int merge = groups > 1 && !small && glance_sgemm_rows_independent(library);
-    LinearJob job = { out, in, w, b, n, n / groups, in_dim, out_dim, gelu, per, merge, library };
+    LinearJob job = { out, in, w, b, n, n / groups, in_dim, out_dim, gelu, per, merge, small_n, library };
     if (pool)
         glance_pool_run(pool, chunks, 1, linear_columns, &job);
     else
@@ -139,19 +140,11 @@ typedef struct {
     int cols, gelu;
 } BiasJob;
 
-MULTIVERSION
 static void bias_gelu_rows(void *arg, int begin, int end, int thread)
 {
     (void)thread;
     const BiasJob *j = arg;
-    for (int i = begin; i < end; i++) {
-        float *row = j->out + (long)i * j->cols;
-        if (j->b)
-            for (int c = 0; c < j->cols; c++)
-                row[c] += j->b[c];
-    }
-    if (j->gelu)
-        gelu_rows(j->out + (long)begin * j->cols, end - begin, j->cols, j->cols);
+    glance_bias_gelu(j->out + (long)begin * j->cols, j->cols, end - begin, j->cols, j->b, j->gelu);
 }
 
 void glance_linear_matrix(GlancePool *pool, void *scratch, float *out, const float *in, int n, int groups,
