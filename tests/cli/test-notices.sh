@@ -68,9 +68,10 @@ if [ $? -eq 0 ]; then ok "$(cat "$tmp/low.txt")"; else bad "low_confidence: $(ca
 lib=$tmp/scenes; mkdir -p "$lib"; cp "$samples"/*.png "$lib"/
 D=(--db "$tmp/library.db" "${M[@]}")
 "$cli" index "${D[@]}" "$lib" >/dev/null 2>&1 || bad "index the sample scenes"
+caption=$($py -c "import json, sys; print(json.load(open(sys.argv[1]))['scenes'][0]['caption'])" "$samples/samples.json")
 expect_json "search: a scene's own caption is a good match" \
   "d['results'][0]['path'].endswith('scene-1.png') and d['notices']==[]" \
-  "$cli" search "${D[@]}" --json "a large green triangle and a large red hexagon"
+  "$cli" search "${D[@]}" --json "$caption"
 expect_json "search: no_good_match for objects absent from the library" \
   "$codes==['no_good_match']" "$cli" search "${D[@]}" --json "a large red star"
 expect_json "search: no_good_match for gibberish, with its unknown word" \

@@ -28,7 +28,9 @@ expect_json "match --where (golden)" \
 expect_json "ask without --where has no map" "'where' not in d" \
   "$cli" ask --model "$golden" --json "$img/img0_100x75.png" "what color is the car?"
 
-# The bundled model: 96 px, 12 px patches -> 8 x 8; a wide photo with one object.
+# The bundled model: 96 px, 12 px patches -> 8 x 8; a wide photo with one object, 248 x 104
+# so that every patch's centre is a pixel's centre (31 x 13 px a patch): the overlay there
+# is the map's own value, whatever its neighbours.
 $py - "$tmp" <<'PY'
 import sys
 sys.path.insert(0, "tools")
@@ -37,7 +39,7 @@ from shapeworld.scene import Background, Scene, SceneObject
 from PIL import Image
 bg = Background((150, 150, 150), (150, 150, 150), 0.0, 0.0, 1)
 star = SceneObject("star", "red", "large", 0.75, 0.7, 0.25, (235, 30, 30))
-Image.fromarray(sw.render(Scene((star,), bg), 96)).resize((240, 96), Image.BICUBIC).save(sys.argv[1] + "/wide.png")
+Image.fromarray(sw.render(Scene((star,), bg), 96)).resize((248, 104), Image.BICUBIC).save(sys.argv[1] + "/wide.png")
 PY
 expect_json "ask --where (bundled): 8 x 8 map" "(lambda m: $(map_ok 8))(d['where'])" \
   "$cli" ask --model "$bundled" --json --where "$tmp/wide.png" "what color is the star?"
@@ -58,7 +60,7 @@ from PIL import Image
 tmp = sys.argv[1]
 d = json.load(open(tmp + "/ask.json"))
 over = Image.open(tmp + "/over.png")
-assert over.format == "PNG" and over.size == (240, 96), (over.format, over.size)
+assert over.format == "PNG" and over.size == (248, 104), (over.format, over.size)
 rows, cols = d["where"]["grid"]
 w = np.array(d["where"]["weights"]).reshape(rows, cols)
 r, c = np.unravel_index(np.argmax(w), w.shape)
@@ -67,18 +69,18 @@ px = np.asarray(over.convert("RGB"), dtype=float)
 photo = np.asarray(Image.open(tmp + "/wide.png").convert("RGB"), dtype=float)
 alpha = 140 / 255  # GLANCE_WHERE_OVERLAY_OPACITY 0.55 in 8 bits
 def laid(r, c):  # the colour laid over the photo at the patch's centre
-    y, x = int((r + 0.5) * 96 / rows), int((c + 0.5) * 240 / cols)
+    y, x = int((r + 0.5) * 104 / rows), int((c + 0.5) * 248 / cols)
     return (px[y, x] - (1 - alpha) * photo[y, x]) / alpha
 hot = laid(r, c)
 # viridis: yellow (253, 231, 37) at the top, laid at full opacity there
 assert np.abs(hot - [253, 231, 37]).max() < 20, hot
 # the coldest patch is covered faintly: the photo shows through
 def change(r, c):
-    y, x = int((r + 0.5) * 96 / rows), int((c + 0.5) * 240 / cols)
+    y, x = int((r + 0.5) * 104 / rows), int((c + 0.5) * 248 / cols)
     return np.abs(px[y, x] - photo[y, x]).sum()
 cold = change(lo_r, lo_c)
 assert cold < change(r, c) and cold < 3 * 255 * 0.55 * 0.5, (cold, change(r, c))
-print(f"overlay 240x96 PNG; colour laid over the hot patch {hot.round()}; the cold one changed by {cold:.0f}")
+print(f"overlay 248x104 PNG; colour laid over the hot patch {hot.round()}; the cold one changed by {cold:.0f}")
 PY
 then ok "--where-image writes the photo's size with the map over it"
 else bad "--where-image: exit $status $(cat "$tmp/err")"; fi
@@ -89,7 +91,7 @@ if $py -c "
 from PIL import Image
 import sys
 l, r = Image.open(sys.argv[1] + '/pair-left.png'), Image.open(sys.argv[1] + '/pair-right.png')
-sys.exit(0 if l.size == (240, 96) and r.size == (64, 64) else 1)" "$tmp" 2>/dev/null
+sys.exit(0 if l.size == (248, 104) and r.size == (64, 64) else 1)" "$tmp" 2>/dev/null
 then ok "compare --where-image writes OUT-left.png and OUT-right.png at each photo's size"
 else bad "compare --where-image: $(cat "$tmp/err")"; fi
 

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Writes a folder of ShapeWorld scenes for the library tests.
 
-    make-photos.py OUT N [--seed S] [--size PX] [--objects MAX] [--variants K]
+    make-photos.py OUT N [--seed S] [--size PX] [--objects MAX] [--variants K] [--layout grid|free]
 
 OUT/sNNNN.png for N scenes whose captions all differ, and OUT/captions.json mapping
 each file name to its full caption. Deterministic for a seed. --variants K writes each
 scene K times (sNNNN-vKKK.png) with a different PNG text chunk: the same pixels in
 files of different content, a cheap way to a large folder that must all be decoded.
+--layout: where objects sit (DESIGN.md's "free" placement by default; "grid" puts every
+object on the bundled model's 12-px patch grid).
 """
 import argparse
 import json
@@ -29,12 +31,13 @@ def main():
     p.add_argument("--size", type=int, default=64)
     p.add_argument("--objects", type=int, default=3, help="at most this many objects a scene")
     p.add_argument("--variants", type=int, default=0, help="byte-distinct copies of each scene")
+    p.add_argument("--layout", choices=sw.scene.LAYOUTS, default="free")
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     rng = sw.make_rng(args.seed, 404)
     captions, seen = {}, set()
     while len(captions) < args.n * max(args.variants, 1):
-        scene = sw.sample_scene(rng, max_objects=args.objects)
+        scene = sw.sample_scene(rng, max_objects=args.objects, layout=args.layout)
         text = sw.caption(scene)
         if text in seen:
             continue

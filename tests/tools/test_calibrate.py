@@ -42,11 +42,27 @@ def split(path):
 
 # ---- the rules ----
 scored = np.array([[0.99, 1], [0.95, 1], [0.9, 1], [0.8, 0], [0.7, 1], [0.6, 0], [0.3, 0], [0.2, 0]])
-check(calibrate.confidence_threshold(scored, 0.8) == 0.7,
+check(calibrate.confidence_threshold(scored, 0.8, local=0) == 0.7,
       "confidence: the lowest score whose answers at or above it are right >= 80% (4 of 5 at 0.7)")
-check(calibrate.confidence_threshold(scored, 1.0) == 0.9, "a 100% target keeps only the run of right answers")
+check(calibrate.confidence_threshold(scored, 1.0, local=0) == 0.9, "a 100% target keeps only the run of right answers")
 check(calibrate.confidence_threshold(np.array([[0.9, 0], [0.5, 0]]), 0.8) == 1.0,
       "a model never right enough: every answer is unsure")
+_, fitted = calibrate.local_accuracy(scored)
+check(fitted.tolist() == [0, 0, 0, 0.5, 0.5, 1, 1, 1],
+      f"local accuracy: the isotonic fit pools 0.7 (right) with 0.8 (wrong): {fitted.tolist()}")
+check(calibrate.confidence_threshold(scored, 0.8, local=0.65) == 0.9,
+      "the 0.7-0.8 band is right half the time: unsure, though 4 of 5 at or above 0.7 are right")
+# 90% of answers sure and right, 10% at 0.5-0.6 right half the time: 85% overall meets
+# the 80% target, yet the coin flips must not be shown as sure.
+rng = np.random.default_rng(5)
+flips = np.column_stack([rng.uniform(0.5, 0.6, 200), np.arange(200) % 2])
+firm = np.column_stack([rng.uniform(0.8, 1.0, 1800), np.ones(1800)])
+mixed = np.vstack([firm, flips])
+check(calibrate.confidence_threshold(mixed, 0.8, local=0) < 0.6, "the 80% rule alone keeps the coin flips")
+t_mixed = calibrate.confidence_threshold(mixed, 0.8)
+flagged = (flips[:, 0] < t_mixed).mean()
+check(flagged >= 0.9 and t_mixed <= firm[:, 0].min(),
+      f"coin flips at 0.5-0.6 are flagged ({flagged:.0%} of them, t = {t_mixed:.3f}), no firm answer is")
 true = np.array([0.9, 0.85, 0.8, 0.4])
 absent = np.array([0.5, 0.45, 0.3, 0.2])
 check(calibrate.match_threshold(true, absent) == 0.8,

@@ -3,6 +3,8 @@
 
     /usr/bin/python3 tools/shapeworld/make_samples.py --out data/samples
 
+Objects are placed anywhere (DESIGN.md's "free" layout, what a user's drawing or any other
+generator produces; --layout grid puts them on the bundled model's 12-px patch grid).
 Images are drawn at 288 px (the bundled model sees them resized to its own size, as
 any photo) from a fixed seed.  samples.json lists, per scene, suggested questions with
 their true answers and a caption, and per pair, statements with their true labels; all
@@ -22,10 +24,10 @@ SEED = 424242  # never used for training or evaluation
 SIZE = 288
 
 
-def pick_scene(rng, n_objects):
-    """A scene with n objects that supports at least four kinds of question."""
+def pick_scene(rng, n_objects, layout):
+    """A scene with n objects that supports at least six kinds of question."""
     while True:
-        scene = sw.sample_scene(rng, n_objects, n_objects)
+        scene = sw.sample_scene(rng, n_objects, n_objects, layout=layout)
         asked = [sw.ask(scene, t, rng) for t in sw.QUESTION_TYPES]
         asked = [q for q in asked if q is not None]
         if len({q.qtype for q in asked}) >= 6:
@@ -37,12 +39,13 @@ def main(argv=None):
     p.add_argument("--out", default="data/samples")
     p.add_argument("--scenes", type=int, default=8)
     p.add_argument("--pairs", type=int, default=4)
+    p.add_argument("--layout", choices=sw.scene.LAYOUTS, default="free")
     args = p.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     rng = sw.make_rng(SEED)
     listing = {"version": 1, "image_size": SIZE, "scenes": [], "pairs": []}
     for i in range(args.scenes):
-        scene, asked = pick_scene(rng, 2 + i % 4)
+        scene, asked = pick_scene(rng, 2 + i % 4, args.layout)
         name = f"scene-{i + 1}.png"
         sw.save_png(sw.render(scene, SIZE), os.path.join(args.out, name))
         # Four questions of different kinds.
@@ -52,7 +55,7 @@ def main(argv=None):
             "questions": [{"question": q.text, "answer": q.answer, "type": q.qtype}
                           for q in order]})
     for i in range(args.pairs):
-        left, right = sw.sample_pair(rng, 1, 4)
+        left, right = sw.sample_pair(rng, 1, 4, layout=args.layout)
         names = (f"pair-{i + 1}-left.png", f"pair-{i + 1}-right.png")
         for scene, name in zip((left, right), names):
             sw.save_png(sw.render(scene, SIZE), os.path.join(args.out, name))
