@@ -2061,11 +2061,12 @@ static void search_without_good_match(void)
     if (!entry)
         return;
     g_autofree char *db = g_build_filename(g_get_user_data_dir(), "glance", "library.db", NULL);
-    const char *const queries[] = { "xqzvw", "a yellow circle" };
+    const char *const queries[] = { "xqzvw", "a large pink triangle" };
     for (guint i = 0; i < G_N_ELEMENTS(queries); i++) {
         g_autoptr(JsonObject) cli = cli_json((const char *[]){ "search", "--db", db, queries[i], "--limit", "5", NULL });
         gboolean none = cli_has_notice(cli, "no_good_match");
-        /* Both cases are seen: the library has yellow circles, which the model reads well. */
+        /* Both cases are seen: the library has a large pink triangle (photo-11), which the
+         * model reads well. */
         CHECK(none == (i == 0), "glance-cli finds %s match for “%s”", none ? "no good" : "a good", queries[i]);
         gtk_editable_set_text(GTK_EDITABLE(entry), queries[i]);
         JudgedWait wait = { queries[i], none };
