@@ -2,9 +2,11 @@
 """Writes a folder of ShapeWorld scenes for the library tests.
 
     make-photos.py OUT N [--seed S] [--size PX] [--objects MAX] [--variants K] [--layout grid|free]
+                   [--name FORMAT] [--first I] [--captions FILE]
 
 OUT/sNNNN.png for N scenes whose captions all differ, and OUT/captions.json mapping
-each file name to its full caption. Deterministic for a seed. --variants K writes each
+each file name to its full caption (--name "photo-{:02d}.png" --first 1 names them
+photo-01.png ...; --captions writes the captions elsewhere, so that OUT holds photos only). Deterministic for a seed. --variants K writes each
 scene K times (sNNNN-vKKK.png) with a different PNG text chunk: the same pixels in
 files of different content, a cheap way to a large folder that must all be decoded.
 --layout: where objects sit (DESIGN.md's "free" placement by default; "grid" puts every
@@ -32,6 +34,9 @@ def main():
     p.add_argument("--objects", type=int, default=3, help="at most this many objects a scene")
     p.add_argument("--variants", type=int, default=0, help="byte-distinct copies of each scene")
     p.add_argument("--layout", choices=sw.scene.LAYOUTS, default="free")
+    p.add_argument("--name", default="s{:04d}.png", help="file name format of scene number I")
+    p.add_argument("--first", type=int, default=0, help="number of the first scene")
+    p.add_argument("--captions", help="where captions.json goes (default: OUT/captions.json)")
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     rng = sw.make_rng(args.seed, 404)
@@ -52,10 +57,10 @@ def main():
                 image.save(os.path.join(args.out, name), pnginfo=info, compress_level=1)
                 captions[name] = text
             continue
-        name = f"s{len(captions):04d}.png"
+        name = args.name.format(args.first + len(captions))
         sw.save_png(pixels, os.path.join(args.out, name))
         captions[name] = text
-    with open(os.path.join(args.out, "captions.json"), "w") as f:
+    with open(args.captions or os.path.join(args.out, "captions.json"), "w") as f:
         json.dump(captions, f, indent=0)
 
 
