@@ -122,8 +122,24 @@ GlanceStatus glance_relpos_prepare(GlanceContext *ctx, int n_text, int n_image, 
 
 /* ---- heads ---- */
 
+/* Where row 0's q, k and v lie and the strides between rows: all three side by side in
+ * work, or (ctx->q_in_xn) q over the normed input in xn and k v side by side in work. */
+typedef struct {
+    float *q, *k, *v;
+    int q_stride, kv_stride;
+} QkvLayout;
+
+static QkvLayout qkv_layout(const GlanceContext *ctx)
+{
+    int dim = ctx->model->config.dim;
+    if (ctx->q_in_xn)
+        return (QkvLayout){ ctx->xn, ctx->work, ctx->work + dim, dim, 2 * dim };
+    return (QkvLayout){ ctx->work, ctx->work + dim, ctx->work + 2 * dim, 3 * dim, 3 * dim };
+}
+
 typedef struct {
     GlanceContext *ctx;
+    QkvLayout qkv;
     const float *q_bias, *v_bias;
     float scale;
 } QkvBiasJob;
@@ -134,37 +150,41 @@ static void qkv_bias_rows(void *arg, int begin, int end, int thread)
     const QkvBiasJob *j = arg;
     int dim = j->ctx->model->config.dim;
     for (int i = begin; i < end; i++) {
-        float *row = j->ctx->work + (long)i * 3 * dim;
+        float *q = j->qkv.q + (long)i * j->qkv.q_stride, *v = j->qkv.v + (long)i * j->qkv.kv_stride;
         for (int c = 0; c < dim; c++) {
-            row[c] = (row[c] + j->q_bias[c]) * j->scale; /* q is scaled before q k^T, as officially */
-            row[2 * dim + c] += j->v_bias[c];
+            q[c] = (q[c] + j->q_bias[c]) * j->scale; /* q is scaled before q k^T, as officially */
+            v[c] += j->v_bias[c];
         }
     }
 }
 
 typedef struct {
     GlanceContext *ctx;
+    QkvLayout qkv;
     const float *lines; /* ctx->rel.lines, made for this layer, or NULL */
     float *keep;        /* (heads, n, n) where the probabilities go for a where map, or NULL */
     int n, blocks;
 } AttentionJob;
 
+/* A work item reads its block of q (all of it, by the first product) before it writes
+ * the heads' outputs into xn: where q lies in xn, it overwrites only its own q. */
 static void attention_items(void *arg, int begin, int end, int thread)
 {
     const AttentionJob *j = arg;
     GlanceContext *ctx = j->ctx;
     const GlanceModel *m = ctx->model;
-    int dim = m->config.dim, hd = dim / m->config.heads, stride = 3 * dim, n = j->n;
+    int dim = m->config.dim, hd = dim / m->config.heads, n = j->n;
+    int q_stride = j->qkv.q_stride, kv_stride = j->qkv.kv_stride;
     float *scores = (float *)ctx->scratch + (long)thread * QUERY_BLOCK * ctx->n_max;
     for (int item = begin; item < end; item++) {
         int h = item / j->blocks % m->config.heads, q0 = (item % j->blocks) * QUERY_BLOCK;
         long first = item / j->blocks / m->config.heads * (long)n; /* the sequence's first row */
         int rows = n - q0 < QUERY_BLOCK ? n - q0 : QUERY_BLOCK;
-        const float *q = ctx->work + (first + q0) * stride + h * hd;
-        const float *k = ctx->work + first * stride + dim + h * hd;
-        const float *v = ctx->work + first * stride + 2 * dim + h * hd;
+        const float *q = j->qkv.q + (first + q0) * q_stride + h * hd;
+        const float *k = j->qkv.k + first * kv_stride + h * hd;
+        const float *v = j->qkv.v + first * kv_stride + h * hd;
         /* Hot spot for long sequences: (rows, hd) x (hd, n), then (rows, n) x (n, hd). */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, hd, 1.0f, q, stride, k, stride, 0.0f,
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, hd, 1.0f, q, q_stride, k, kv_stride, 0.0f,
                     scores, n);
         const float *line = j->lines ? j->lines + (long)h * 2 * m->w.rel_pos_rows : NULL;
         const RelPosBias *rel = &ctx->rel;
@@ -173,7 +193,7 @@ static void attention_items(void *arg, int begin, int end, int thread)
                                line ? rel->row_runs[i + 1] - rel->row_runs[i] : 0, n);
         if (j->keep) /* a where map reads this layer: keep this head's probabilities (one sequence) */
             memcpy(j->keep + ((long)h * n + q0) * n, scores, (size_t)rows * n * sizeof(float));
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hd, n, 1.0f, scores, n, v, stride, 0.0f,
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hd, n, 1.0f, scores, n, v, kv_stride, 0.0f,
                     ctx->xn + (first + q0) * dim + h * hd, dim);
     }
 }
@@ -182,10 +202,10 @@ void glance_attention_heads(GlanceContext *ctx, const float *q_bias, const float
 {
     const GlanceModel *m = ctx->model;
     int heads = m->config.heads;
-    QkvBiasJob bias_job = { ctx, q_bias, v_bias, 1.0f / sqrtf((float)(m->config.dim / heads)) };
+    QkvBiasJob bias_job = { ctx, qkv_layout(ctx), q_bias, v_bias, 1.0f / sqrtf((float)(m->config.dim / heads)) };
     glance_pool_run(ctx->pool, n, 0, qkv_bias_rows, &bias_job);
     int seq_len = n / ctx->seqs;
-    AttentionJob job = { ctx, NULL, NULL, seq_len, (seq_len + QUERY_BLOCK - 1) / QUERY_BLOCK };
+    AttentionJob job = { ctx, qkv_layout(ctx), NULL, NULL, seq_len, (seq_len + QUERY_BLOCK - 1) / QUERY_BLOCK };
     if (ctx->where_probs && layer >= ctx->where_first)
         job.keep = ctx->where_probs;
     if (m->w.rel_pos_table) {

@@ -28,7 +28,11 @@ struct GlanceContext {
     int n_max;          /* longest sequence: max_text_len + 1 + patches       */
     int rows_cap;       /* rows of x, xn, work: n_max, or more after a batched
                            pass (context_reserve)                              */
-    int work_width;     /* max(3*dim, 3*p*p), and mlp_hidden if an FFN is F32  */
+    int work_width;     /* max(3*dim, 3*p*p) (2*dim for 3*dim where q_in_xn),
+                           and mlp_hidden if an FFN is F32                     */
+    int q_in_xn;        /* every block's qkv is Q8 or BF16: their GEMM has read
+                           its input before it writes, so q goes over the
+                           normed input in xn and work holds only k and v      */
     int ffn_rows;       /* rows of FFN hidden activations work holds at once   */
     int ffn_rows_max;   /* tests only (glance_context_set_ffn_rows): 0 or fewer */
     int seqs;           /* sequences side by side in x this pass (a batch of
@@ -37,7 +41,8 @@ struct GlanceContext {
     float *xn;          /* (n, dim) normed input of a sub-layer; the heads'
                            outputs (the q k v product has read the normed x) */
     float *work;        /* (n, work_width), one buffer for what is never live
-                           at the same time: q k v (n, 3*dim) during attention,
+                           at the same time: q k v (n, 3*dim) during attention
+                           (k v (n, 2*dim) where q_in_xn),
                            then the projected heads (n, dim), then the FFN's
                            hidden activations (ffn_rows, mlp_hidden); im2col
                            patches, and behind them the image they are cut
@@ -81,8 +86,9 @@ GlanceStatus glance_image_forward_batch(GlanceContext *ctx, const float *pixel_v
 /* Builds ctx->rel's runs for a sequence of n_text text then n_image image tokens,
  * unless it already holds that shape (the runs serve every layer and head). */
 GlanceStatus glance_relpos_prepare(GlanceContext *ctx, int n_text, int n_image, GlanceError *err);
-/* Multi-head attention of block `layer` on ctx->work (n rows of q k v, before their
- * biases; ctx->seqs sequences of n / ctx->seqs rows), heads' outputs into ctx->xn. */
+/* Multi-head attention of block `layer` on n rows of q k v before their biases (in
+ * ctx->work, or q in ctx->xn where ctx->q_in_xn; ctx->seqs sequences of n / ctx->seqs
+ * rows), heads' outputs into ctx->xn. */
 void glance_attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bias, int layer, int n);
 
 /* where.c: the attention a map of where the pass looked needs. begin allocates for a

@@ -24,6 +24,17 @@ static int f32_ffn(const GlanceExpertWeights *e)
     return e->fc1_w.kind == GLANCE_MATRIX_F32 || e->fc2_w.kind == GLANCE_MATRIX_F32;
 }
 
+/* Whether every block's q k v product can write q over its own input (context.h). */
+static int all_qkv_lowp(const GlanceModel *m)
+{
+    for (int l = 0; l < m->config.depth; l++) {
+        GlanceMatrixKind kind = m->w.blocks[l].qkv_w.kind;
+        if (kind != GLANCE_MATRIX_Q8 && kind != GLANCE_MATRIX_BF16)
+            return 0;
+    }
+    return m->config.dim % GLANCE_PANEL_ROWS == 0;
+}
+
 static int any_f32_expert(const GlanceModel *m)
 {
     for (int l = 0; l < m->config.depth; l++) {
@@ -44,8 +55,10 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
         return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
     ctx->model = model;
     size_t n = (size_t)(c->max_text_len + 1 + model->num_patches);
+    ctx->q_in_xn = all_qkv_lowp(model);
     size_t work = (size_t)3 * c->patch_size * c->patch_size;
-    if ((size_t)3 * c->dim > work) work = (size_t)3 * c->dim;
+    size_t qkv = (size_t)(ctx->q_in_xn ? 2 : 3) * c->dim;
+    if (qkv > work) work = qkv;
     /* An F32 FFN runs on all rows at once (BLAS repacks the weights per call); the
      * other kinds' rows are independent and their weights need no packing, so their
      * hidden activations are made a part of the rows at a time (ffn_rows). */
@@ -243,7 +256,10 @@ static void attention(GlanceContext *ctx, const GlanceBlockWeights *b, int layer
     int dim = c->dim;
 
     glance_layernorm(ctx->pool, ctx->xn, ctx->x, n, dim, b->norm1_w, b->norm1_b, c->norm_eps);
-    glance_linear_matrix(ctx->pool, ctx->scratch, ctx->work, ctx->xn, n, ctx->seqs, &b->qkv_w, NULL, 0);
+    if (ctx->q_in_xn) /* q over its input in xn, k v into work */
+        glance_lowp_gemm_split(ctx->pool, ctx->scratch, ctx->xn, ctx->work, dim, ctx->xn, n, &b->qkv_w);
+    else
+        glance_linear_matrix(ctx->pool, ctx->scratch, ctx->work, ctx->xn, n, ctx->seqs, &b->qkv_w, NULL, 0);
     glance_attention_heads(ctx, b->q_bias, b->v_bias, layer, n); /* heads into xn */
     if (ctx->where_probs && layer >= ctx->where_first)
         glance_where_keep_layer(ctx, layer, n);

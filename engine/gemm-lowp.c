@@ -22,7 +22,9 @@ typedef struct {
     int32_t *sum;
     uint16_t *bf;
     const GlanceMatrix *w;
-    float *out;
+    GlanceMatrix part[2]; /* the output columns before split_panels, and after       */
+    float *out[2];        /* where each part goes, (n, part[i].rows) row-major        */
+    int split_panels;
     int panels_per_chunk;
 } LowpJob;
 
@@ -63,21 +65,30 @@ static void round_rows(void *arg, int begin, int end, int thread)
     glance_bf16_round_rows(j->in, j->bf, j->acts.cols, begin, end);
 }
 
+static void part_panels(const LowpJob *j, int part, int p0, int p1)
+{
+    const GlanceMatrix *w = &j->part[part];
+    if (w->kind == GLANCE_MATRIX_Q8)
+        glance_q8_panels(&j->acts, w, j->out[part], p0, p1);
+    else if (w->kind == GLANCE_MATRIX_BF16)
+        glance_bf16_panels(&j->acts, w, j->out[part], p0, p1);
+    else
+        glance_f16_panels(&j->acts, w, j->out[part], p0, p1);
+}
+
+/* A chunk's panels, in the part (or both) they belong to. A panel's numbers never depend
+ * on the panels computed with it, so splitting the output changes no bit. */
 static void gemm_panels(void *arg, int begin, int end, int thread)
 {
     (void)thread;
     const LowpJob *j = arg;
-    int panels = j->w->rows / GLANCE_PANEL_ROWS;
+    int panels = j->w->rows / GLANCE_PANEL_ROWS, split = j->split_panels;
     int p0 = begin * j->panels_per_chunk, p1 = end * j->panels_per_chunk;
     p1 = p1 < panels ? p1 : panels;
-    if (p1 <= p0)
-        return;
-    if (j->w->kind == GLANCE_MATRIX_Q8)
-        glance_q8_panels(&j->acts, j->w, j->out, p0, p1);
-    else if (j->w->kind == GLANCE_MATRIX_BF16)
-        glance_bf16_panels(&j->acts, j->w, j->out, p0, p1);
-    else
-        glance_f16_panels(&j->acts, j->w, j->out, p0, p1);
+    if (p0 < split && p0 < p1)
+        part_panels(j, 0, p0, p1 < split ? p1 : split);
+    if (p1 > split)
+        part_panels(j, 1, (p0 > split ? p0 : split) - split, p1 - split);
 }
 
 static void run(GlancePool *pool, int items, int grain, PoolFunc fn, LowpJob *job)
@@ -110,9 +121,20 @@ size_t glance_lowp_scratch_bytes(GlanceMatrixKind kind, int n, int cols)
     return 0;
 }
 
-void glance_lowp_gemm(GlancePool *pool, void *scratch, float *out, const float *in, int n, const GlanceMatrix *w)
+/* Output panels [split_panels, panels) go to out_b; split_panels == panels: all to out_a. */
+static void lowp_gemm(GlancePool *pool, void *scratch, float *out_a, float *out_b, int split_panels, const float *in,
+                      int n, const GlanceMatrix *w)
 {
-    LowpJob job = { .in = in, .w = w, .out = out };
+    LowpJob job = { .in = in, .w = w, .out = { out_a, out_b }, .split_panels = split_panels };
+    int split = split_panels * GLANCE_PANEL_ROWS;
+    /* Each part a matrix of its own: its first panel, scales and rows (the out stride). */
+    size_t panel_bytes = (size_t)GLANCE_PANEL_ROWS * w->cols * (w->kind == GLANCE_MATRIX_Q8 ? 1 : 2);
+    job.part[0] = *w;
+    job.part[0].rows = split;
+    job.part[1] = *w;
+    job.part[1].panels = (const char *)w->panels + (size_t)split_panels * panel_bytes;
+    job.part[1].scale = w->scale ? w->scale + split : NULL;
+    job.part[1].rows = w->rows - split;
     job.acts.n = n;
     job.acts.cols = w->cols;
     job.acts.x = in;
@@ -141,4 +163,15 @@ void glance_lowp_gemm(GlancePool *pool, void *scratch, float *out, const float *
     /* Chunks of 4 panels keep the kernels on their widest tile. */
     job.panels_per_chunk = (job.panels_per_chunk + 3) / 4 * 4;
     run(pool, (panels + job.panels_per_chunk - 1) / job.panels_per_chunk, 1, gemm_panels, &job);
+}
+
+void glance_lowp_gemm(GlancePool *pool, void *scratch, float *out, const float *in, int n, const GlanceMatrix *w)
+{
+    lowp_gemm(pool, scratch, out, NULL, w->rows / GLANCE_PANEL_ROWS, in, n, w);
+}
+
+void glance_lowp_gemm_split(GlancePool *pool, void *scratch, float *out_a, float *out_b, int split, const float *in,
+                            int n, const GlanceMatrix *w)
+{
+    lowp_gemm(pool, scratch, out_a, out_b, split / GLANCE_PANEL_ROWS, in, n, w);
 }

@@ -7,7 +7,10 @@
  *                        the rows at a time (ctx->ffn_rows): forced down to 7 rows, the
  *                        q8, bf16 and f16 imports of the golden checkpoint give the same
  *                        VQA, NLVR2, image (batched too) and text outputs, bit for bit,
- *                        as in one part.
+ *                        as in one part. Where every qkv is Q8 or BF16 (on a kernel
+ *                        that runs it), q goes over its input in xn and work holds only
+ *                        k and v: the same outputs, bit for bit, as with q k v side by
+ *                        side in a work buffer 3*dim wide (the layout fp32 keeps).
  *   test-memory limits   Under an address-space limit (RLIMIT_AS) anywhere from a few KB
  *                        above what the process holds to more than a pass needs, making
  *                        a context and a batched pass on the q8 import either succeed with
@@ -17,6 +20,7 @@
  *                        up front, out of RLIMIT_AS's reach, and aborts when it runs out. */
 #include "check.h"
 #include "noise-pictures.h"
+#include "context.h"
 #include "engine-private.h"
 #include <glib.h>
 #include <malloc.h>
@@ -75,6 +79,18 @@ static int run_tasks(GlanceContext *ctx, const GlanceImage *images, Outputs *out
     return ok;
 }
 
+/* Back to the layout before q went over xn: q k v side by side in work, 3*dim wide. */
+static int put_qkv_in_work(GlanceContext *ctx)
+{
+    int dim = ctx->model->config.dim, rows = ctx->rows_cap;
+    ctx->q_in_xn = 0;
+    ctx->work_width = ctx->work_width > 3 * dim ? ctx->work_width : 3 * dim;
+    free(ctx->work);
+    ctx->work = NULL;
+    ctx->rows_cap = 0;
+    return glance_context_reserve(ctx, rows, NULL) == GLANCE_OK;
+}
+
 static void check_chunks(const char *dtype, const GlanceImage *images)
 {
     g_autofree char *path = import_golden(dtype, "memory-chunks");
@@ -84,9 +100,11 @@ static void check_chunks(const char *dtype, const GlanceImage *images)
         CHECK(0, "%s: %s", dtype, err.message);
         return;
     }
-    static Outputs whole, parts;
+    static Outputs whole, parts, qkv_in_work;
     GlanceContext *ctx = NULL;
     CHECK(glance_context_new(model, &ctx, &err) == GLANCE_OK, "context: %s", err.message);
+    int lowp_qkv = !strcmp(dtype, "q8") || (!strcmp(dtype, "bf16") && glance_bf16_kernel_available());
+    CHECK(!ctx || ctx->q_in_xn == lowp_qkv, "%s: q over xn is %d, wanted %d", dtype, ctx ? ctx->q_in_xn : -1, lowp_qkv);
     if (ctx && run_tasks(ctx, images, &whole)) {
         glance_context_set_ffn_rows(ctx, 7);
         /* every pass here has more than 7 rows, so the parts run; a wrong offset in
@@ -95,6 +113,12 @@ static void check_chunks(const char *dtype, const GlanceImage *images)
             int same = !memcmp(&whole, &parts, sizeof whole);
             CHECK(same, "%s: FFN in parts of 7 rows changed the outputs", dtype);
             printf("%s %s: FFN in parts of 7 rows, outputs bit-identical\n", same ? "ok  " : "FAIL", dtype);
+        }
+        glance_context_set_ffn_rows(ctx, 0);
+        if (ctx->q_in_xn && put_qkv_in_work(ctx) && run_tasks(ctx, images, &qkv_in_work)) {
+            int same = !memcmp(&whole, &qkv_in_work, sizeof whole);
+            CHECK(same, "%s: q over xn changed the outputs against q k v in work", dtype);
+            printf("%s %s: q over xn and q k v in work, outputs bit-identical\n", same ? "ok  " : "FAIL", dtype);
         }
     }
     glance_context_free(ctx);
