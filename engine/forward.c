@@ -35,6 +35,32 @@ static int all_qkv_lowp(const GlanceModel *m)
     return m->config.dim % GLANCE_PANEL_ROWS == 0;
 }
 
+/* Groups of heads whose k v are made and used one group at a time: two where the heads
+ * split evenly into whole panels (more would leave work too narrow for the projection,
+ * n x dim, and for the im2col patches). */
+static int qkv_head_groups(const GlanceModel *m)
+{
+    const GlanceConfig *c = &m->config;
+    return all_qkv_lowp(m) && c->heads % 2 == 0 && (c->dim / 2) % GLANCE_PANEL_ROWS == 0 ? 2 : 1;
+}
+
+/* Whether a preprocessed image (3 planes of image_size^2) fits in xn (rows x dim). */
+static int pixels_in_xn(const GlanceModel *m, size_t rows)
+{
+    const GlanceConfig *c = &m->config;
+    return (size_t)3 * c->image_size * c->image_size <= rows * c->dim;
+}
+
+/* Floats of work for `rows` rows: the widest use, and at least the im2col patches (and
+ * the image behind them, where it does not go in xn). */
+static size_t work_floats(const GlanceContext *ctx, size_t rows)
+{
+    const GlanceModel *m = ctx->model;
+    size_t patches = (size_t)m->num_patches * 3 * m->config.patch_size * m->config.patch_size;
+    size_t least = pixels_in_xn(m, (size_t)ctx->n_max) ? patches : 2 * patches;
+    return rows * ctx->work_width > least ? rows * ctx->work_width : least;
+}
+
 static int any_f32_expert(const GlanceModel *m)
 {
     for (int l = 0; l < m->config.depth; l++) {
@@ -56,8 +82,9 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
     ctx->model = model;
     size_t n = (size_t)(c->max_text_len + 1 + model->num_patches);
     ctx->q_in_xn = all_qkv_lowp(model);
+    ctx->head_groups = qkv_head_groups(model);
     size_t work = (size_t)3 * c->patch_size * c->patch_size;
-    size_t qkv = (size_t)(ctx->q_in_xn ? 2 : 3) * c->dim;
+    size_t qkv = ctx->q_in_xn ? (size_t)2 * c->dim / ctx->head_groups : (size_t)3 * c->dim;
     if (qkv > work) work = qkv;
     /* An F32 FFN runs on all rows at once (BLAS repacks the weights per call); the
      * other kinds' rows are independent and their weights need no packing, so their
@@ -91,10 +118,8 @@ GlanceStatus glance_context_reserve(GlanceContext *ctx, int rows, GlanceError *e
         return GLANCE_OK;
     const GlanceModel *m = ctx->model;
     size_t n = (size_t)rows, dim = (size_t)m->config.dim;
-    /* work also holds a preprocessed image behind its im2col patches (glance_context_pixels). */
-    size_t patches = (size_t)m->num_patches * 3 * m->config.patch_size * m->config.patch_size;
-    size_t work = n * ctx->work_width > 2 * patches ? n * ctx->work_width : 2 * patches;
-    size_t old = (size_t)ctx->rows_cap, old_work = old * ctx->work_width > 2 * patches ? old * ctx->work_width : 2 * patches;
+    size_t work = work_floats(ctx, n);
+    size_t old = (size_t)ctx->rows_cap, old_work = work_floats(ctx, old);
     float **buffers[] = { &ctx->x, &ctx->xn, &ctx->work };
     size_t floats[] = { n * dim, n * dim, work };
     size_t kept[] = { old * dim, old * dim, old ? old_work : 0 };
@@ -127,7 +152,21 @@ GlanceStatus glance_context_reserve(GlanceContext *ctx, int rows, GlanceError *e
 float *glance_context_pixels(GlanceContext *ctx)
 {
     const GlanceConfig *c = &ctx->model->config;
+    if (pixels_in_xn(ctx->model, (size_t)ctx->n_max))
+        return ctx->xn;
     return ctx->work + (size_t)ctx->model->num_patches * 3 * c->patch_size * c->patch_size;
+}
+
+/* Attention's scores come first in scratch: (threads, QUERY_BLOCK, n_max) floats. */
+static size_t scores_bytes(const GlanceContext *ctx)
+{
+    int threads = ctx->pool ? glance_pool_threads(ctx->pool) : 1;
+    return ((size_t)threads * QUERY_BLOCK * ctx->n_max * sizeof(float) + 63) / 64 * 64;
+}
+
+void *glance_context_qkv_acts(GlanceContext *ctx)
+{
+    return ctx->head_groups > 1 ? (char *)ctx->scratch + scores_bytes(ctx) : ctx->scratch;
 }
 
 /* The most activations a reduced-precision GEMM of this model quantises: all rows
@@ -152,8 +191,13 @@ static size_t lowp_bytes(const GlanceContext *ctx)
 
 GlanceStatus glance_context_fit_scratch(GlanceContext *ctx, GlanceError *err)
 {
-    int threads = ctx->pool ? glance_pool_threads(ctx->pool) : 1;
-    size_t need = (size_t)threads * QUERY_BLOCK * ctx->n_max * sizeof(float);
+    size_t need = scores_bytes(ctx);
+    if (ctx->head_groups > 1) /* the q k v product's input stays quantised behind the scores */
+        for (int l = 0; l < ctx->model->config.depth; l++) {
+            const GlanceMatrix *qkv = &ctx->model->w.blocks[l].qkv_w;
+            size_t both = scores_bytes(ctx) + glance_lowp_scratch_bytes(qkv->kind, ctx->rows_cap, qkv->cols);
+            need = both > need ? both : need;
+        }
     size_t lowp = lowp_bytes(ctx);
     need = lowp > need ? lowp : need;
     if (need <= ctx->scratch_bytes)
@@ -256,11 +300,15 @@ static void attention(GlanceContext *ctx, const GlanceBlockWeights *b, int layer
     int dim = c->dim;
 
     glance_layernorm(ctx->pool, ctx->xn, ctx->x, n, dim, b->norm1_w, b->norm1_b, c->norm_eps);
-    if (ctx->q_in_xn) /* q over its input in xn, k v into work */
-        glance_lowp_gemm_split(ctx->pool, ctx->scratch, ctx->xn, ctx->work, dim, ctx->xn, n, &b->qkv_w);
-    else
+    if (ctx->q_in_xn) { /* q over its input in xn; attention makes k v from the quantised input */
+        void *acts = glance_context_qkv_acts(ctx);
+        GlanceLowpPart q = { ctx->xn, dim, 0, dim };
+        glance_lowp_quantise(ctx->pool, acts, ctx->xn, n, &b->qkv_w);
+        glance_lowp_gemm_parts(ctx->pool, acts, n, &b->qkv_w, &q, 1);
+    } else {
         glance_linear_matrix(ctx->pool, ctx->scratch, ctx->work, ctx->xn, n, ctx->seqs, &b->qkv_w, NULL, 0);
-    glance_attention_heads(ctx, b->q_bias, b->v_bias, layer, n); /* heads into xn */
+    }
+    glance_attention_heads(ctx, &b->qkv_w, b->q_bias, b->v_bias, layer, n); /* heads into xn */
     if (ctx->where_probs && layer >= ctx->where_first)
         glance_where_keep_layer(ctx, layer, n);
     /* q k v are spent: the projection goes back into work. */

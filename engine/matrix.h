@@ -38,13 +38,23 @@ typedef struct {
  * in; scratch holds glance_lowp_scratch_bytes(w->kind, n, w->cols). Bias and GELU are the caller's (glance_linear_matrix in kernels.c). Each row's
  * result depends on that row alone, so batching never changes a number. */
 void glance_lowp_gemm(GlancePool *pool, void *scratch, float *out, const float *in, int n, const GlanceMatrix *w);
-/* glance_lowp_gemm with the output in two parts, for a Q8 or BF16 matrix only: columns
- * [0, split) into out_a (n, split), the rest into out_b (n, w->rows - split); split a
- * multiple of GLANCE_PANEL_ROWS. The activations are quantised into scratch before any
- * output is written, so out_a may be `in` itself (the q k v product writes q over its
- * normed input). The same bits as glance_lowp_gemm's columns. */
-void glance_lowp_gemm_split(GlancePool *pool, void *scratch, float *out_a, float *out_b, int split, const float *in,
-                            int n, const GlanceMatrix *w);
+/* Some output columns of a Q8 or BF16 product, and where they go. */
+typedef struct {
+    float *out;   /* row 0 of the part's first column                         */
+    int stride;   /* floats from one row of out to the next (>= count)       */
+    int first;    /* the part's first column of the output, and its number   */
+    int count;    /* of columns: multiples of GLANCE_PANEL_ROWS               */
+} GlanceLowpPart;
+
+/* glance_lowp_gemm in two steps, for several products from one input (Q8 and BF16
+ * only): quantise puts the activations into scratch, then each gemm_parts call (as
+ * often as wanted while scratch is untouched) writes the parts' columns of in @ w^T,
+ * the same bits as glance_lowp_gemm's. As the input is no longer read after
+ * quantising, a part's out may overlap it (the q k v product writes q over its normed
+ * input). At most 4 parts a call. */
+void glance_lowp_quantise(GlancePool *pool, void *scratch, const float *in, int n, const GlanceMatrix *w);
+void glance_lowp_gemm_parts(GlancePool *pool, void *scratch, int n, const GlanceMatrix *w, const GlanceLowpPart *parts,
+                            int n_parts);
 /* Bytes of `scratch` glance_lowp_gemm needs for n rows into a matrix of this kind with
  * `cols` columns: the activations in the kernel's form (0 for F32 and F16). The caller
  * provides it (a context's scratch), so a pass never allocates and cannot fail for

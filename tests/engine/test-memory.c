@@ -9,8 +9,9 @@
  *                        VQA, NLVR2, image (batched too) and text outputs, bit for bit,
  *                        as in one part. Where every qkv is Q8 or BF16 (on a kernel
  *                        that runs it), q goes over its input in xn and work holds only
- *                        k and v: the same outputs, bit for bit, as with q k v side by
- *                        side in a work buffer 3*dim wide (the layout fp32 keeps).
+ *                        k and v of one group of heads (two groups) at a time: the same
+ *                        outputs, bit for bit, as with q k v of all heads side by side
+ *                        in a work buffer 3*dim wide (the layout fp32 keeps).
  *   test-memory limits   Under an address-space limit (RLIMIT_AS) anywhere from a few KB
  *                        above what the process holds to more than a pass needs, making
  *                        a context and a batched pass on the q8 import either succeed with
@@ -79,11 +80,13 @@ static int run_tasks(GlanceContext *ctx, const GlanceImage *images, Outputs *out
     return ok;
 }
 
-/* Back to the layout before q went over xn: q k v side by side in work, 3*dim wide. */
+/* Back to the layout before q went over xn: q k v of all heads side by side in work,
+ * 3*dim wide. */
 static int put_qkv_in_work(GlanceContext *ctx)
 {
     int dim = ctx->model->config.dim, rows = ctx->rows_cap;
     ctx->q_in_xn = 0;
+    ctx->head_groups = 1;
     ctx->work_width = ctx->work_width > 3 * dim ? ctx->work_width : 3 * dim;
     free(ctx->work);
     ctx->work = NULL;
@@ -105,6 +108,7 @@ static void check_chunks(const char *dtype, const GlanceImage *images)
     CHECK(glance_context_new(model, &ctx, &err) == GLANCE_OK, "context: %s", err.message);
     int lowp_qkv = !strcmp(dtype, "q8") || (!strcmp(dtype, "bf16") && glance_bf16_kernel_available());
     CHECK(!ctx || ctx->q_in_xn == lowp_qkv, "%s: q over xn is %d, wanted %d", dtype, ctx ? ctx->q_in_xn : -1, lowp_qkv);
+    CHECK(!ctx || ctx->head_groups == (lowp_qkv ? 2 : 1), "%s: %d head groups", dtype, ctx ? ctx->head_groups : -1);
     if (ctx && run_tasks(ctx, images, &whole)) {
         glance_context_set_ffn_rows(ctx, 7);
         /* every pass here has more than 7 rows, so the parts run; a wrong offset in
@@ -118,7 +122,8 @@ static void check_chunks(const char *dtype, const GlanceImage *images)
         if (ctx->q_in_xn && put_qkv_in_work(ctx) && run_tasks(ctx, images, &qkv_in_work)) {
             int same = !memcmp(&whole, &qkv_in_work, sizeof whole);
             CHECK(same, "%s: q over xn changed the outputs against q k v in work", dtype);
-            printf("%s %s: q over xn and q k v in work, outputs bit-identical\n", same ? "ok  " : "FAIL", dtype);
+            printf("%s %s: q over xn with k v by head group, and q k v in work, outputs bit-identical\n",
+                   same ? "ok  " : "FAIL", dtype);
         }
     }
     glance_context_free(ctx);
