@@ -24,6 +24,7 @@ typedef struct {
     size_t map_size;
     JsonValue *header;
     const JsonValue *metadata;  /* __metadata__ object or NULL               */
+    const uint8_t *data;        /* the data section, after the header       */
     int n_tensors;
     StTensor *tensors;
 } StFile;
