@@ -37,6 +37,11 @@ struct GlanceContext {
                            quantised input, kept behind the scores in scratch)
                            and used one group of heads at a time, so work holds
                            one group's (n, 2*dim / head_groups); else 1       */
+    int proj_in_xn;     /* every proj is Q8 or BF16 and work is narrower than
+                           dim (head_groups > 2): the projection goes over its
+                           input in xn                                         */
+    int patches_in_scratch; /* the same: embed_image's im2col patches go in
+                           scratch (free before the blocks), the image in xn  */
     int ffn_rows;       /* rows of FFN hidden activations work holds at once   */
     int ffn_rows_max;   /* tests only (glance_context_set_ffn_rows): 0 or fewer */
     int seqs;           /* sequences side by side in x this pass (a batch of
@@ -49,7 +54,8 @@ struct GlanceContext {
                            (one head group's k v where q_in_xn),
                            then the projected heads (n, dim), then the FFN's
                            hidden activations (ffn_rows, mlp_hidden); im2col
-                           patches (at least patches * 3*p*p floats), and
+                           patches (at least patches * 3*p*p floats; not where
+                           patches_in_scratch), and
                            behind them the image they are cut from where it
                            does not fit in xn (glance_context_pixels)          */
     float *head_a, *head_b; /* (max(2*dim, vocab, answers)) head scratch      */

@@ -35,13 +35,14 @@ static int all_qkv_lowp(const GlanceModel *m)
     return m->config.dim % GLANCE_PANEL_ROWS == 0;
 }
 
-/* Groups of heads whose k v are made and used one group at a time: two where the heads
- * split evenly into whole panels (more would leave work too narrow for the projection,
- * n x dim, and for the im2col patches). */
-static int qkv_head_groups(const GlanceModel *m)
+static int all_proj_lowp(const GlanceModel *m)
 {
-    const GlanceConfig *c = &m->config;
-    return all_qkv_lowp(m) && c->heads % 2 == 0 && (c->dim / 2) % GLANCE_PANEL_ROWS == 0 ? 2 : 1;
+    for (int l = 0; l < m->config.depth; l++) {
+        GlanceMatrixKind kind = m->w.blocks[l].proj_w.kind;
+        if (kind != GLANCE_MATRIX_Q8 && kind != GLANCE_MATRIX_BF16)
+            return 0;
+    }
+    return 1;
 }
 
 /* Whether a preprocessed image (3 planes of image_size^2) fits in xn (rows x dim). */
@@ -51,13 +52,35 @@ static int pixels_in_xn(const GlanceModel *m, size_t rows)
     return (size_t)3 * c->image_size * c->image_size <= rows * c->dim;
 }
 
+/* Groups of heads whose k v are made and used one group at a time (context.h): 4 where
+ * the heads split into 4 groups of whole panels, the projection can write over its
+ * input and the image and its im2col patches can live outside work (then work holds
+ * only a group's k v and FFN rows); else 2 where they split in two (work then holds
+ * n x dim: the projection's output, the patches); else 1. */
+static int qkv_head_groups(const GlanceModel *m)
+{
+    const GlanceConfig *c = &m->config;
+    if (!all_qkv_lowp(m))
+        return 1;
+    if (c->heads % 4 == 0 && (c->dim / 4) % GLANCE_PANEL_ROWS == 0 && all_proj_lowp(m) &&
+        pixels_in_xn(m, (size_t)(c->max_text_len + 1 + m->num_patches)))
+        return 4;
+    return c->heads % 2 == 0 && (c->dim / 2) % GLANCE_PANEL_ROWS == 0 ? 2 : 1;
+}
+
+/* Bytes of the im2col patches of one image: (patches, 3*p*p) floats. */
+static size_t patches_bytes(const GlanceModel *m)
+{
+    return (size_t)m->num_patches * 3 * m->config.patch_size * m->config.patch_size * sizeof(float);
+}
+
 /* Floats of work for `rows` rows: the widest use, and at least the im2col patches (and
- * the image behind them, where it does not go in xn). */
+ * the image behind them, where it does not go in xn) unless they go in scratch. */
 static size_t work_floats(const GlanceContext *ctx, size_t rows)
 {
     const GlanceModel *m = ctx->model;
-    size_t patches = (size_t)m->num_patches * 3 * m->config.patch_size * m->config.patch_size;
-    size_t least = pixels_in_xn(m, (size_t)ctx->n_max) ? patches : 2 * patches;
+    size_t patches = patches_bytes(m) / sizeof(float);
+    size_t least = ctx->patches_in_scratch ? 0 : pixels_in_xn(m, (size_t)ctx->n_max) ? patches : 2 * patches;
     return rows * ctx->work_width > least ? rows * ctx->work_width : least;
 }
 
@@ -83,7 +106,8 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
     size_t n = (size_t)(c->max_text_len + 1 + model->num_patches);
     ctx->q_in_xn = all_qkv_lowp(model);
     ctx->head_groups = qkv_head_groups(model);
-    size_t work = (size_t)3 * c->patch_size * c->patch_size;
+    ctx->patches_in_scratch = ctx->proj_in_xn = ctx->head_groups > 2;
+    size_t work = ctx->patches_in_scratch ? 0 : (size_t)3 * c->patch_size * c->patch_size;
     size_t qkv = ctx->q_in_xn ? (size_t)2 * c->dim / ctx->head_groups : (size_t)3 * c->dim;
     if (qkv > work) work = qkv;
     /* An F32 FFN runs on all rows at once (BLAS repacks the weights per call); the
@@ -157,6 +181,12 @@ float *glance_context_pixels(GlanceContext *ctx)
     return ctx->work + (size_t)ctx->model->num_patches * 3 * c->patch_size * c->patch_size;
 }
 
+/* Where embed_image cuts the image into patches (context.h, patches_in_scratch). */
+static float *context_patches(GlanceContext *ctx)
+{
+    return ctx->patches_in_scratch ? ctx->scratch : ctx->work;
+}
+
 /* Attention's scores come first in scratch: (threads, QUERY_BLOCK, n_max) floats. */
 static size_t scores_bytes(const GlanceContext *ctx)
 {
@@ -200,6 +230,8 @@ GlanceStatus glance_context_fit_scratch(GlanceContext *ctx, GlanceError *err)
         }
     size_t lowp = lowp_bytes(ctx);
     need = lowp > need ? lowp : need;
+    if (ctx->patches_in_scratch && patches_bytes(ctx->model) > need)
+        need = patches_bytes(ctx->model);
     if (need <= ctx->scratch_bytes)
         return GLANCE_OK;
     void *grown = realloc(ctx->scratch, need);
@@ -270,7 +302,7 @@ static int embed_image(GlanceContext *ctx, const float *pixels, int token_type, 
     const GlanceWeights *w = &m->w;
     int dim = c->dim, p = c->patch_size, side = m->patches_side, size = c->image_size;
     int patch_len = 3 * p * p;
-    float *cols = ctx->work;
+    float *cols = context_patches(ctx);
     for (int py = 0; py < side; py++)
         for (int px = 0; px < side; px++) {
             float *col = cols + (long)(py * side + px) * patch_len;
@@ -311,9 +343,11 @@ static void attention(GlanceContext *ctx, const GlanceBlockWeights *b, int layer
     glance_attention_heads(ctx, &b->qkv_w, b->q_bias, b->v_bias, layer, n); /* heads into xn */
     if (ctx->where_probs && layer >= ctx->where_first)
         glance_where_keep_layer(ctx, layer, n);
-    /* q k v are spent: the projection goes back into work. */
-    glance_linear_matrix(ctx->pool, ctx->scratch, ctx->work, ctx->xn, n, ctx->seqs, &b->proj_w, b->proj_b, 0);
-    glance_residual_add(ctx->pool, ctx->x, ctx->work, b->gamma_1, n, dim);
+    /* q k v are spent: the projection goes into work, or over its input in xn (which a
+     * Q8 or BF16 product has quantised before it writes) where work is narrower. */
+    float *projected = ctx->proj_in_xn ? ctx->xn : ctx->work;
+    glance_linear_matrix(ctx->pool, ctx->scratch, projected, ctx->xn, n, ctx->seqs, &b->proj_w, b->proj_b, 0);
+    glance_residual_add(ctx->pool, ctx->x, projected, b->gamma_1, n, dim);
 }
 
 static void expert(GlanceContext *ctx, const GlanceExpertWeights *e, const float *gamma, int first, int count)

@@ -35,7 +35,8 @@ typedef struct {
 /* out (n, w->rows) = in (n, w->cols) @ w^T for a Q8, BF16 or F16 matrix: the activations
  * are quantised per row (Q8: int8 with one scale per row; BF16: rounded to bf16; F16:
  * kept F32), then the output columns are split across the pool. out must not overlap
- * in; scratch holds glance_lowp_scratch_bytes(w->kind, n, w->cols). Bias and GELU are the caller's (glance_linear_matrix in kernels.c). Each row's
+ * in for F16 (its kernels read in as they go; Q8 and BF16 have quantised all of it
+ * before the first output, so out may be in itself); scratch holds glance_lowp_scratch_bytes(w->kind, n, w->cols). Bias and GELU are the caller's (glance_linear_matrix in kernels.c). Each row's
  * result depends on that row alone, so batching never changes a number. */
 void glance_lowp_gemm(GlancePool *pool, void *scratch, float *out, const float *in, int n, const GlanceMatrix *w);
 /* Some output columns of a Q8 or BF16 product, and where they go. */
