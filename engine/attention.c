@@ -95,7 +95,8 @@ static GlanceStatus build_runs(GlanceContext *ctx, int n_text, int n, GlanceErro
             else
                 while (k + len < n && index[k + len] == index[k] + len * step)
                     len++;
-            BiasRun run = { k, len, step < 0 ? 2 * rows - 1 - index[k] : index[k], step != 0 };
+            BiasRun run = { (uint16_t)k, (uint16_t)len, (uint32_t)(step < 0 ? 2 * rows - 1 - index[k] : index[k]),
+                            step != 0 };
             GlanceStatus s = add_run(rel, run, err);
             if (s != GLANCE_OK)
                 return s;
@@ -111,6 +112,9 @@ GlanceStatus glance_relpos_prepare(GlanceContext *ctx, int n_text, int n_image, 
     RelPosBias *rel = &ctx->rel;
     if (!ctx->model->w.rel_pos_table || (rel->n_text == n_text && rel->n_image == n_image))
         return GLANCE_OK;
+    if (n_text + n_image > UINT16_MAX) /* BiasRun's columns */
+        return glance_fail(err, GLANCE_ERR_INVALID, "%d tokens: at most %d with relative positions", n_text + n_image,
+                           UINT16_MAX);
     rel->n_text = rel->n_image = -2; /* no shape until the runs are complete */
     GlanceStatus s = build_runs(ctx, n_text, n_text + n_image, err);
     if (s == GLANCE_OK) {
