@@ -25,21 +25,15 @@ gboolean glance_curl_load_from(const char *const *sonames, GlanceCurl *table, GE
                     "downloads need libcurl (the package libcurl4), which could not be loaded: %s", tried->str);
         return FALSE;
     }
+    /* Each field is the function of its name with `curl_` before it. */
+#define CURL_FUNCTION(field) { "curl_" #field, (gpointer *)&table->field }
     struct { const char *symbol; gpointer *slot; } wanted[] = {
-        { "curl_global_init", (gpointer *)&table->global_init },
-        { "curl_easy_init", (gpointer *)&table->easy_init },
-        { "curl_easy_setopt", (gpointer *)&table->easy_setopt },
-        { "curl_easy_getinfo", (gpointer *)&table->easy_getinfo },
-        { "curl_easy_perform", (gpointer *)&table->easy_perform },
-        { "curl_easy_reset", (gpointer *)&table->easy_reset },
-        { "curl_easy_cleanup", (gpointer *)&table->easy_cleanup },
-        { "curl_easy_strerror", (gpointer *)&table->easy_strerror },
-        { "curl_url", (gpointer *)&table->url },
-        { "curl_url_set", (gpointer *)&table->url_set },
-        { "curl_url_get", (gpointer *)&table->url_get },
-        { "curl_url_cleanup", (gpointer *)&table->url_cleanup },
-        { "curl_free", (gpointer *)&table->free },
+        CURL_FUNCTION(global_init), CURL_FUNCTION(easy_init), CURL_FUNCTION(easy_setopt),
+        CURL_FUNCTION(easy_getinfo), CURL_FUNCTION(easy_perform), CURL_FUNCTION(easy_reset),
+        CURL_FUNCTION(easy_cleanup), CURL_FUNCTION(easy_strerror), CURL_FUNCTION(url),
+        CURL_FUNCTION(url_set), CURL_FUNCTION(url_get), CURL_FUNCTION(url_cleanup), CURL_FUNCTION(free),
     };
+#undef CURL_FUNCTION
     for (gsize i = 0; i < G_N_ELEMENTS(wanted); i++)
         if (!g_module_symbol(library, wanted[i].symbol, wanted[i].slot) || !*wanted[i].slot) {
             g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK,

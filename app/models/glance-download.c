@@ -389,8 +389,9 @@ static void set_http_error(long status, const char *url, GError **error)
                     "%s answered HTTP %ld", host, status);
 }
 
-static void configure_request(CURL *curl, Transfer *t, const char *url, char *errbuf, guint connect_s,
-                              guint stall_s)
+/* What every request sets: one URL, http(s) only, redirects followed by the caller (each
+ * hop checked), errors in words into errbuf; a proxy never for this computer. */
+static void configure_common(CURL *curl, const char *url, char *errbuf, guint connect_s)
 {
     const GlanceCurl *lib = glance_curl();
     lib->easy_reset(curl);
@@ -401,23 +402,30 @@ static void configure_request(CURL *curl, Transfer *t, const char *url, char *er
     lib->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);   /* threads: no SIGALRM for DNS timeouts */
     lib->easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
     lib->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)connect_s);
+    /* Through an https proxy, its "200 Connection established" must not reach the header
+     * callback as if it were the file's answer (a resumed .part would be truncated). */
+    lib->easy_setopt(curl, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    lib->easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    g_autofree char *scheme = NULL, *host = NULL;
+    if (split_url(url, &scheme, &host) && host_is_loopback(host))
+        lib->easy_setopt(curl, CURLOPT_NOPROXY, "*");
+}
+
+static void configure_request(CURL *curl, Transfer *t, const char *url, char *errbuf, guint connect_s,
+                              guint stall_s)
+{
+    const GlanceCurl *lib = glance_curl();
+    configure_common(curl, url, errbuf, connect_s);
     /* on_tick() watches for a stalled server; libcurl's averaging check is a backstop. */
     lib->easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
     lib->easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, (long)stall_s * 4);
     lib->easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-    /* Through an https proxy, its "200 Connection established" must not reach on_header()
-     * as if it were the file's answer (a resumed .part would be truncated). */
-    lib->easy_setopt(curl, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
     lib->easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     lib->easy_setopt(curl, CURLOPT_HEADERDATA, t);
     lib->easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     lib->easy_setopt(curl, CURLOPT_WRITEDATA, t);
     lib->easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_tick);
     lib->easy_setopt(curl, CURLOPT_XFERINFODATA, t);
-    lib->easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    g_autofree char *scheme = NULL, *host = NULL;
-    if (split_url(url, &scheme, &host) && host_is_loopback(host))
-        lib->easy_setopt(curl, CURLOPT_NOPROXY, "*");
     if (t->written > 0) {
         g_autofree char *range = g_strdup_printf("%" G_GUINT64_FORMAT "-", t->written);
         lib->easy_setopt(curl, CURLOPT_RANGE, range);
@@ -680,29 +688,17 @@ static CURLcode probe_once(CURL *curl, const char *url, gboolean head, guint tim
                            ProbeAnswer *answer, char *errbuf)
 {
     const GlanceCurl *lib = glance_curl();
-    lib->easy_reset(curl);
-    lib->easy_setopt(curl, CURLOPT_URL, url);
-    lib->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    lib->easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-    lib->easy_setopt(curl, CURLOPT_USERAGENT, "Glance/" GLANCE_VERSION);
-    lib->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    lib->easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-    lib->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)timeout_s);
+    configure_common(curl, url, errbuf, timeout_s);
     lib->easy_setopt(curl, CURLOPT_TIMEOUT, (long)timeout_s * 2);
-    lib->easy_setopt(curl, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
     lib->easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_probe_header);
     lib->easy_setopt(curl, CURLOPT_HEADERDATA, answer);
     lib->easy_setopt(curl, CURLOPT_WRITEFUNCTION, ignore_body);
     lib->easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, probe_tick);
     lib->easy_setopt(curl, CURLOPT_XFERINFODATA, cancellable);
-    lib->easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     if (head)
         lib->easy_setopt(curl, CURLOPT_NOBODY, 1L);
     else
         lib->easy_setopt(curl, CURLOPT_RANGE, "0-0");
-    g_autofree char *scheme = NULL, *host = NULL;
-    if (split_url(url, &scheme, &host) && host_is_loopback(host))
-        lib->easy_setopt(curl, CURLOPT_NOPROXY, "*");
     answer->status = 0;
     answer->range_total = -1;
     errbuf[0] = '\0';
