@@ -74,8 +74,8 @@ static GlanceStatus parse_tensor(const char *name, const JsonValue *entry, const
     return GLANCE_OK;
 }
 
-/* Copies the tensors' names and dtype names and the metadata's strings into one block
- * (StFile) and frees the parsed header. */
+/* Copies the tensors' names and dtype names and the metadata's keys into one block and
+ * each metadata value into its own (StFile), and frees the parsed header. */
 static GlanceStatus compact(StFile *file, const JsonValue *metadata, GlanceError *err)
 {
     size_t bytes = 1;
@@ -84,11 +84,11 @@ static GlanceStatus compact(StFile *file, const JsonValue *metadata, GlanceError
         bytes += strlen(file->tensors[i].name) + strlen(file->tensors[i].dtype_name) + 2;
     for (int i = 0; metadata && i < metadata->count; i++)
         if (metadata->items[i].type == JSON_STRING) {
-            bytes += strlen(metadata->keys[i]) + metadata->items[i].string_len + 2;
+            bytes += strlen(metadata->keys[i]) + 1;
             n_metadata++;
         }
     file->strings = malloc(bytes);
-    file->metadata = malloc((size_t)2 * n_metadata * sizeof *file->metadata + 1);
+    file->metadata = calloc((size_t)2 * n_metadata + 1, sizeof *file->metadata);
     if (!file->strings || !file->metadata)
         return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
     char *next = file->strings;
@@ -104,10 +104,14 @@ static GlanceStatus compact(StFile *file, const JsonValue *metadata, GlanceError
         if (value->type != JSON_STRING)
             continue;
         size_t key_len = strlen(metadata->keys[i]) + 1;
-        file->metadata[2 * file->n_metadata] = memcpy(next, metadata->keys[i], key_len);
-        file->metadata[2 * file->n_metadata + 1] = memcpy(next + key_len, value->string, value->string_len + 1);
-        next += key_len + value->string_len + 1;
+        char **pair = &file->metadata[2 * file->n_metadata];
+        pair[0] = memcpy(next, metadata->keys[i], key_len);
+        next += key_len;
         file->n_metadata++;
+        pair[1] = malloc(value->string_len + 1);
+        if (!pair[1])
+            return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
+        memcpy(pair[1], value->string, value->string_len + 1);
     }
     glance_json_free(file->header);
     file->header = NULL;
@@ -229,6 +233,8 @@ void glance_st_clear(StFile *file)
     glance_json_free(file->header);
     free(file->tensors);
     free(file->strings);
+    for (int i = 0; file->metadata && i < file->n_metadata; i++)
+        free(file->metadata[2 * i + 1]);
     free(file->metadata);
     file->header = NULL;
     file->tensors = NULL;
@@ -250,5 +256,16 @@ const char *glance_st_metadata(const StFile *file, const char *key)
     for (int i = 0; i < file->n_metadata; i++)
         if (!strcmp(file->metadata[2 * i], key))
             return file->metadata[2 * i + 1];
+    return NULL;
+}
+
+char *glance_st_take_metadata(StFile *file, const char *key)
+{
+    for (int i = 0; i < file->n_metadata; i++)
+        if (!strcmp(file->metadata[2 * i], key)) {
+            char *value = file->metadata[2 * i + 1];
+            file->metadata[2 * i + 1] = NULL;
+            return value;
+        }
     return NULL;
 }
