@@ -62,9 +62,11 @@ struct GlanceContext {
     RelPosBias rel;
     int threads;        /* requested; 0: the process default (glance_set_threads) */
     GlancePool *pool;   /* glance_pool_threads(pool) threads, made by context_prepare */
-    /* Per-pass scratch, shared because its users never overlap: attention's scores
-     * (threads, QUERY_BLOCK, n_max floats), then each reduced-precision GEMM's
-     * quantised activations (glance_lowp_scratch_bytes). Sized ahead by
+    /* Per-pass scratch, shared because its users never overlap: the im2col patches
+     * where patches_in_scratch; attention's scores (threads, QUERY_BLOCK, n_max
+     * floats), with the q k v product's quantised input behind them while head
+     * groups run (glance_context_qkv_acts); each reduced-precision GEMM's quantised
+     * activations (glance_lowp_scratch_bytes). Sized ahead by
      * glance_context_fit_scratch, so a pass allocates nothing. */
     void *scratch;
     size_t scratch_bytes;
