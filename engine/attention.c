@@ -95,7 +95,8 @@ static GlanceStatus build_runs(GlanceContext *ctx, int n_text, int n, GlanceErro
             else
                 while (k + len < n && index[k + len] == index[k] + len * step)
                     len++;
-            BiasRun run = { k, len, step < 0 ? 2 * rows - 1 - index[k] : index[k], step != 0 };
+            BiasRun run = { (uint16_t)k, (uint16_t)len, (uint32_t)(step < 0 ? 2 * rows - 1 - index[k] : index[k]),
+                            step != 0 };
             GlanceStatus s = add_run(rel, run, err);
             if (s != GLANCE_OK)
                 return s;
@@ -111,6 +112,9 @@ GlanceStatus glance_relpos_prepare(GlanceContext *ctx, int n_text, int n_image, 
     RelPosBias *rel = &ctx->rel;
     if (!ctx->model->w.rel_pos_table || (rel->n_text == n_text && rel->n_image == n_image))
         return GLANCE_OK;
+    if (n_text + n_image > UINT16_MAX) /* BiasRun's columns */
+        return glance_fail(err, GLANCE_ERR_INVALID, "%d tokens: at most %d with relative positions", n_text + n_image,
+                           UINT16_MAX);
     rel->n_text = rel->n_image = -2; /* no shape until the runs are complete */
     GlanceStatus s = build_runs(ctx, n_text, n_text + n_image, err);
     if (s == GLANCE_OK) {
@@ -122,8 +126,27 @@ GlanceStatus glance_relpos_prepare(GlanceContext *ctx, int n_text, int n_image, 
 
 /* ---- heads ---- */
 
+/* Where row 0's q, k and v of the heads being run lie, and the strides between rows:
+ * all three side by side in work, or (ctx->q_in_xn) q over the normed input in xn and
+ * one head group's k and v side by side in work. */
 typedef struct {
-    GlanceContext *ctx;
+    float *q, *k, *v;     /* q of head 0; k and v of the group's first head */
+    int q_stride, kv_stride;
+} QkvLayout;
+
+static QkvLayout qkv_layout(const GlanceContext *ctx)
+{
+    int dim = ctx->model->config.dim, width = dim / ctx->head_groups;
+    if (ctx->q_in_xn)
+        return (QkvLayout){ ctx->xn, ctx->work, ctx->work + width, dim, 2 * width };
+    return (QkvLayout){ ctx->work, ctx->work + dim, ctx->work + 2 * dim, 3 * dim, 3 * dim };
+}
+
+/* Adds the biases of q (and scales it) and of v, on `cols` columns from row 0's q and v;
+ * either may be NULL. */
+typedef struct {
+    float *q, *v;
+    int q_stride, v_stride, cols;
     const float *q_bias, *v_bias;
     float scale;
 } QkvBiasJob;
@@ -132,39 +155,48 @@ static void qkv_bias_rows(void *arg, int begin, int end, int thread)
 {
     (void)thread;
     const QkvBiasJob *j = arg;
-    int dim = j->ctx->model->config.dim;
     for (int i = begin; i < end; i++) {
-        float *row = j->ctx->work + (long)i * 3 * dim;
-        for (int c = 0; c < dim; c++) {
-            row[c] = (row[c] + j->q_bias[c]) * j->scale; /* q is scaled before q k^T, as officially */
-            row[2 * dim + c] += j->v_bias[c];
+        if (j->q) {
+            float *q = j->q + (long)i * j->q_stride;
+            for (int c = 0; c < j->cols; c++)
+                q[c] = (q[c] + j->q_bias[c]) * j->scale; /* q is scaled before q k^T, as officially */
+        }
+        if (j->v) {
+            float *v = j->v + (long)i * j->v_stride;
+            for (int c = 0; c < j->cols; c++)
+                v[c] += j->v_bias[c];
         }
     }
 }
 
 typedef struct {
     GlanceContext *ctx;
+    QkvLayout qkv;
+    int head0, heads;   /* the heads run: [head0, head0 + heads) */
     const float *lines; /* ctx->rel.lines, made for this layer, or NULL */
     float *keep;        /* (heads, n, n) where the probabilities go for a where map, or NULL */
     int n, blocks;
 } AttentionJob;
 
+/* A work item reads its block of q (all of it, by the first product) before it writes
+ * the heads' outputs into xn: where q lies in xn, it overwrites only its own q. */
 static void attention_items(void *arg, int begin, int end, int thread)
 {
     const AttentionJob *j = arg;
     GlanceContext *ctx = j->ctx;
     const GlanceModel *m = ctx->model;
-    int dim = m->config.dim, hd = dim / m->config.heads, stride = 3 * dim, n = j->n;
+    int dim = m->config.dim, hd = dim / m->config.heads, n = j->n;
+    int q_stride = j->qkv.q_stride, kv_stride = j->qkv.kv_stride;
     float *scores = (float *)ctx->scratch + (long)thread * QUERY_BLOCK * ctx->n_max;
     for (int item = begin; item < end; item++) {
-        int h = item / j->blocks % m->config.heads, q0 = (item % j->blocks) * QUERY_BLOCK;
-        long first = item / j->blocks / m->config.heads * (long)n; /* the sequence's first row */
+        int h = j->head0 + item / j->blocks % j->heads, q0 = (item % j->blocks) * QUERY_BLOCK;
+        long first = item / j->blocks / j->heads * (long)n; /* the sequence's first row */
         int rows = n - q0 < QUERY_BLOCK ? n - q0 : QUERY_BLOCK;
-        const float *q = ctx->work + (first + q0) * stride + h * hd;
-        const float *k = ctx->work + first * stride + dim + h * hd;
-        const float *v = ctx->work + first * stride + 2 * dim + h * hd;
+        const float *q = j->qkv.q + (first + q0) * q_stride + h * hd;
+        const float *k = j->qkv.k + first * kv_stride + (h - j->head0) * hd;
+        const float *v = j->qkv.v + first * kv_stride + (h - j->head0) * hd;
         /* Hot spot for long sequences: (rows, hd) x (hd, n), then (rows, n) x (n, hd). */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, hd, 1.0f, q, stride, k, stride, 0.0f,
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, hd, 1.0f, q, q_stride, k, kv_stride, 0.0f,
                     scores, n);
         const float *line = j->lines ? j->lines + (long)h * 2 * m->w.rel_pos_rows : NULL;
         const RelPosBias *rel = &ctx->rel;
@@ -173,19 +205,20 @@ static void attention_items(void *arg, int begin, int end, int thread)
                                line ? rel->row_runs[i + 1] - rel->row_runs[i] : 0, n);
         if (j->keep) /* a where map reads this layer: keep this head's probabilities (one sequence) */
             memcpy(j->keep + ((long)h * n + q0) * n, scores, (size_t)rows * n * sizeof(float));
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hd, n, 1.0f, scores, n, v, stride, 0.0f,
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hd, n, 1.0f, scores, n, v, kv_stride, 0.0f,
                     ctx->xn + (first + q0) * dim + h * hd, dim);
     }
 }
 
-void glance_attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bias, int layer, int n)
+void glance_attention_heads(GlanceContext *ctx, const GlanceMatrix *qkv_w, const float *q_bias, const float *v_bias,
+                            int layer, int n)
 {
     const GlanceModel *m = ctx->model;
-    int heads = m->config.heads;
-    QkvBiasJob bias_job = { ctx, q_bias, v_bias, 1.0f / sqrtf((float)(m->config.dim / heads)) };
-    glance_pool_run(ctx->pool, n, 0, qkv_bias_rows, &bias_job);
+    int heads = m->config.heads, dim = m->config.dim;
+    float scale = 1.0f / sqrtf((float)(dim / heads));
+    QkvLayout qkv = qkv_layout(ctx);
     int seq_len = n / ctx->seqs;
-    AttentionJob job = { ctx, NULL, NULL, seq_len, (seq_len + QUERY_BLOCK - 1) / QUERY_BLOCK };
+    AttentionJob job = { ctx, qkv, 0, heads, NULL, NULL, seq_len, (seq_len + QUERY_BLOCK - 1) / QUERY_BLOCK };
     if (ctx->where_probs && layer >= ctx->where_first)
         job.keep = ctx->where_probs;
     if (m->w.rel_pos_table) {
@@ -193,5 +226,26 @@ void glance_attention_heads(GlanceContext *ctx, const float *q_bias, const float
         glance_pool_run(ctx->pool, heads, 1, build_lines, &lines_job);
         job.lines = ctx->rel.lines;
     }
-    glance_pool_run(ctx->pool, ctx->seqs * heads * job.blocks, 1, attention_items, &job);
+    if (!ctx->q_in_xn) {
+        QkvBiasJob bias = { qkv.q, qkv.v, qkv.q_stride, qkv.kv_stride, dim, q_bias, v_bias, scale };
+        glance_pool_run(ctx->pool, n, 0, qkv_bias_rows, &bias);
+        glance_pool_run(ctx->pool, ctx->seqs * heads * job.blocks, 1, attention_items, &job);
+        return;
+    }
+    QkvBiasJob q_bias_job = { qkv.q, NULL, qkv.q_stride, 0, dim, q_bias, NULL, scale };
+    glance_pool_run(ctx->pool, n, 0, qkv_bias_rows, &q_bias_job);
+    /* Each group's k and v: the product's columns dim + first and 2*dim + first. */
+    int width = dim / ctx->head_groups;
+    void *acts = glance_context_qkv_acts(ctx);
+    job.heads = heads / ctx->head_groups;
+    for (int g = 0; g < ctx->head_groups; g++) {
+        int first = g * width;
+        GlanceLowpPart kv[2] = { { qkv.k, qkv.kv_stride, dim + first, width },
+                                 { qkv.v, qkv.kv_stride, 2 * dim + first, width } };
+        glance_lowp_gemm_parts(ctx->pool, acts, n, qkv_w, kv, 2);
+        QkvBiasJob v_bias_job = { NULL, qkv.v, 0, qkv.kv_stride, width, NULL, v_bias + first, scale };
+        glance_pool_run(ctx->pool, n, 0, qkv_bias_rows, &v_bias_job);
+        job.head0 = g * job.heads;
+        glance_pool_run(ctx->pool, ctx->seqs * job.heads * job.blocks, 1, attention_items, &job);
+    }
 }

@@ -28,7 +28,20 @@ struct GlanceContext {
     int n_max;          /* longest sequence: max_text_len + 1 + patches       */
     int rows_cap;       /* rows of x, xn, work: n_max, or more after a batched
                            pass (context_reserve)                              */
-    int work_width;     /* max(3*dim, 3*p*p), and mlp_hidden if an FFN is F32  */
+    int work_width;     /* max(3*dim, 3*p*p) (2*dim / head_groups for 3*dim
+                           where q_in_xn), and mlp_hidden if an FFN is F32     */
+    int q_in_xn;        /* every block's qkv is Q8 or BF16: their GEMM has read
+                           its input before it writes, so q goes over the
+                           normed input in xn and work holds only k and v      */
+    int head_groups;    /* where q_in_xn: the heads' k v are made (from the
+                           quantised input, kept behind the scores in scratch)
+                           and used one group of heads at a time, so work holds
+                           one group's (n, 2*dim / head_groups); else 1       */
+    int proj_in_xn;     /* every proj is Q8 or BF16 and work is narrower than
+                           dim (head_groups > 2): the projection goes over its
+                           input in xn                                         */
+    int patches_in_scratch; /* the same: embed_image's im2col patches go in
+                           scratch (free before the blocks), the image in xn  */
     int ffn_rows;       /* rows of FFN hidden activations work holds at once   */
     int ffn_rows_max;   /* tests only (glance_context_set_ffn_rows): 0 or fewer */
     int seqs;           /* sequences side by side in x this pass (a batch of
@@ -37,18 +50,23 @@ struct GlanceContext {
     float *xn;          /* (n, dim) normed input of a sub-layer; the heads'
                            outputs (the q k v product has read the normed x) */
     float *work;        /* (n, work_width), one buffer for what is never live
-                           at the same time: q k v (n, 3*dim) during attention,
+                           at the same time: q k v (n, 3*dim) during attention
+                           (one head group's k v where q_in_xn),
                            then the projected heads (n, dim), then the FFN's
                            hidden activations (ffn_rows, mlp_hidden); im2col
-                           patches, and behind them the image they are cut
-                           from (at least 2 * patches * 3*p*p floats)          */
+                           patches (at least patches * 3*p*p floats; not where
+                           patches_in_scratch), and
+                           behind them the image they are cut from where it
+                           does not fit in xn (glance_context_pixels)          */
     float *head_a, *head_b; /* (max(2*dim, vocab, answers)) head scratch      */
     RelPosBias rel;
     int threads;        /* requested; 0: the process default (glance_set_threads) */
     GlancePool *pool;   /* glance_pool_threads(pool) threads, made by context_prepare */
-    /* Per-pass scratch, shared because its users never overlap: attention's scores
-     * (threads, QUERY_BLOCK, n_max floats), then each reduced-precision GEMM's
-     * quantised activations (glance_lowp_scratch_bytes). Sized ahead by
+    /* Per-pass scratch, shared because its users never overlap: the im2col patches
+     * where patches_in_scratch; attention's scores (threads, QUERY_BLOCK, n_max
+     * floats), with the q k v product's quantised input behind them while head
+     * groups run (glance_context_qkv_acts); each reduced-precision GEMM's quantised
+     * activations (glance_lowp_scratch_bytes). Sized ahead by
      * glance_context_fit_scratch, so a pass allocates nothing. */
     void *scratch;
     size_t scratch_bytes;
@@ -69,9 +87,13 @@ GlanceStatus glance_context_prepare(GlanceContext *ctx, GlanceError *err);
 void glance_context_free_threads(GlanceContext *ctx);
 /* Makes the row buffers hold at least `rows` rows (and the scratch fit them). */
 GlanceStatus glance_context_reserve(GlanceContext *ctx, int rows, GlanceError *err);
-/* Where a preprocessed image goes before a single-image pass: behind the im2col
- * patches in ctx->work, so it needs no buffer of its own (valid until the pass). */
+/* Where a preprocessed image goes before a single-image pass: in ctx->xn where it fits
+ * (the pass uses xn only after the patch embedding), else behind the im2col patches in
+ * ctx->work; no buffer of its own either way (valid until the pass). */
 float *glance_context_pixels(GlanceContext *ctx);
+/* Where the q k v product's quantised input goes (q_in_xn): behind attention's scores in
+ * ctx->scratch when the heads run in groups (it is read again for each group). */
+void *glance_context_qkv_acts(GlanceContext *ctx);
 /* Grows ctx->scratch to what the current threads and rows_cap need. */
 GlanceStatus glance_context_fit_scratch(GlanceContext *ctx, GlanceError *err);
 /* Dual encoder on `count` preprocessed images at once (engine/forward.c). */
@@ -81,9 +103,12 @@ GlanceStatus glance_image_forward_batch(GlanceContext *ctx, const float *pixel_v
 /* Builds ctx->rel's runs for a sequence of n_text text then n_image image tokens,
  * unless it already holds that shape (the runs serve every layer and head). */
 GlanceStatus glance_relpos_prepare(GlanceContext *ctx, int n_text, int n_image, GlanceError *err);
-/* Multi-head attention of block `layer` on ctx->work (n rows of q k v, before their
- * biases; ctx->seqs sequences of n / ctx->seqs rows), heads' outputs into ctx->xn. */
-void glance_attention_heads(GlanceContext *ctx, const float *q_bias, const float *v_bias, int layer, int n);
+/* Multi-head attention of block `layer` on n rows (ctx->seqs sequences of n / ctx->seqs
+ * rows) of q k v before their biases, heads' outputs into ctx->xn. q k v are in
+ * ctx->work; or, where ctx->q_in_xn, q is in ctx->xn and k v are made here, a head
+ * group at a time, from qkv_w and its quantised input (glance_context_qkv_acts). */
+void glance_attention_heads(GlanceContext *ctx, const GlanceMatrix *qkv_w, const float *q_bias, const float *v_bias,
+                            int layer, int n);
 
 /* where.c: the attention a map of where the pass looked needs. begin allocates for a
  * fusion pass of n rows (where->method checked), keep_layer averages a layer's heads

@@ -24,6 +24,66 @@ static int f32_ffn(const GlanceExpertWeights *e)
     return e->fc1_w.kind == GLANCE_MATRIX_F32 || e->fc2_w.kind == GLANCE_MATRIX_F32;
 }
 
+/* Whether every block's q k v product can write q over its own input (context.h). */
+static int all_qkv_lowp(const GlanceModel *m)
+{
+    for (int l = 0; l < m->config.depth; l++) {
+        GlanceMatrixKind kind = m->w.blocks[l].qkv_w.kind;
+        if (kind != GLANCE_MATRIX_Q8 && kind != GLANCE_MATRIX_BF16)
+            return 0;
+    }
+    return m->config.dim % GLANCE_PANEL_ROWS == 0;
+}
+
+static int all_proj_lowp(const GlanceModel *m)
+{
+    for (int l = 0; l < m->config.depth; l++) {
+        GlanceMatrixKind kind = m->w.blocks[l].proj_w.kind;
+        if (kind != GLANCE_MATRIX_Q8 && kind != GLANCE_MATRIX_BF16)
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether a preprocessed image (3 planes of image_size^2) fits in xn (rows x dim). */
+static int pixels_in_xn(const GlanceModel *m, size_t rows)
+{
+    const GlanceConfig *c = &m->config;
+    return (size_t)3 * c->image_size * c->image_size <= rows * c->dim;
+}
+
+/* Groups of heads whose k v are made and used one group at a time (context.h): 4 where
+ * the heads split into 4 groups of whole panels, the projection can write over its
+ * input and the image and its im2col patches can live outside work (then work holds
+ * only a group's k v and FFN rows); else 2 where they split in two (work then holds
+ * n x dim: the projection's output, the patches); else 1. */
+static int qkv_head_groups(const GlanceModel *m)
+{
+    const GlanceConfig *c = &m->config;
+    if (!all_qkv_lowp(m))
+        return 1;
+    if (c->heads % 4 == 0 && (c->dim / 4) % GLANCE_PANEL_ROWS == 0 && all_proj_lowp(m) &&
+        pixels_in_xn(m, (size_t)(c->max_text_len + 1 + m->num_patches)))
+        return 4;
+    return c->heads % 2 == 0 && (c->dim / 2) % GLANCE_PANEL_ROWS == 0 ? 2 : 1;
+}
+
+/* Bytes of the im2col patches of one image: (patches, 3*p*p) floats. */
+static size_t patches_bytes(const GlanceModel *m)
+{
+    return (size_t)m->num_patches * 3 * m->config.patch_size * m->config.patch_size * sizeof(float);
+}
+
+/* Floats of work for `rows` rows: the widest use, and at least the im2col patches (and
+ * the image behind them, where it does not go in xn) unless they go in scratch. */
+static size_t work_floats(const GlanceContext *ctx, size_t rows)
+{
+    const GlanceModel *m = ctx->model;
+    size_t patches = patches_bytes(m) / sizeof(float);
+    size_t least = ctx->patches_in_scratch ? 0 : pixels_in_xn(m, (size_t)ctx->n_max) ? patches : 2 * patches;
+    return rows * ctx->work_width > least ? rows * ctx->work_width : least;
+}
+
 static int any_f32_expert(const GlanceModel *m)
 {
     for (int l = 0; l < m->config.depth; l++) {
@@ -44,8 +104,12 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
         return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
     ctx->model = model;
     size_t n = (size_t)(c->max_text_len + 1 + model->num_patches);
-    size_t work = (size_t)3 * c->patch_size * c->patch_size;
-    if ((size_t)3 * c->dim > work) work = (size_t)3 * c->dim;
+    ctx->q_in_xn = all_qkv_lowp(model);
+    ctx->head_groups = qkv_head_groups(model);
+    ctx->patches_in_scratch = ctx->proj_in_xn = ctx->head_groups > 2;
+    size_t work = ctx->patches_in_scratch ? 0 : (size_t)3 * c->patch_size * c->patch_size;
+    size_t qkv = ctx->q_in_xn ? (size_t)2 * c->dim / ctx->head_groups : (size_t)3 * c->dim;
+    if (qkv > work) work = qkv;
     /* An F32 FFN runs on all rows at once (BLAS repacks the weights per call); the
      * other kinds' rows are independent and their weights need no packing, so their
      * hidden activations are made a part of the rows at a time (ffn_rows). */
@@ -78,10 +142,8 @@ GlanceStatus glance_context_reserve(GlanceContext *ctx, int rows, GlanceError *e
         return GLANCE_OK;
     const GlanceModel *m = ctx->model;
     size_t n = (size_t)rows, dim = (size_t)m->config.dim;
-    /* work also holds a preprocessed image behind its im2col patches (glance_context_pixels). */
-    size_t patches = (size_t)m->num_patches * 3 * m->config.patch_size * m->config.patch_size;
-    size_t work = n * ctx->work_width > 2 * patches ? n * ctx->work_width : 2 * patches;
-    size_t old = (size_t)ctx->rows_cap, old_work = old * ctx->work_width > 2 * patches ? old * ctx->work_width : 2 * patches;
+    size_t work = work_floats(ctx, n);
+    size_t old = (size_t)ctx->rows_cap, old_work = work_floats(ctx, old);
     float **buffers[] = { &ctx->x, &ctx->xn, &ctx->work };
     size_t floats[] = { n * dim, n * dim, work };
     size_t kept[] = { old * dim, old * dim, old ? old_work : 0 };
@@ -114,7 +176,27 @@ GlanceStatus glance_context_reserve(GlanceContext *ctx, int rows, GlanceError *e
 float *glance_context_pixels(GlanceContext *ctx)
 {
     const GlanceConfig *c = &ctx->model->config;
+    if (pixels_in_xn(ctx->model, (size_t)ctx->n_max))
+        return ctx->xn;
     return ctx->work + (size_t)ctx->model->num_patches * 3 * c->patch_size * c->patch_size;
+}
+
+/* Where embed_image cuts the image into patches (context.h, patches_in_scratch). */
+static float *context_patches(GlanceContext *ctx)
+{
+    return ctx->patches_in_scratch ? ctx->scratch : ctx->work;
+}
+
+/* Attention's scores come first in scratch: (threads, QUERY_BLOCK, n_max) floats. */
+static size_t scores_bytes(const GlanceContext *ctx)
+{
+    int threads = ctx->pool ? glance_pool_threads(ctx->pool) : 1;
+    return ((size_t)threads * QUERY_BLOCK * ctx->n_max * sizeof(float) + 63) / 64 * 64;
+}
+
+void *glance_context_qkv_acts(GlanceContext *ctx)
+{
+    return ctx->head_groups > 1 ? (char *)ctx->scratch + scores_bytes(ctx) : ctx->scratch;
 }
 
 /* The most activations a reduced-precision GEMM of this model quantises: all rows
@@ -139,10 +221,17 @@ static size_t lowp_bytes(const GlanceContext *ctx)
 
 GlanceStatus glance_context_fit_scratch(GlanceContext *ctx, GlanceError *err)
 {
-    int threads = ctx->pool ? glance_pool_threads(ctx->pool) : 1;
-    size_t need = (size_t)threads * QUERY_BLOCK * ctx->n_max * sizeof(float);
+    size_t need = scores_bytes(ctx);
+    if (ctx->head_groups > 1) /* the q k v product's input stays quantised behind the scores */
+        for (int l = 0; l < ctx->model->config.depth; l++) {
+            const GlanceMatrix *qkv = &ctx->model->w.blocks[l].qkv_w;
+            size_t both = scores_bytes(ctx) + glance_lowp_scratch_bytes(qkv->kind, ctx->rows_cap, qkv->cols);
+            need = both > need ? both : need;
+        }
     size_t lowp = lowp_bytes(ctx);
     need = lowp > need ? lowp : need;
+    if (ctx->patches_in_scratch && patches_bytes(ctx->model) > need)
+        need = patches_bytes(ctx->model);
     if (need <= ctx->scratch_bytes)
         return GLANCE_OK;
     void *grown = realloc(ctx->scratch, need);
@@ -213,7 +302,7 @@ static int embed_image(GlanceContext *ctx, const float *pixels, int token_type, 
     const GlanceWeights *w = &m->w;
     int dim = c->dim, p = c->patch_size, side = m->patches_side, size = c->image_size;
     int patch_len = 3 * p * p;
-    float *cols = ctx->work;
+    float *cols = context_patches(ctx);
     for (int py = 0; py < side; py++)
         for (int px = 0; px < side; px++) {
             float *col = cols + (long)(py * side + px) * patch_len;
@@ -243,13 +332,22 @@ static void attention(GlanceContext *ctx, const GlanceBlockWeights *b, int layer
     int dim = c->dim;
 
     glance_layernorm(ctx->pool, ctx->xn, ctx->x, n, dim, b->norm1_w, b->norm1_b, c->norm_eps);
-    glance_linear_matrix(ctx->pool, ctx->scratch, ctx->work, ctx->xn, n, ctx->seqs, &b->qkv_w, NULL, 0);
-    glance_attention_heads(ctx, b->q_bias, b->v_bias, layer, n); /* heads into xn */
+    if (ctx->q_in_xn) { /* q over its input in xn; attention makes k v from the quantised input */
+        void *acts = glance_context_qkv_acts(ctx);
+        GlanceLowpPart q = { ctx->xn, dim, 0, dim };
+        glance_lowp_quantise(ctx->pool, acts, ctx->xn, n, &b->qkv_w);
+        glance_lowp_gemm_parts(ctx->pool, acts, n, &b->qkv_w, &q, 1);
+    } else {
+        glance_linear_matrix(ctx->pool, ctx->scratch, ctx->work, ctx->xn, n, ctx->seqs, &b->qkv_w, NULL, 0);
+    }
+    glance_attention_heads(ctx, &b->qkv_w, b->q_bias, b->v_bias, layer, n); /* heads into xn */
     if (ctx->where_probs && layer >= ctx->where_first)
         glance_where_keep_layer(ctx, layer, n);
-    /* q k v are spent: the projection goes back into work. */
-    glance_linear_matrix(ctx->pool, ctx->scratch, ctx->work, ctx->xn, n, ctx->seqs, &b->proj_w, b->proj_b, 0);
-    glance_residual_add(ctx->pool, ctx->x, ctx->work, b->gamma_1, n, dim);
+    /* q k v are spent: the projection goes into work, or over its input in xn (which a
+     * Q8 or BF16 product has quantised before it writes) where work is narrower. */
+    float *projected = ctx->proj_in_xn ? ctx->xn : ctx->work;
+    glance_linear_matrix(ctx->pool, ctx->scratch, projected, ctx->xn, n, ctx->seqs, &b->proj_w, b->proj_b, 0);
+    glance_residual_add(ctx->pool, ctx->x, projected, b->gamma_1, n, dim);
 }
 
 static void expert(GlanceContext *ctx, const GlanceExpertWeights *e, const float *gamma, int first, int count)

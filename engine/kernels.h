@@ -34,8 +34,9 @@ void glance_gelu(float *x, long count);
  * the bias, step 0 repeats one value. A row's relative-position bias is a few dozen of
  * these (one per image row of keys), so it is added without a gather. */
 typedef struct {
-    int start, len, src, step;
-} BiasRun;
+    uint16_t start, len;    /* a sequence has at most 65535 tokens (glance_relpos_prepare) */
+    uint32_t src : 31, step : 1;
+} BiasRun;                  /* 8 bytes: a pass at 480 px has some 30000 of them */
 /* Softmax of x + the bias its runs describe (runs NULL: plain softmax), in place: the
  * attention's relative-position add fused with its softmax. */
 void glance_softmax_biased_row(float *x, const float *bias, const BiasRun *runs, int n_runs, int cols);

@@ -35,9 +35,27 @@ typedef struct {
 /* out (n, w->rows) = in (n, w->cols) @ w^T for a Q8, BF16 or F16 matrix: the activations
  * are quantised per row (Q8: int8 with one scale per row; BF16: rounded to bf16; F16:
  * kept F32), then the output columns are split across the pool. out must not overlap
- * in; scratch holds glance_lowp_scratch_bytes(w->kind, n, w->cols). Bias and GELU are the caller's (glance_linear_matrix in kernels.c). Each row's
+ * in for F16 (its kernels read in as they go; Q8 and BF16 have quantised all of it
+ * before the first output, so out may be in itself); scratch holds glance_lowp_scratch_bytes(w->kind, n, w->cols). Bias and GELU are the caller's (glance_linear_matrix in kernels.c). Each row's
  * result depends on that row alone, so batching never changes a number. */
 void glance_lowp_gemm(GlancePool *pool, void *scratch, float *out, const float *in, int n, const GlanceMatrix *w);
+/* Some output columns of a Q8 or BF16 product, and where they go. */
+typedef struct {
+    float *out;   /* row 0 of the part's first column                         */
+    int stride;   /* floats from one row of out to the next (>= count)       */
+    int first;    /* the part's first column of the output, and its number   */
+    int count;    /* of columns: multiples of GLANCE_PANEL_ROWS               */
+} GlanceLowpPart;
+
+/* glance_lowp_gemm in two steps, for several products from one input (Q8 and BF16
+ * only): quantise puts the activations into scratch, then each gemm_parts call (as
+ * often as wanted while scratch is untouched) writes the parts' columns of in @ w^T,
+ * the same bits as glance_lowp_gemm's. As the input is no longer read after
+ * quantising, a part's out may overlap it (the q k v product writes q over its normed
+ * input). At most 4 parts a call. */
+void glance_lowp_quantise(GlancePool *pool, void *scratch, const float *in, int n, const GlanceMatrix *w);
+void glance_lowp_gemm_parts(GlancePool *pool, void *scratch, int n, const GlanceMatrix *w, const GlanceLowpPart *parts,
+                            int n_parts);
 /* Bytes of `scratch` glance_lowp_gemm needs for n rows into a matrix of this kind with
  * `cols` columns: the activations in the kernel's form (0 for F32 and F16). The caller
  * provides it (a context's scratch), so a pass never allocates and cannot fail for

@@ -310,10 +310,9 @@ static GlanceStatus read_answers(GlanceModel *m, GlanceError *err)
 {
     if (!m->config.has_vqa)
         return GLANCE_OK;
-    const char *answers = glance_st_metadata(m->file, GLANCE_META_ANSWERS);
-    if (!answers)
+    m->answers_blob = glance_st_take_metadata(m->file, GLANCE_META_ANSWERS); /* split in place below */
+    if (!m->answers_blob)
         return glance_fail(err, GLANCE_ERR_FORMAT, "the model has a VQA head but no glance.answers list");
-    m->answers_blob = strdup(answers);
     m->answers = calloc((size_t)m->config.num_answers, sizeof *m->answers);
     if (!m->answers_blob || !m->answers)
         return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
@@ -353,11 +352,13 @@ GlanceStatus glance_model_open(const char *path, GlanceModel **out, GlanceError 
     if (s == GLANCE_OK)
         s = read_answers(m, &local);
     if (s == GLANCE_OK) {
-        const char *vocab = glance_st_metadata(m->file, GLANCE_META_VOCAB);
+        /* Taken from the file: the parsed vocabulary is what the model keeps. */
+        char *vocab = glance_st_take_metadata(m->file, GLANCE_META_VOCAB);
         if (!vocab) {
             s = glance_fail(&local, GLANCE_ERR_FORMAT, "no glance.vocab metadata");
         } else {
             m->vocab = glance_vocab_new(vocab, strlen(vocab), &local);
+            free(vocab);
             if (!m->vocab)
                 s = local.status ? local.status : GLANCE_ERR_FORMAT;
             else if (glance_vocab_size(m->vocab) > m->config.vocab_size)

@@ -74,6 +74,50 @@ static GlanceStatus parse_tensor(const char *name, const JsonValue *entry, const
     return GLANCE_OK;
 }
 
+/* Copies the tensors' names and dtype names and the metadata's keys into one block and
+ * each metadata value into its own (StFile), and frees the parsed header. */
+static GlanceStatus compact(StFile *file, const JsonValue *metadata, GlanceError *err)
+{
+    size_t bytes = 1;
+    int n_metadata = 0;
+    for (int i = 0; i < file->n_tensors; i++)
+        bytes += strlen(file->tensors[i].name) + strlen(file->tensors[i].dtype_name) + 2;
+    for (int i = 0; metadata && i < metadata->count; i++)
+        if (metadata->items[i].type == JSON_STRING) {
+            bytes += strlen(metadata->keys[i]) + 1;
+            n_metadata++;
+        }
+    file->strings = malloc(bytes);
+    file->metadata = calloc((size_t)2 * n_metadata + 1, sizeof *file->metadata);
+    if (!file->strings || !file->metadata)
+        return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
+    char *next = file->strings;
+    for (int i = 0; i < file->n_tensors; i++) {
+        StTensor *t = &file->tensors[i];
+        size_t name_len = strlen(t->name) + 1, dtype_len = strlen(t->dtype_name) + 1;
+        t->name = memcpy(next, t->name, name_len);
+        t->dtype_name = memcpy(next + name_len, t->dtype_name, dtype_len);
+        next += name_len + dtype_len;
+    }
+    for (int i = 0; metadata && i < metadata->count; i++) {
+        const JsonValue *value = &metadata->items[i];
+        if (value->type != JSON_STRING)
+            continue;
+        size_t key_len = strlen(metadata->keys[i]) + 1;
+        char **pair = &file->metadata[2 * file->n_metadata];
+        pair[0] = memcpy(next, metadata->keys[i], key_len);
+        next += key_len;
+        file->n_metadata++;
+        pair[1] = malloc(value->string_len + 1);
+        if (!pair[1])
+            return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
+        memcpy(pair[1], value->string, value->string_len + 1);
+    }
+    glance_json_free(file->header);
+    file->header = NULL;
+    return GLANCE_OK;
+}
+
 GlanceStatus glance_st_parse(const uint8_t *bytes, size_t size, StFile *file, GlanceError *err)
 {
     if (size < 8)
@@ -91,17 +135,19 @@ GlanceStatus glance_st_parse(const uint8_t *bytes, size_t size, StFile *file, Gl
     if (file->header->type != JSON_OBJECT)
         return glance_fail(err, GLANCE_ERR_FORMAT, "header is not a JSON object");
     const uint8_t *data = bytes + 8 + header_len;
+    file->data = data;
     size_t data_size = size - 8 - (size_t)header_len;
     file->tensors = calloc((size_t)file->header->count + 1, sizeof *file->tensors);
     if (!file->tensors)
         return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
+    const JsonValue *metadata = NULL;
     for (int i = 0; i < file->header->count; i++) {
         const char *key = file->header->keys[i];
         const JsonValue *entry = &file->header->items[i];
         if (!strcmp(key, "__metadata__")) {
             if (entry->type != JSON_OBJECT)
                 return glance_fail(err, GLANCE_ERR_FORMAT, "__metadata__ is not an object");
-            file->metadata = entry;
+            metadata = entry;
             continue;
         }
         if (entry->type != JSON_OBJECT)
@@ -125,7 +171,7 @@ GlanceStatus glance_st_parse(const uint8_t *bytes, size_t size, StFile *file, Gl
             return s;
         }
     free(sorted);
-    return GLANCE_OK;
+    return compact(file, metadata, err);
 }
 
 GlanceStatus glance_st_open(const char *path, StFile **out, GlanceError *err)
@@ -161,6 +207,13 @@ GlanceStatus glance_st_open(const char *path, StFile **out, GlanceError *err)
         glance_st_close(file);
         return glance_fail(err, s, "%s: %s", path, local.message);
     }
+    /* The header has been parsed into memory of its own: its pages of the mapping (300 KB
+     * at VLMo-Base, mostly the vocabulary) need not stay resident. A private read-only
+     * mapping loses nothing; a later read would fault them in again. */
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t header_pages = (size_t)(file->data - (const uint8_t *)file->map) / page * page;
+    if (header_pages)
+        madvise(file->map, header_pages, MADV_DONTNEED);
     *out = file;
     return GLANCE_OK;
 }
@@ -171,9 +224,23 @@ void glance_st_close(StFile *file)
         return;
     if (file->map)
         munmap(file->map, file->map_size);
+    glance_st_clear(file);
+    free(file);
+}
+
+void glance_st_clear(StFile *file)
+{
     glance_json_free(file->header);
     free(file->tensors);
-    free(file);
+    free(file->strings);
+    for (int i = 0; file->metadata && i < file->n_metadata; i++)
+        free(file->metadata[2 * i + 1]);
+    free(file->metadata);
+    file->header = NULL;
+    file->tensors = NULL;
+    file->strings = NULL;
+    file->metadata = NULL;
+    file->n_tensors = file->n_metadata = 0;
 }
 
 const StTensor *glance_st_find(const StFile *file, const char *name)
@@ -186,5 +253,19 @@ const StTensor *glance_st_find(const StFile *file, const char *name)
 
 const char *glance_st_metadata(const StFile *file, const char *key)
 {
-    return glance_json_get_string(file->metadata, key);
+    for (int i = 0; i < file->n_metadata; i++)
+        if (!strcmp(file->metadata[2 * i], key))
+            return file->metadata[2 * i + 1];
+    return NULL;
+}
+
+char *glance_st_take_metadata(StFile *file, const char *key)
+{
+    for (int i = 0; i < file->n_metadata; i++)
+        if (!strcmp(file->metadata[2 * i], key)) {
+            char *value = file->metadata[2 * i + 1];
+            file->metadata[2 * i + 1] = NULL;
+            return value;
+        }
+    return NULL;
 }

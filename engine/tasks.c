@@ -35,7 +35,7 @@ GlanceStatus glance_preprocess_image(const GlanceModel *model, const GlanceImage
 typedef struct {
     int32_t *ids;
     int n_ids;
-    float *pixels; /* in the context's work buffer (glance_context_pixels): not freed */
+    float *pixels; /* in the context's own buffers (glance_context_pixels): not freed */
 } Prepared;
 
 static void prepared_free(Prepared *p)

@@ -7,9 +7,11 @@
 #include <string.h>
 
 struct GlanceVocab {
-    char *text;           /* a copy of the vocabulary, pieces NUL-terminated in place */
-    const char **pieces;  /* (size) id -> piece, pointing into text                  */
-    uint32_t *piece_lens; /* (size) bytes of each piece                              */
+    char *text;           /* the pieces, each followed by a NUL, one after another    */
+    uint32_t *starts;     /* (size + 1) piece id is text + starts[id], and
+                             starts[id + 1] - starts[id] - 1 bytes long: one offset a
+                             piece instead of a pointer and a length (a vocabulary of
+                             30522 pieces stays at 0.6 MB)                           */
     int32_t *slots;       /* (slot_mask + 1) ids, -1 = empty                         */
     uint32_t slot_mask;   /* table size - 1, the size a power of two                 */
     int size;             /* number of pieces                                        */
@@ -37,12 +39,22 @@ static uint32_t hash_span(int continuation, const char *bytes, size_t len)
     return hash_bytes(h, bytes, len);
 }
 
+static const char *piece_at(const GlanceVocab *vocab, int32_t id)
+{
+    return vocab->text + vocab->starts[id];
+}
+
+static size_t piece_len(const GlanceVocab *vocab, int32_t id)
+{
+    return vocab->starts[id + 1] - vocab->starts[id] - 1;
+}
+
 static int piece_equals(const GlanceVocab *vocab, int32_t id, int continuation,
                         const char *bytes, size_t len)
 {
-    const char *piece = vocab->pieces[id];
+    const char *piece = piece_at(vocab, id);
     size_t prefix = continuation ? CONTINUATION_LEN : 0;
-    if (vocab->piece_lens[id] != prefix + len)
+    if (piece_len(vocab, id) != prefix + len)
         return 0;
     if (continuation && memcmp(piece, CONTINUATION, CONTINUATION_LEN) != 0)
         return 0;
@@ -68,34 +80,37 @@ static int count_lines(const char *text, size_t len)
     return lines > (size_t)INT32_MAX / 4 ? -1 : (int)lines;
 }
 
-/* Splits vocab->text in place into vocab->size pieces; fails on a non-UTF-8 line. */
+/* Packs the lines of vocab->text in place into vocab->size NUL-terminated pieces (a
+ * line's "\r\n" or "\n" becomes one NUL); fails on a non-UTF-8 line. */
 static GlanceStatus split_pieces(GlanceVocab *vocab, size_t len, GlanceError *err)
 {
-    char *line = vocab->text;
+    char *line = vocab->text, *out = vocab->text;
     for (int id = 0; id < vocab->size; id++) {
         char *newline = memchr(line, '\n', (size_t)(vocab->text + len - line));
         char *end = newline ? newline : vocab->text + len;
         char *next = newline ? newline + 1 : end;
         if (end > line && end[-1] == '\r')
             end--;
-        *end = '\0';
-        size_t piece_len = (size_t)(end - line);
-        if (!g_utf8_validate_len(line, piece_len, NULL))
+        size_t length = (size_t)(end - line);
+        if (!g_utf8_validate_len(line, length, NULL))
             return glance_fail(err, GLANCE_ERR_FORMAT,
                                "vocabulary line %d is not valid UTF-8", id + 1);
-        vocab->pieces[id] = line;
-        vocab->piece_lens[id] = (uint32_t)piece_len;
-        if (piece_len > vocab->longest_piece)
-            vocab->longest_piece = piece_len;
+        memmove(out, line, length); /* out never passes line: the NUL takes the newline's place */
+        out[length] = '\0';
+        vocab->starts[id] = (uint32_t)(out - vocab->text);
+        out += length + 1;
+        if (length > vocab->longest_piece)
+            vocab->longest_piece = length;
         line = next;
     }
+    vocab->starts[vocab->size] = (uint32_t)(out - vocab->text);
     return GLANCE_OK;
 }
 
 static void index_pieces(GlanceVocab *vocab)
 {
     for (int32_t id = 0; id < vocab->size; id++) {
-        uint32_t slot = find_slot(vocab, 0, vocab->pieces[id], vocab->piece_lens[id]);
+        uint32_t slot = find_slot(vocab, 0, piece_at(vocab, id), piece_len(vocab, id));
         vocab->slots[slot] = id; /* a repeated piece keeps its last id */
     }
 }
@@ -120,11 +135,10 @@ GlanceVocab *glance_vocab_new(const char *newline_joined, size_t len, GlanceErro
         vocab->size = size;
         vocab->slot_mask = slots - 1;
         vocab->text = malloc(len + 1); /* + 1: room for the last piece's NUL */
-        vocab->pieces = malloc((size_t)size * sizeof *vocab->pieces);
-        vocab->piece_lens = malloc((size_t)size * sizeof *vocab->piece_lens);
+        vocab->starts = malloc(((size_t)size + 1) * sizeof *vocab->starts);
         vocab->slots = malloc((size_t)slots * sizeof *vocab->slots);
     }
-    if (!vocab || !vocab->text || !vocab->pieces || !vocab->piece_lens || !vocab->slots) {
+    if (!vocab || !vocab->text || !vocab->starts || !vocab->slots) {
         glance_vocab_free(vocab);
         glance_fail(err, GLANCE_ERR_NOMEM, "out of memory for a vocabulary of %d pieces", size);
         return NULL;
@@ -145,8 +159,7 @@ void glance_vocab_free(GlanceVocab *vocab)
     if (!vocab)
         return;
     free(vocab->text);
-    free(vocab->pieces);
-    free(vocab->piece_lens);
+    free(vocab->starts);
     free(vocab->slots);
     free(vocab);
 }
@@ -175,5 +188,5 @@ const char *glance_vocab_piece(const GlanceVocab *vocab, int32_t id)
 {
     if (!vocab || id < 0 || id >= vocab->size)
         return NULL;
-    return vocab->pieces[id];
+    return piece_at(vocab, id);
 }

@@ -5,7 +5,7 @@ set -eu
 packages=(
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libglib2.0-dev libjson-glib-dev libgdk-pixbuf-2.0-dev libsqlite3-dev sqlite3 libopenblas-dev libdnnl-dev zlib1g-dev
-  libgtk-4-dev libadwaita-1-dev libcurl4-openssl-dev
+  libgtk-4-dev libadwaita-1-dev libcurl4-openssl-dev libcurl4
   desktop-file-utils appstream gettext xvfb xauth python3-pyatspi dbus-x11 dbus-daemon at-spi2-core
   locales
   python3-torch python3-numpy python3-pil

@@ -5,7 +5,7 @@
  * body touches the .part file. */
 #include "config.h"
 #include "glance-download.h"
-#include <curl/curl.h>
+#include "glance-curl.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -28,15 +28,6 @@ void glance_download_options_init(GlanceDownloadOptions *opts)
     memset(opts, 0, sizeof *opts);
 }
 
-static void ensure_curl_initialised(void)
-{
-    static gsize once;
-    if (g_once_init_enter(&once)) {
-        curl_global_init(CURL_GLOBAL_DEFAULT);
-        g_once_init_leave(&once, 1);
-    }
-}
-
 /* ---- the https-or-loopback rule ---- */
 
 static gboolean host_is_loopback(const char *host)
@@ -56,24 +47,26 @@ static gboolean host_is_loopback(const char *host)
 /* The URL's scheme and host as libcurl will read them (never a hand-made parse). */
 static gboolean split_url(const char *url, char **scheme, char **host)
 {
-    ensure_curl_initialised();
-    CURLU *parsed = curl_url();
+    const GlanceCurl *lib = glance_curl();
+    CURLU *parsed = lib->url();
     char *s = NULL, *h = NULL;
-    gboolean ok = parsed && curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
-                  curl_url_get(parsed, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
-                  curl_url_get(parsed, CURLUPART_HOST, &h, 0) == CURLUE_OK;
+    gboolean ok = parsed && lib->url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK &&
+                  lib->url_get(parsed, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
+                  lib->url_get(parsed, CURLUPART_HOST, &h, 0) == CURLUE_OK;
     if (ok) {
         *scheme = g_ascii_strdown(s, -1);
         *host = g_strdup(h);
     }
-    curl_free(s);
-    curl_free(h);
-    curl_url_cleanup(parsed);
+    lib->free(s);
+    lib->free(h);
+    lib->url_cleanup(parsed);
     return ok;
 }
 
 gboolean glance_download_url_is_allowed(const char *url, GError **error)
 {
+    if (!glance_curl_load(error))
+        return FALSE;
     g_autofree char *scheme = NULL, *host = NULL;
     if (!url || !split_url(url, &scheme, &host)) {
         g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_INSECURE,
@@ -306,6 +299,7 @@ static size_t on_body(char *data, size_t size, size_t count, void *user_data)
  * several seconds, so a short limit would fire late.) */
 static int on_tick(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
 {
+    const GlanceCurl *lib = glance_curl();
     Transfer *t = data;
     (void)dltotal;
     (void)dlnow;
@@ -315,7 +309,7 @@ static int on_tick(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t 
         return 1;
     gint64 now = g_get_monotonic_time();
     curl_off_t connected = 0;
-    curl_easy_getinfo(t->curl, CURLINFO_CONNECT_TIME_T, &connected);
+    lib->easy_getinfo(t->curl, CURLINFO_CONNECT_TIME_T, &connected);
     if (!connected) {
         t->last_activity_us = now;   /* connecting has its own limit */
         return 0;
@@ -328,14 +322,15 @@ static int on_tick(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t 
     return 1;
 }
 
-/* A failed curl_easy_perform() in words, with the error class a user can act on. */
+/* A failed lib->easy_perform() in words, with the error class a user can act on. */
 static void set_transfer_error(Transfer *t, CURL *curl, CURLcode code, const char *errbuf, const char *url,
                                guint stall_s, guint connect_s, GError **error)
 {
+    const GlanceCurl *lib = glance_curl();
     g_autofree char *host = url_host(url);
-    const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(code);
+    const char *detail = errbuf[0] ? errbuf : lib->easy_strerror(code);
     curl_off_t connect_time = 0;
-    curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connect_time);
+    lib->easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connect_time);
     switch (code) {
     case CURLE_ABORTED_BY_CALLBACK:
         g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "download cancelled");
@@ -394,37 +389,46 @@ static void set_http_error(long status, const char *url, GError **error)
                     "%s answered HTTP %ld", host, status);
 }
 
+/* What every request sets: one URL, http(s) only, redirects followed by the caller (each
+ * hop checked), errors in words into errbuf; a proxy never for this computer. */
+static void configure_common(CURL *curl, const char *url, char *errbuf, guint connect_s)
+{
+    const GlanceCurl *lib = glance_curl();
+    lib->easy_reset(curl);
+    lib->easy_setopt(curl, CURLOPT_URL, url);
+    lib->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    lib->easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    lib->easy_setopt(curl, CURLOPT_USERAGENT, "Glance/" GLANCE_VERSION);
+    lib->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);   /* threads: no SIGALRM for DNS timeouts */
+    lib->easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+    lib->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)connect_s);
+    /* Through an https proxy, its "200 Connection established" must not reach the header
+     * callback as if it were the file's answer (a resumed .part would be truncated). */
+    lib->easy_setopt(curl, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    lib->easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    g_autofree char *scheme = NULL, *host = NULL;
+    if (split_url(url, &scheme, &host) && host_is_loopback(host))
+        lib->easy_setopt(curl, CURLOPT_NOPROXY, "*");
+}
+
 static void configure_request(CURL *curl, Transfer *t, const char *url, char *errbuf, guint connect_s,
                               guint stall_s)
 {
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "Glance/" GLANCE_VERSION);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);   /* threads: no SIGALRM for DNS timeouts */
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)connect_s);
+    const GlanceCurl *lib = glance_curl();
+    configure_common(curl, url, errbuf, connect_s);
     /* on_tick() watches for a stalled server; libcurl's averaging check is a backstop. */
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, (long)stall_s * 4);
-    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-    /* Through an https proxy, its "200 Connection established" must not reach on_header()
-     * as if it were the file's answer (a resumed .part would be truncated). */
-    curl_easy_setopt(curl, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, t);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, t);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_tick);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, t);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    g_autofree char *scheme = NULL, *host = NULL;
-    if (split_url(url, &scheme, &host) && host_is_loopback(host))
-        curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+    lib->easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    lib->easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, (long)stall_s * 4);
+    lib->easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    lib->easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    lib->easy_setopt(curl, CURLOPT_HEADERDATA, t);
+    lib->easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    lib->easy_setopt(curl, CURLOPT_WRITEDATA, t);
+    lib->easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_tick);
+    lib->easy_setopt(curl, CURLOPT_XFERINFODATA, t);
     if (t->written > 0) {
         g_autofree char *range = g_strdup_printf("%" G_GUINT64_FORMAT "-", t->written);
-        curl_easy_setopt(curl, CURLOPT_RANGE, range);
+        lib->easy_setopt(curl, CURLOPT_RANGE, range);
     }
     t->request_offset = t->written;
     t->curl = curl;
@@ -451,6 +455,7 @@ static guint stall_timeout(const GlanceDownloadOptions *opts)
  * when the server refuses the range asked for. */
 static gboolean fetch(Transfer *t, GError **error)
 {
+    const GlanceCurl *lib = glance_curl();
     const GlanceDownloadOptions *opts = t->opts;
     guint connect_s = opts->connect_timeout_s ? opts->connect_timeout_s : DEFAULT_CONNECT_TIMEOUT_S;
     guint stall_s = stall_timeout(opts);
@@ -459,7 +464,7 @@ static gboolean fetch(Transfer *t, GError **error)
     char errbuf[CURL_ERROR_SIZE];
     guint redirects = 0;
     gboolean restarted = FALSE;
-    CURL *curl = curl_easy_init();
+    CURL *curl = lib->easy_init();
     if (!curl) {
         g_set_error_literal(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK, "cannot start libcurl");
         return FALSE;
@@ -469,7 +474,7 @@ static gboolean fetch(Transfer *t, GError **error)
         if (!glance_download_url_is_allowed(url, error))
             break;
         configure_request(curl, t, url, errbuf, connect_s, stall_s);
-        CURLcode code = curl_easy_perform(curl);
+        CURLcode code = lib->easy_perform(curl);
         if (t->error) {
             g_propagate_error(error, g_steal_pointer(&t->error));
             break;
@@ -482,7 +487,7 @@ static gboolean fetch(Transfer *t, GError **error)
         long status = t->status;
         if (status >= 300 && status < 400) {
             char *location = NULL;
-            curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
+            lib->easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
             if (!location) {
                 set_http_error(status, url, error);
                 break;
@@ -517,7 +522,7 @@ static gboolean fetch(Transfer *t, GError **error)
         ok = TRUE;
         break;
     }
-    curl_easy_cleanup(curl);
+    lib->easy_cleanup(curl);
     return ok;
 }
 
@@ -604,11 +609,12 @@ gboolean glance_download_file(const GlanceDownloadOptions *opts, GlanceDownloadR
                               GCancellable *cancellable, GError **error)
 {
     g_return_val_if_fail(opts && opts->url && opts->part_path && opts->output_path, FALSE);
-    ensure_curl_initialised();
     GlanceDownloadResult local_result;
     if (!result)
         result = &local_result;
     memset(result, 0, sizeof *result);
+    if (!glance_curl_load(error))
+        return FALSE;
     if (!glance_download_url_is_allowed(opts->url, error))
         return FALSE;
 
@@ -681,44 +687,35 @@ static int probe_tick(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off
 static CURLcode probe_once(CURL *curl, const char *url, gboolean head, guint timeout_s, GCancellable *cancellable,
                            ProbeAnswer *answer, char *errbuf)
 {
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "Glance/" GLANCE_VERSION);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)timeout_s);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)timeout_s * 2);
-    curl_easy_setopt(curl, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_probe_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, answer);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, ignore_body);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, probe_tick);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, cancellable);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    const GlanceCurl *lib = glance_curl();
+    configure_common(curl, url, errbuf, timeout_s);
+    lib->easy_setopt(curl, CURLOPT_TIMEOUT, (long)timeout_s * 2);
+    lib->easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_probe_header);
+    lib->easy_setopt(curl, CURLOPT_HEADERDATA, answer);
+    lib->easy_setopt(curl, CURLOPT_WRITEFUNCTION, ignore_body);
+    lib->easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, probe_tick);
+    lib->easy_setopt(curl, CURLOPT_XFERINFODATA, cancellable);
     if (head)
-        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+        lib->easy_setopt(curl, CURLOPT_NOBODY, 1L);
     else
-        curl_easy_setopt(curl, CURLOPT_RANGE, "0-0");
-    g_autofree char *scheme = NULL, *host = NULL;
-    if (split_url(url, &scheme, &host) && host_is_loopback(host))
-        curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+        lib->easy_setopt(curl, CURLOPT_RANGE, "0-0");
     answer->status = 0;
     answer->range_total = -1;
     errbuf[0] = '\0';
-    CURLcode code = curl_easy_perform(curl);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer->status);
+    CURLcode code = lib->easy_perform(curl);
+    lib->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &answer->status);
     return code;
 }
 
 gboolean glance_download_probe_size(const char *url, guint timeout_s, GCancellable *cancellable, guint64 *size,
                                     GError **error)
 {
-    ensure_curl_initialised();
     *size = 0;
+    const GlanceCurl *lib = glance_curl_load(error);
+    if (!lib)
+        return FALSE;
     g_autofree char *current = g_strdup(url);
-    CURL *curl = curl_easy_init();
+    CURL *curl = lib->easy_init();
     if (!curl) {
         g_set_error_literal(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK, "cannot start libcurl");
         return FALSE;
@@ -736,7 +733,7 @@ gboolean glance_download_probe_size(const char *url, guint timeout_s, GCancellab
         }
         if (code != CURLE_OK && code != CURLE_WRITE_ERROR) {
             curl_off_t connected = 0;
-            curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connected);
+            lib->easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connected);
             if (code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY ||
                 code == CURLE_COULDNT_CONNECT || (code == CURLE_OPERATION_TIMEDOUT && !connected))
                 g_set_error_literal(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_UNREACHABLE,
@@ -744,13 +741,13 @@ gboolean glance_download_probe_size(const char *url, guint timeout_s, GCancellab
             else {
                 g_autofree char *host = url_host(current);
                 g_set_error(error, GLANCE_MODELS_ERROR, GLANCE_MODELS_ERROR_NETWORK, "asking %s for the size failed: %s",
-                            host, errbuf[0] ? errbuf : curl_easy_strerror(code));
+                            host, errbuf[0] ? errbuf : lib->easy_strerror(code));
             }
             break;
         }
         if (answer.status >= 300 && answer.status < 400) {
             char *location = NULL;
-            curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
+            lib->easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
             if (!location || ++redirects > DEFAULT_MAX_REDIRECTS) {
                 set_http_error(answer.status, current, error);
                 break;
@@ -760,7 +757,7 @@ gboolean glance_download_probe_size(const char *url, guint timeout_s, GCancellab
             continue;
         }
         curl_off_t length = -1;
-        curl_easy_getinfo(curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+        lib->easy_getinfo(curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
         if (head && answer.status == 200 && length > 0) {
             *size = (guint64)length;
             ok = TRUE;
@@ -787,6 +784,6 @@ gboolean glance_download_probe_size(const char *url, guint timeout_s, GCancellab
                         current);
         break;
     }
-    curl_easy_cleanup(curl);
+    lib->easy_cleanup(curl);
     return ok;
 }

@@ -173,7 +173,8 @@ int glance_model_num_answers(const GlanceModel *model);
 const char *glance_model_answer(const GlanceModel *model, int label); /* NULL if out of range */
 int glance_model_embed_dim(const GlanceModel *model);        /* ITC vector length */
 /* A __metadata__ string of the model file (GLANCE_META_*), NULL when absent; it lives as
- * long as the model. */
+ * long as the model. Not glance.vocab and glance.answers: the model keeps them parsed
+ * (glance_tokenize, glance_model_answer), not as text. */
 const char *glance_model_metadata(const GlanceModel *model, const char *key);
 const char *glance_status_name(GlanceStatus status);
 

@@ -7,7 +7,11 @@
  *                        the rows at a time (ctx->ffn_rows): forced down to 7 rows, the
  *                        q8, bf16 and f16 imports of the golden checkpoint give the same
  *                        VQA, NLVR2, image (batched too) and text outputs, bit for bit,
- *                        as in one part.
+ *                        as in one part. Where every qkv is Q8 or BF16 (on a kernel
+ *                        that runs it), q goes over its input in xn and work holds only
+ *                        k and v of one group of heads (two groups) at a time: the same
+ *                        outputs, bit for bit, as with q k v of all heads side by side
+ *                        in a work buffer 3*dim wide (the layout fp32 keeps).
  *   test-memory limits   Under an address-space limit (RLIMIT_AS) anywhere from a few KB
  *                        above what the process holds to more than a pass needs, making
  *                        a context and a batched pass on the q8 import either succeed with
@@ -17,6 +21,7 @@
  *                        up front, out of RLIMIT_AS's reach, and aborts when it runs out. */
 #include "check.h"
 #include "noise-pictures.h"
+#include "context.h"
 #include "engine-private.h"
 #include <glib.h>
 #include <malloc.h>
@@ -35,8 +40,11 @@ static gboolean sh(const char *cmd)
     return FALSE;
 }
 
-/* The golden checkpoint imported with --dtype `dtype` into the test's temp dir. */
-static char *import_golden(const char *dtype, const char *subdir)
+#define GOLDEN_CKPT "../shared/golden/vlmo-ref-a/vlmo-ref-a.pt"
+
+/* A checkpoint (the golden one unless said) imported with --dtype `dtype` into the
+ * test's temp dir as LABEL-DTYPE.safetensors. */
+static char *import_checkpoint(const char *ckpt, const char *label, const char *dtype, const char *subdir)
 {
     const char *tmp = g_getenv("GLANCE_TEST_TMP"), *cli = g_getenv("GLANCE_CLI");
     if (!tmp || !cli) {
@@ -45,12 +53,12 @@ static char *import_golden(const char *dtype, const char *subdir)
     }
     g_autofree char *dir = g_build_filename(tmp, subdir, NULL);
     g_mkdir_with_parents(dir, 0755);
-    g_autofree char *name = g_strconcat("golden-", dtype, ".safetensors", NULL);
+    g_autofree char *name = g_strconcat(label, "-", dtype, ".safetensors", NULL);
     char *path = g_build_filename(dir, name, NULL);
     g_autofree char *cmd = g_strdup_printf(
-        "'%s' import ../shared/golden/vlmo-ref-a/vlmo-ref-a.pt --vocab ../shared/vocab/bert-base-uncased-vocab.txt "
+        "'%s' import '%s' --vocab ../shared/vocab/bert-base-uncased-vocab.txt "
         "--answers ../shared/vqa/vqav2-answers-3129.txt --dtype %s -o '%s' >/dev/null",
-        cli, dtype, path);
+        cli, ckpt, dtype, path);
     if (!sh(cmd)) {
         g_free(path);
         return NULL;
@@ -75,26 +83,55 @@ static int run_tasks(GlanceContext *ctx, const GlanceImage *images, Outputs *out
     return ok;
 }
 
-static void check_chunks(const char *dtype, const GlanceImage *images)
+/* Back to the layout before q went over xn: q k v of all heads side by side in work,
+ * 3*dim wide. */
+static int put_qkv_in_work(GlanceContext *ctx)
 {
-    g_autofree char *path = import_golden(dtype, "memory-chunks");
+    int dim = ctx->model->config.dim, rows = ctx->rows_cap;
+    int patch_len = 3 * ctx->model->config.patch_size * ctx->model->config.patch_size;
+    ctx->q_in_xn = ctx->proj_in_xn = ctx->patches_in_scratch = 0;
+    ctx->head_groups = 1;
+    ctx->work_width = ctx->work_width > 3 * dim ? ctx->work_width : 3 * dim;
+    ctx->work_width = ctx->work_width > patch_len ? ctx->work_width : patch_len;
+    free(ctx->work);
+    ctx->work = NULL;
+    ctx->rows_cap = 0;
+    return glance_context_reserve(ctx, rows, NULL) == GLANCE_OK;
+}
+
+/* want_groups: the head groups a Q8 or BF16 import runs (on a kernel that runs it). */
+static void check_chunks(const char *ckpt, const char *label, const char *dtype, int want_groups,
+                         const GlanceImage *images)
+{
+    g_autofree char *path = import_checkpoint(ckpt, label, dtype, "memory-chunks");
     GlanceModel *model = NULL;
     GlanceError err = { 0 };
     if (!path || glance_model_open(path, &model, &err) != GLANCE_OK) {
         CHECK(0, "%s: %s", dtype, err.message);
         return;
     }
-    static Outputs whole, parts;
+    static Outputs whole, parts, qkv_in_work;
     GlanceContext *ctx = NULL;
     CHECK(glance_context_new(model, &ctx, &err) == GLANCE_OK, "context: %s", err.message);
+    int lowp_qkv = !strcmp(dtype, "q8") || (!strcmp(dtype, "bf16") && glance_bf16_kernel_available());
+    CHECK(!ctx || ctx->q_in_xn == lowp_qkv, "%s: q over xn is %d, wanted %d", dtype, ctx ? ctx->q_in_xn : -1, lowp_qkv);
+    CHECK(!ctx || ctx->head_groups == (lowp_qkv ? want_groups : 1), "%s %s: %d head groups", label, dtype,
+          ctx ? ctx->head_groups : -1);
     if (ctx && run_tasks(ctx, images, &whole)) {
         glance_context_set_ffn_rows(ctx, 7);
         /* every pass here has more than 7 rows, so the parts run; a wrong offset in
          * them would change the outputs */
         if (run_tasks(ctx, images, &parts)) {
             int same = !memcmp(&whole, &parts, sizeof whole);
-            CHECK(same, "%s: FFN in parts of 7 rows changed the outputs", dtype);
-            printf("%s %s: FFN in parts of 7 rows, outputs bit-identical\n", same ? "ok  " : "FAIL", dtype);
+            CHECK(same, "%s %s: FFN in parts of 7 rows changed the outputs", label, dtype);
+            printf("%s %s %s: FFN in parts of 7 rows, outputs bit-identical\n", same ? "ok  " : "FAIL", label, dtype);
+        }
+        glance_context_set_ffn_rows(ctx, 0);
+        if (ctx->q_in_xn && put_qkv_in_work(ctx) && run_tasks(ctx, images, &qkv_in_work)) {
+            int same = !memcmp(&whole, &qkv_in_work, sizeof whole);
+            CHECK(same, "%s %s: q over xn changed the outputs against q k v in work", label, dtype);
+            printf("%s %s %s: q over xn with k v in %d head groups, and q k v in work, outputs bit-identical\n",
+                   same ? "ok  " : "FAIL", label, dtype, want_groups);
         }
     }
     glance_context_free(ctx);
@@ -128,7 +165,7 @@ static void check_limits(const GlanceImage *one)
      * an earlier one): glibc's adaptive threshold would move them onto the heap. */
     mallopt(M_MMAP_THRESHOLD, 64 * 1024);
     mallopt(M_TRIM_THRESHOLD, 64 * 1024);
-    g_autofree char *path = import_golden("q8", "memory-limits");
+    g_autofree char *path = import_checkpoint(GOLDEN_CKPT, "golden", "q8", "memory-limits");
     GlanceModel *model = NULL;
     GlanceError err = { 0 };
     if (!path || glance_model_open(path, &model, &err) != GLANCE_OK) {
@@ -222,7 +259,17 @@ int main(int argc, char **argv)
     if (check == 2) {
         const char *dtypes[] = { "q8", "bf16", "f16" };
         for (int i = 0; i < 3; i++)
-            check_chunks(dtypes[i], images);
+            check_chunks(GOLDEN_CKPT, "golden", dtypes[i], 2, images);
+        /* 4 head groups: the projection over its input, the image and patches outside work. */
+        const char *tmp = g_getenv("GLANCE_TEST_TMP");
+        g_autofree char *grouped = g_build_filename(tmp ? tmp : ".", "memory-chunks", "grouped.pt", NULL);
+        g_autofree char *make = g_strdup_printf("/usr/bin/python3 tests/engine/make-grouped-vqa.py '%s'", grouped);
+        g_mkdir_with_parents(tmp ? tmp : ".", 0755);
+        if (sh(make))
+            for (int i = 0; i < 2; i++)
+                check_chunks(grouped, "grouped", dtypes[i], 4, images);
+        else
+            CHECK(0, "make-grouped-vqa.py failed");
     } else {
         check_limits(images);
     }

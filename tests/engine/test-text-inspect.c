@@ -78,6 +78,10 @@ int main(void)
     CHECK(scope && !strcmp(scope, "coloured shapes on plain backgrounds"), "glance.scope of the bundled model");
     CHECK(glance_model_metadata(m, "glance.no-such-key") == NULL, "a missing key is NULL");
     CHECK(!strcmp(glance_model_metadata(m, GLANCE_META_NAME), glance_model_name(m)), "glance.name as the getter has it");
+    /* Held parsed, not as text as well (the tokenizer above read the vocabulary). */
+    CHECK(glance_model_metadata(m, GLANCE_META_VOCAB) == NULL && glance_model_metadata(m, GLANCE_META_ANSWERS) == NULL,
+          "glance.vocab and glance.answers are kept only parsed");
+    CHECK(glance_model_num_answers(m) > 0 && glance_model_answer(m, 0) != NULL, "the answers, parsed");
     glance_model_close(m);
     return check_summary("text-inspect");
 }

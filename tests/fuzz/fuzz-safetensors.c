@@ -20,7 +20,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)sink;
         (void)glance_st_metadata(&file, "glance.config");
     }
-    glance_json_free(file.header);
-    free(file.tensors);
+    glance_st_clear(&file);
     return 0;
 }
