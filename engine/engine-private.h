@@ -16,5 +16,8 @@ void glance_context_set_block_hook(GlanceContext *ctx, GlanceBlockHook hook, voi
 /* Test hook: at most `rows` rows of FFN hidden activations at a time for the
  * reduced-precision FFNs (0: as many as the work buffer holds). */
 void glance_context_set_ffn_rows(GlanceContext *ctx, int rows);
+/* Test hook: contexts made from now on for at least `rows` tokens (0: all) run Q8 and
+ * BF16 attention with q over xn and k v in head groups (forward.c; default 512). */
+void glance_set_grouping_min_rows(int rows);
 
 #endif

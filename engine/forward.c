@@ -68,6 +68,17 @@ static int qkv_head_groups(const GlanceModel *m)
     return c->heads % 2 == 0 && (c->dim / 2) % GLANCE_PANEL_ROWS == 0 ? 2 : 1;
 }
 
+/* Contexts for fewer tokens than this keep q k v of all heads in work (context.h): their
+ * buffers are small beside the weights, and the grouped layout's extra pool rounds made q8
+ * passes at 224 px (237 tokens) 20% slower. VLMo-Base at 384 and 480 px (617 and 941
+ * tokens) groups. Tests set 0 to run the grouped layout on small checkpoints. */
+static int grouping_min_rows = 512;
+
+void glance_set_grouping_min_rows(int rows)
+{
+    grouping_min_rows = rows > 0 ? rows : 0;
+}
+
 /* Bytes of the im2col patches of one image: (patches, 3*p*p) floats. */
 static size_t patches_bytes(const GlanceModel *m)
 {
@@ -104,8 +115,9 @@ GlanceStatus glance_context_new(GlanceModel *model, GlanceContext **out, GlanceE
         return glance_fail(err, GLANCE_ERR_NOMEM, "out of memory");
     ctx->model = model;
     size_t n = (size_t)(c->max_text_len + 1 + model->num_patches);
-    ctx->q_in_xn = all_qkv_lowp(model);
-    ctx->head_groups = qkv_head_groups(model);
+    int grouped = (int)n >= grouping_min_rows;
+    ctx->q_in_xn = grouped && all_qkv_lowp(model);
+    ctx->head_groups = grouped ? qkv_head_groups(model) : 1;
     ctx->patches_in_scratch = ctx->proj_in_xn = ctx->head_groups > 2;
     size_t work = ctx->patches_in_scratch ? 0 : (size_t)3 * c->patch_size * c->patch_size;
     size_t qkv = ctx->q_in_xn ? (size_t)2 * c->dim / ctx->head_groups : (size_t)3 * c->dim;

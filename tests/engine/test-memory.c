@@ -112,6 +112,15 @@ static void check_chunks(const char *ckpt, const char *label, const char *dtype,
     }
     static Outputs whole, parts, qkv_in_work;
     GlanceContext *ctx = NULL;
+    /* By default a context this short (under 512 tokens) keeps q k v in work; the
+     * grouped layout is what is tested here, so it is asked for. */
+    glance_set_grouping_min_rows(512);
+    CHECK(glance_context_new(model, &ctx, &err) == GLANCE_OK && !ctx->q_in_xn && ctx->head_groups == 1,
+          "%s %s: %d tokens, under 512: q k v in work (q over xn %d, %d head groups)", label, dtype,
+          ctx ? ctx->n_max : -1, ctx ? ctx->q_in_xn : -1, ctx ? ctx->head_groups : -1);
+    glance_context_free(ctx);
+    ctx = NULL;
+    glance_set_grouping_min_rows(0);
     CHECK(glance_context_new(model, &ctx, &err) == GLANCE_OK, "context: %s", err.message);
     int lowp_qkv = !strcmp(dtype, "q8") || (!strcmp(dtype, "bf16") && glance_bf16_kernel_available());
     CHECK(!ctx || ctx->q_in_xn == lowp_qkv, "%s: q over xn is %d, wanted %d", dtype, ctx ? ctx->q_in_xn : -1, lowp_qkv);
