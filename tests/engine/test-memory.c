@@ -11,7 +11,9 @@
  *                        that runs it), q goes over its input in xn and work holds only
  *                        k and v of one group of heads (two groups) at a time: the same
  *                        outputs, bit for bit, as with q k v of all heads side by side
- *                        in a work buffer 3*dim wide (the layout fp32 keeps).
+ *                        in a work buffer 3*dim wide (the layout fp32 keeps). A
+ *                        sequence over 65535 tokens is refused (relative positions) and
+ *                        leaves the context as it was.
  *   test-memory limits   Under an address-space limit (RLIMIT_AS) anywhere from a few KB
  *                        above what the process holds to more than a pass needs, making
  *                        a context and a batched pass on the q8 import either succeed with
@@ -99,6 +101,22 @@ static int put_qkv_in_work(GlanceContext *ctx)
     return glance_context_reserve(ctx, rows, NULL) == GLANCE_OK;
 }
 
+/* Relative-position runs keep token indices in 16 bits: a longer sequence is refused
+ * with a message, and the refusal leaves the context as it was. */
+static void check_relpos_refusal(GlanceContext *ctx, const GlanceImage *images, const Outputs *before,
+                                 const char *label, const char *dtype)
+{
+    if (!ctx->model->w.rel_pos_table)
+        return;
+    static Outputs after;
+    GlanceError err = { 0 };
+    GlanceStatus s = glance_relpos_prepare(ctx, 40000, 30000, &err);
+    CHECK(s == GLANCE_ERR_INVALID && strstr(err.message, "65535"), "%s %s: 70000 tokens: status %d, '%s'", label,
+          dtype, s, err.message);
+    if (run_tasks(ctx, images, &after))
+        CHECK(!memcmp(before, &after, sizeof after), "%s %s: outputs changed after a refused length", label, dtype);
+}
+
 /* want_groups: the head groups a Q8 or BF16 import runs (on a kernel that runs it). */
 static void check_chunks(const char *ckpt, const char *label, const char *dtype, int want_groups,
                          const GlanceImage *images)
@@ -136,6 +154,7 @@ static void check_chunks(const char *ckpt, const char *label, const char *dtype,
             printf("%s %s %s: FFN in parts of 7 rows, outputs bit-identical\n", same ? "ok  " : "FAIL", label, dtype);
         }
         glance_context_set_ffn_rows(ctx, 0);
+        check_relpos_refusal(ctx, images, &whole, label, dtype);
         if (ctx->q_in_xn && put_qkv_in_work(ctx) && run_tasks(ctx, images, &qkv_in_work)) {
             int same = !memcmp(&whole, &qkv_in_work, sizeof whole);
             CHECK(same, "%s %s: q over xn changed the outputs against q k v in work", label, dtype);
