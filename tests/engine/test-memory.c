@@ -103,6 +103,8 @@ static int put_qkv_in_work(GlanceContext *ctx)
 
 /* Relative-position runs keep token indices in 16 bits: a longer sequence is refused
  * with a message, and the refusal leaves the context as it was. */
+static int relpos_refusals_checked;
+
 static void check_relpos_refusal(GlanceContext *ctx, const GlanceImage *images, const Outputs *before,
                                  const char *label, const char *dtype)
 {
@@ -110,6 +112,7 @@ static void check_relpos_refusal(GlanceContext *ctx, const GlanceImage *images, 
         return;
     static Outputs after;
     GlanceError err = { 0 };
+    relpos_refusals_checked++;
     GlanceStatus s = glance_relpos_prepare(ctx, 40000, 30000, &err);
     CHECK(s == GLANCE_ERR_INVALID && strstr(err.message, "65535"), "%s %s: 70000 tokens: status %d, '%s'", label,
           dtype, s, err.message);
@@ -298,6 +301,7 @@ int main(int argc, char **argv)
                 check_chunks(grouped, "grouped", dtypes[i], 4, images);
         else
             CHECK(0, "make-grouped-vqa.py failed");
+        CHECK(relpos_refusals_checked > 0, "no checkpoint had relative positions: the 65535-token refusal went unchecked");
     } else {
         check_limits(images);
     }
